@@ -1,0 +1,1 @@
+"""remindbot: natural-language reminders for Slack and Mattermost."""

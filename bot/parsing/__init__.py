@@ -1,0 +1,27 @@
+"""Pure phrase parsing: ``parse(text, now, tz, prefs) -> Command | Refusal``."""
+
+from bot.parsing.model import (
+    Command,
+    Entity,
+    ParseResult,
+    Prefs,
+    Recurrence,
+    Refusal,
+    RefusalCode,
+    Target,
+)
+from bot.parsing.parse import parse
+from bot.parsing.recurrence import occurrences_after
+
+__all__ = [
+    "Command",
+    "Entity",
+    "ParseResult",
+    "Prefs",
+    "Recurrence",
+    "Refusal",
+    "RefusalCode",
+    "Target",
+    "occurrences_after",
+    "parse",
+]

@@ -1,0 +1,135 @@
+"""What the confirmation says: the time read, the recurrence in words, or why not.
+
+Pure text from parse results. Nothing here repeats raw user text except the message
+itself, which callers escape for their platform.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from bot.parsing.clock import WEEKDAYS
+from bot.parsing.model import Command, Prefs, Recurrence, Refusal, RefusalCode
+from bot.parsing.recurrence import WEEKDAY_CODES
+from bot.parsing.zones import zone
+
+EXAMPLES = (
+    "remind me tomorrow at 9am to call Bo",
+    "remind me in 2 hours to stretch",
+    "remind #ops every Monday at 10:00 about the standup",
+)
+_ORDINAL_WORDS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last"}
+
+
+def moment(when: datetime) -> str:
+    """``Friday 27 November 2026 at 09:00``."""
+    return f"{when:%A} {when.day} {when:%B %Y} at {when:%H:%M}"
+
+
+def relative(when: datetime, now: datetime) -> str:
+    """``in 4 days``, ``tomorrow``, ``in 2 hours 5 minutes``, as a person counts."""
+    now = now.astimezone(when.tzinfo)
+    days = (when.date() - now.date()).days
+    if days == 1:
+        return "tomorrow"
+    if days > 1:
+        return f"in {days} days"
+    minutes = max(0, round((when - now).total_seconds() / 60))
+    hours, minutes = divmod(minutes, 60)
+    if hours and minutes:
+        return f"in {_plural(hours, 'hour')} {_plural(minutes, 'minute')}"
+    if hours:
+        return f"in {_plural(hours, 'hour')}"
+    return f"in {_plural(minutes, 'minute')}" if minutes else "in less than a minute"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def summary(cmd: Command, now: datetime) -> str:
+    """The one line a confirmation leads with."""
+    head = f"{moment(cmd.when)} ({cmd.tz}), {relative(cmd.when, now)}"
+    if cmd.recurrence is not None:
+        head = f"{rule_words(cmd.recurrence)}; first {head}"
+    return f"{head} \u2014 {cmd.message}" if cmd.message else head
+
+
+def rule_words(rec: Recurrence) -> str:
+    """``every weekday at 09:00, until 1 June``."""
+    parts = dict(p.split("=", 1) for p in rec.rrule.split(";"))
+    text = _frequency(parts)
+    if "BYHOUR" in parts:
+        text += f" at {int(parts['BYHOUR']):02d}:{int(parts.get('BYMINUTE', '0')):02d}"
+    if "UNTIL" in parts:
+        end = date(int(parts["UNTIL"][:4]), int(parts["UNTIL"][4:6]), int(parts["UNTIL"][6:8]))
+        year = f" {end.year}" if end.year != rec.dtstart.year else ""
+        text += f", until {end.day} {end:%B}{year}"
+    if "COUNT" in parts:
+        text += f", {_plural(int(parts['COUNT']), 'time')}"
+    return text
+
+
+def _frequency(parts: dict[str, str]) -> str:
+    n = int(parts.get("INTERVAL", "1"))
+    freq = parts["FREQ"]
+    if freq in ("HOURLY", "MINUTELY", "SECONDLY"):
+        unit = {"HOURLY": "hour", "MINUTELY": "minute", "SECONDLY": "second"}[freq]
+        return f"every {unit}" if n == 1 else f"every {n} {unit}s"
+    if freq == "DAILY":
+        return {1: "every day", 2: "every other day"}.get(n, f"every {n} days")
+    if freq == "WEEKLY":
+        return _weekly(parts.get("BYDAY", ""), n)
+    if freq == "MONTHLY":
+        return _monthly(parts, n)
+    month = date(2000, int(parts["BYMONTH"]), 1)
+    return f"every year on {int(parts['BYMONTHDAY'])} {month:%B}"
+
+
+def _weekly(byday: str, n: int) -> str:
+    days = byday.split(",") if byday else []
+    if days == ["MO", "TU", "WE", "TH", "FR"] and n == 1:
+        return "every weekday"
+    if days == ["SA", "SU"] and n == 1:
+        return "every weekend"
+    names = _join([WEEKDAYS[WEEKDAY_CODES.index(d)].capitalize() for d in days])
+    if n == 1:
+        return f"every {names}"
+    return f"every other {names}" if n == 2 else f"every {n} weeks on {names}"
+
+
+def _monthly(parts: dict[str, str], n: int) -> str:
+    every = "every month" if n == 1 else f"every {n} months"
+    if "BYMONTHDAY" in parts:
+        return f"{every} on the {_ordinal(int(parts['BYMONTHDAY']))}"
+    code = parts["BYDAY"]
+    pos, day = int(code[:-2]), WEEKDAYS[WEEKDAY_CODES.index(code[-2:])].capitalize()
+    return f"every {_ORDINAL_WORDS.get(pos, _ordinal(pos))} {day} of the month"
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def refusal_text(refusal: Refusal, tz: str, prefs: Prefs | None = None) -> str:
+    """The sentence a user gets for a refused phrase, with examples where they help."""
+    code = refusal.code
+    if code is RefusalCode.PAST:
+        when = refusal.when.astimezone(zone(tz)) if refusal.when else None
+        read = f" I read it as {moment(when)} ({tz})." if when else ""
+        return f"That time has already passed.{read} Give me a time in the future."
+    if code is RefusalCode.INVALID_DATE:
+        return "That date or time does not exist (like 30 February or 25:00). Please check it."
+    if code is RefusalCode.TOO_FREQUENT:
+        limit = (prefs or Prefs()).min_interval // timedelta(minutes=1)
+        return f"That repeats too often: the shortest interval is every {limit} minutes."
+    if code is RefusalCode.TOO_LONG:
+        limit = (prefs or Prefs()).max_message
+        return f"That message is too long: keep it under {limit:,} characters."
+    examples = "; ".join(f"\u201c{e}\u201d" for e in EXAMPLES)
+    return f"I could not find a time in that. Try for example: {examples}."

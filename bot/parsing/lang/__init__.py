@@ -1,0 +1,1 @@
+"""Per-language word tables for the one grammar."""

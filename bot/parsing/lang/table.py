@@ -1,0 +1,35 @@
+"""The shape of a per-language word table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WordTable:
+    """Words of one language mapped onto the grammar's canonical English words.
+
+    Attributes:
+        code: ISO 639-1 code.
+        words: one lower-case word -> canonical word(s) (space separated, may be empty).
+        numbers: number words -> value.
+        phrases: several words read as one (``i morgen`` -> ``tomorrow``).
+        guarded: short forms read as weekdays only in a weekday context.
+        triggers: words that start a command (``remind``).
+        me / here: words meaning the speaker / this channel.
+        connectors: words dropped at the start of the message (``to``, ``about``).
+        strong: words that show a phrase is in this language (for detection).
+        half_to: ``halv 3`` means 2:30 in this language (Danish), not 3:30.
+    """
+
+    code: str
+    words: dict[str, str]
+    numbers: dict[str, int]
+    phrases: dict[str, str] = field(default_factory=dict)
+    guarded: dict[str, str] = field(default_factory=dict)
+    triggers: tuple[str, ...] = ()
+    me: tuple[str, ...] = ()
+    here: tuple[str, ...] = ()
+    connectors: tuple[str, ...] = ()
+    strong: tuple[str, ...] = ()
+    half_to: bool = False

@@ -1,0 +1,136 @@
+"""Value objects of the phrase parser: what was understood, or why not."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from typing import Literal
+
+DateOrder = Literal["MDY", "DMY"]
+TargetKind = Literal["me", "user", "channel", "here"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Prefs:
+    """What a user has told us that changes how phrases are read.
+
+    Attributes:
+        default_time: time of day used when a phrase names a day but no time.
+        date_order: ``MDY`` reads ``6/1`` as June 1, ``DMY`` as 6 January.
+        language: ``en``, ``da`` or ``None`` to detect from the phrase.
+        min_interval: recurrences more frequent than this are refused.
+        max_message: longest message accepted, in characters.
+    """
+
+    default_time: time = time(9, 0)
+    date_order: DateOrder = "MDY"
+    language: str | None = None
+    min_interval: timedelta = timedelta(minutes=5)
+    max_message: int = 4000
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Target:
+    """Who or where a reminder goes.
+
+    ``ref`` is the platform id when one was given (``U123``, ``C123``) or the name.
+    """
+
+    kind: TargetKind
+    ref: str = ""
+    name: str = ""
+
+    def display(self) -> str:
+        if self.kind in ("me", "here"):
+            return self.kind
+        if self.kind == "user":
+            return f"@{self.ref}"
+        return f"#{self.name or self.ref}"
+
+
+ME = Target(kind="me")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Entity:
+    """A reference to an outside record mentioned in the message (``case 123``)."""
+
+    type: str
+    id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Recurrence:
+    """An RFC 5545 rule anchored at a local start time in an IANA zone.
+
+    Attributes:
+        rrule: the rule without DTSTART, e.g. ``FREQ=WEEKLY;BYDAY=FR;BYHOUR=9;BYMINUTE=0``.
+        dtstart: the anchor, aware, in ``tz``. For daily and longer rules it is the
+            start of the first occurrence's day (INTERVAL counts from it, and the rule
+            gives the wall time); hourly and minutely rules count elapsed time from it,
+            and it is the first occurrence itself.
+        tz: IANA zone name the wall times are in.
+    """
+
+    rrule: str
+    dtstart: datetime
+    tz: str
+
+
+class RefusalCode(enum.StrEnum):
+    NO_TIME = "no_time"
+    PAST = "past"
+    INVALID_DATE = "invalid_date"
+    TOO_FREQUENT = "too_frequent"
+    TOO_LONG = "too_long"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Refusal:
+    """A phrase that cannot become a reminder, and what was read of it.
+
+    Attributes:
+        code: the machine-readable reason.
+        when: for ``past``, the time that was read.
+        detail: a short fragment for the user (never raw user text).
+    """
+
+    code: RefusalCode
+    when: datetime | None = None
+    detail: str = ""
+
+    ok: Literal[False] = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Command:
+    """A phrase read as a reminder.
+
+    Attributes:
+        targets: who or where; at least one.
+        message: the text to deliver, cleaned of the time words.
+        entity: a referenced case, ticket or pull request, if any.
+        when: the first occurrence, aware, in the user's zone.
+        recurrence: the rule for a repeating reminder, else ``None``.
+        tz: the IANA zone the phrase was read in.
+        language: the word table that read it.
+    """
+
+    targets: tuple[Target, ...]
+    message: str
+    when: datetime
+    tz: str
+    entity: Entity | None = None
+    recurrence: Recurrence | None = None
+    language: str = "en"
+    occurrences: tuple[datetime, ...] = field(default=())
+
+    ok: Literal[True] = True
+
+    @property
+    def target(self) -> Target:
+        return self.targets[0]
+
+
+ParseResult = Command | Refusal

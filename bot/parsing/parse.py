@@ -1,0 +1,92 @@
+"""``parse``: a chat phrase -> a reminder command or a refusal. Pure: no I/O, no clock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.parsing.grammar import Scan, scan
+from bot.parsing.lexer import TABLES, Token, detect_language, lex, tokenize
+from bot.parsing.message import assemble, entity_spans, find_entity, is_quoted
+from bot.parsing.model import Command, ParseResult, Prefs, Refusal, RefusalCode
+from bot.parsing.recurrence import occurrences_after
+from bot.parsing.resolve import Context, Refused, one_off
+from bot.parsing.rules import recurring
+from bot.parsing.targets import read_head
+from bot.parsing.zones import zone
+
+DEFAULT_PREFS = Prefs()
+_TIME_KINDS = ("rec", "ago", "dur", "time", "date", "pod")
+# Beyond this the phrase cannot hold a message short enough; refuse before reading it.
+_SLACK = 1000
+
+
+def parse(text: str, now: datetime, tz: str, prefs: Prefs = DEFAULT_PREFS) -> ParseResult:
+    """Read a reminder phrase.
+
+    Args:
+        text: the phrase, with or without the trigger word (``remind me ...``).
+        now: the current instant; a naive value is read as wall time in ``tz``.
+        tz: the user's IANA time zone; every result is in it.
+        prefs: default time, date order, language and limits.
+
+    Returns:
+        A ``Command`` whose ``when`` is strictly after ``now``, or a ``Refusal``
+        saying why not. Nothing is raised for any text.
+
+    Raises:
+        KeyError: ``tz`` is not an IANA zone (a caller error, not a user one).
+    """
+    zi = zone(tz)
+    now = now.replace(tzinfo=zi) if now.tzinfo is None else now.astimezone(zi)
+    if len(text) > prefs.max_message + _SLACK:
+        return Refusal(code=RefusalCode.TOO_LONG)
+    tokens = tokenize(text)
+    table = TABLES.get(prefs.language or "", None) or TABLES[detect_language(tokens)]
+    targets, head = read_head(tokens, table)
+    lexed = lex(tokens, head | _masked(text, tokens), table)
+    found = scan(lexed)
+    message = assemble(text, tokens, head | found.consumed, table)
+    if len(message) > prefs.max_message:
+        return Refusal(code=RefusalCode.TOO_LONG)
+    try:
+        return _command(found, Context(now, zi, prefs), targets, message, table.code)
+    except Refused as refused:
+        return Refusal(code=refused.code, when=refused.when)
+
+
+def _masked(text: str, tokens: list[Token]) -> set[int]:
+    """Tokens never read as time: quoted text and references such as ``case 123``."""
+    spans = entity_spans(text)
+    masked = set()
+    for i, tok in enumerate(tokens):
+        if is_quoted(tok.text) or any(a < tok.end and tok.start < b for a, b in spans):
+            masked.add(i)
+    return masked
+
+
+def _command(
+    found: Scan,
+    ctx: Context,
+    targets: tuple[Token, ...] | tuple[object, ...],
+    message: str,
+    language: str,
+) -> Command:
+    if not any(kind in found.found for kind in _TIME_KINDS):
+        raise Refused(RefusalCode.NO_TIME)
+    if "rec" in found.found:
+        rec = recurring(found, ctx)
+        firsts = tuple(occurrences_after(rec, ctx.now, 3))
+        when, recurrence = firsts[0], rec
+    else:
+        when, recurrence = one_off(found, ctx), None
+        firsts = (when,)
+    return Command(
+        targets=targets,  # type: ignore[arg-type]
+        message=message,
+        entity=find_entity(message),
+        when=when,
+        tz=str(ctx.tz),
+        recurrence=recurrence,
+        language=language,
+        occurrences=firsts,
+    )

@@ -1,0 +1,66 @@
+"""The head of a command: an optional bot mention and trigger word, then the targets."""
+
+from __future__ import annotations
+
+import re
+
+from bot.parsing.lang.table import WordTable
+from bot.parsing.lexer import Token
+from bot.parsing.model import ME, Target
+
+_SLACK_USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+_SLACK_CHANNEL = re.compile(r"^<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>$")
+_PLAIN_USER = re.compile(r"^@([\w.\-]+)$")
+_PLAIN_CHANNEL = re.compile(r"^[#~]([\w.\-]+)$")
+_POLITE = {"please", "pls", "plz", "hey", "hi"}
+_JOIN = {",", "and", "og", "&"}
+_BROADCAST = {"channel", "here", "everyone", "all"}
+
+
+def read_head(tokens: list[Token], table: WordTable) -> tuple[tuple[Target, ...], set[int]]:
+    """Targets named at the start, and the indexes of the head tokens to leave out."""
+    low = [t.text.lower() for t in tokens]
+    i = 0
+    if len(low) > 1 and _is_mention(tokens[0].text) and _is_trigger(low[1], table):
+        i = 1
+    while i < len(low) and low[i] in _POLITE:
+        i += 1
+    if i < len(low) and _is_trigger(low[i], table):
+        i += 1
+    targets: list[Target] = []
+    while i < len(tokens):
+        target = read_target(tokens[i].text, table)
+        if target is None:
+            break
+        targets.append(target)
+        i += 1
+        if i + 1 < len(tokens) and low[i] in _JOIN and read_target(tokens[i + 1].text, table):
+            i += 1
+    if not targets:
+        return (ME,), set(range(i))
+    return tuple(dict.fromkeys(targets)), set(range(i))
+
+
+def _is_trigger(word: str, table: WordTable) -> bool:
+    return word in table.triggers or word in ("/remind", "/reminder", "remind", "reminder")
+
+
+def _is_mention(text: str) -> bool:
+    return bool(_SLACK_USER.match(text) or _PLAIN_USER.match(text))
+
+
+def read_target(text: str, table: WordTable) -> Target | None:
+    low = text.lower()
+    if low in table.me or low == "me":
+        return ME
+    if low in table.here or low == "here":
+        return Target(kind="here")
+    if m := _SLACK_USER.match(text):
+        return Target(kind="user", ref=m.group(1))
+    if m := _SLACK_CHANNEL.match(text):
+        return Target(kind="channel", ref=m.group(1), name=m.group(2) or m.group(1))
+    if (m := _PLAIN_USER.match(text)) and m.group(1).lower() not in _BROADCAST:
+        return Target(kind="user", ref=m.group(1))
+    if m := _PLAIN_CHANNEL.match(text):
+        return Target(kind="channel", ref=m.group(1), name=m.group(1))
+    return None

@@ -1,0 +1,40 @@
+"""The labelled phrases from outside sources (shared/corpus/dev.jsonl), read whole."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from bot.parsing.batch import answer
+
+_HERE = Path(__file__).parent
+# The shared corpus when this checkout sits beside shared/, else the copy kept here.
+_SHARED = _HERE.parents[2] / "shared" / "corpus" / "dev.jsonl"
+CORPUS = _SHARED if _SHARED.exists() else _HERE / "data" / "dev.jsonl"
+REQUIRED = 0.97
+
+
+def _expected(item: dict[str, Any]) -> dict[str, Any]:
+    expect = dict(item["expect"])
+    # The spec writes channels as #name whatever form came in (~ops -> #ops).
+    if str(expect.get("target", "")).startswith("~"):
+        expect["target"] = "#" + expect["target"][1:]
+    return expect
+
+
+def _misses(item: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    got = answer(item)
+    return {k: (v, got.get(k)) for k, v in _expected(item).items() if got.get(k) != v}
+
+
+def test_corpus_is_read_right_at_least_97_percent() -> None:
+    items = [json.loads(line) for line in CORPUS.read_text().splitlines() if line.strip()]
+    failures = {item["id"]: (item["text"], _misses(item)) for item in items}
+    failures = {k: v for k, v in failures.items() if v[1]}
+    for key, (text, miss) in failures.items():
+        print(f"{key}: {text!r}: {miss}")
+    right = (len(items) - len(failures)) / len(items)
+    print(f"corpus: {len(items) - len(failures)}/{len(items)} right ({right:.1%})")
+    assert len(items) >= 100
+    assert right >= REQUIRED, f"{len(failures)} wrong: {sorted(failures)}"
