@@ -158,9 +158,8 @@ def _named(name: str, today: date) -> Days:
 
 
 def _weekend(today: date) -> Days:
+    """The coming Saturday: today if it is Saturday and the time is still ahead."""
     saturday = monday(today) + timedelta(days=5)
-    if today.weekday() == 5:
-        return Days((today, today + timedelta(days=1)))
     if today.weekday() == 6:
-        return Days((today, saturday + timedelta(days=7)))
-    return Days((saturday,))
+        return Days((saturday + timedelta(days=7),))
+    return Days((saturday, saturday + timedelta(days=7)))

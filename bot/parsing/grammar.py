@@ -95,14 +95,14 @@ _RECURRENCE = "|".join(
         r"|(?:every|each) (?P<rwork2>weekday|workday|business day|work day)",
         r"(?:every|each|on) (?P<rwkend>weekends?)|(?P<rwkend2>weekends)",
         r"(?P<rdaily>every day|everyday|each day|daily|every single day|once a day|nightly)"
-        r"|(?:every|each) (?P<rdi>\d+|other) days"
+        r"|(?:every|each) (?P<rdi>\d+|other) days?"
         r"|(?:every|each) (?P<rdpod>morning|afternoon|evening|night)",
         r"(?P<rweekly>every week|each week|weekly|once a week)"
-        r"|(?:every|each) (?P<rwki>\d+|other) weeks|(?P<rfort>fortnightly|biweekly)",
+        r"|(?:every|each) (?P<rwki>\d+|other) weeks?|(?P<rfort>fortnightly|biweekly)",
         r"(?P<rmonthly>every month|each month|monthly|once a month)"
-        r"|(?:every|each) (?P<rmoi>\d+|other) months",
+        r"|(?:every|each) (?P<rmoi>\d+|other) months?",
         r"(?P<ryearly>every year|each year|yearly|annually|once a year)"
-        r"|(?:every|each) (?P<ryi>\d+|other) years",
+        r"|(?:every|each) (?P<ryi>\d+|other) years?",
     )
 )
 

@@ -59,9 +59,14 @@ def tidy(message: str, table: WordTable) -> str:
         previous = message
         message = message.strip(_EDGE_PUNCT).rstrip(_TRAILING).strip(_EDGE_PUNCT)
         message = _drop_connector(message, table)
-    if is_quoted(message):
+    if is_quoted(message) and _quote_marks(message) == 2:
         return message[1:-1].strip()
     return message
+
+
+def _quote_marks(message: str) -> int:
+    marks = {message[0], QUOTES[message[0]]}
+    return sum(message.count(mark) for mark in marks)
 
 
 def _drop_connector(message: str, table: WordTable) -> str:

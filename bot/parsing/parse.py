@@ -52,6 +52,9 @@ def parse(text: str, now: datetime, tz: str, prefs: Prefs = DEFAULT_PREFS) -> Pa
         return _command(found, Context(now, zi, prefs), targets, message, table.code)
     except Refused as refused:
         return Refusal(code=refused.code, when=refused.when)
+    except (OverflowError, ValueError):
+        # Arithmetic beyond what a calendar holds ("in 8000 years", "12/31/9999 23:59").
+        return Refusal(code=RefusalCode.INVALID_DATE)
 
 
 def _masked(text: str, tokens: list[Token]) -> set[int]:

@@ -63,7 +63,10 @@ def one_off(sc: Scan, ctx: Context) -> datetime:
         d = read_duration(g["ago"])
         raise Refused(RefusalCode.PAST, elapsed(ctx.now, -d.clock, ctx.tz) - d.calendar)
     if (g := sc.get("dur")) is not None:
-        return _after_duration(g.get("dur") or g["dur2"], clock, ctx)
+        when = _after_duration(g.get("dur") or g["dur2"], clock, ctx)
+        if when <= ctx.now:
+            raise Refused(RefusalCode.PAST, when)
+        return when
     if (g := sc.get("date")) is not None:
         return _first_future(days_of(g, "", ctx), clock, pod, ctx)
     if pod_g is not None and ("podthis" in pod_g or "tonight" in pod_g):

@@ -46,7 +46,10 @@ def _interval(word: str | None) -> int:
         return 1
     if word in ("other", "second", "2nd"):
         return 2
-    return max(1, ordinal(word) if word[-2:] in ("st", "nd", "rd", "th") else int(word))
+    step = ordinal(word) if word[-2:] in ("st", "nd", "rd", "th") else int(word)
+    if step < 1:
+        raise Refused(RefusalCode.TOO_FREQUENT)
+    return step
 
 
 def _subdaily(g: dict[str, str]) -> Rule | None:

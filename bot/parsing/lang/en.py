@@ -38,6 +38,7 @@ _WORDS: dict[str, str] = {
     **{m: m for m in MONTHS},
     "jan": "january",
     "feb": "february",
+    "mar": "march",
     "apr": "april",
     "jun": "june",
     "jul": "july",
@@ -46,6 +47,7 @@ _WORDS: dict[str, str] = {
     "sept": "september",
     "oct": "october",
     "nov": "november",
+    "dec": "december",
     # days and parts of day
     "tomorrow": "tomorrow",
     "tmrw": "tomorrow",
