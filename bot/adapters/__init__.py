@@ -1,0 +1,1 @@
+"""Platform adapters: each turns its platform into core calls and back."""

@@ -1,0 +1,91 @@
+"""Settings: one validated object, built by the CLI from the environment and passed down."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.parsing.zones import is_zone
+
+DATA_DIR = Path(user_data_dir("remindbot", appauthor=False))
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{DATA_DIR / 'remindbot.db'}"
+
+
+def _env(name: str) -> AliasChoices:
+    return AliasChoices(f"REMINDBOT_{name}", name)
+
+
+class Settings(BaseSettings):
+    """Everything configurable, from ``REMINDBOT_*`` variables (and Slack's usual names).
+
+    With no platform tokens the bot runs the local console on SQLite.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="REMINDBOT_", extra="ignore")
+
+    database_url: str = Field(default_factory=default_database_url)
+    default_tz: str = "UTC"
+    log_level: str = "INFO"
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=0, le=65535)
+    min_interval_minutes: int = Field(default=5, ge=1)
+    late_limit_hours: float | None = Field(default=None, gt=0)
+    lease_seconds: int = Field(default=120, ge=5)
+    sweep_seconds: int = Field(default=30, ge=1)
+    auto_migrate: bool | None = None
+
+    slack_bot_token: SecretStr | None = Field(
+        default=None, validation_alias=_env("SLACK_BOT_TOKEN")
+    )
+    slack_app_token: SecretStr | None = Field(
+        default=None, validation_alias=_env("SLACK_APP_TOKEN")
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        default=None, validation_alias=_env("SLACK_SIGNING_SECRET")
+    )
+    slack_api_url: str | None = Field(default=None, validation_alias=_env("SLACK_API_URL"))
+    slack_command: str = "/reminder"
+
+    @field_validator("default_tz")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if not is_zone(value):
+            raise ValueError(f"unknown IANA time zone {value!r} (try Europe/Copenhagen)")
+        return value
+
+    @property
+    def min_interval(self) -> timedelta:
+        return timedelta(minutes=self.min_interval_minutes)
+
+    @property
+    def lease(self) -> timedelta:
+        return timedelta(seconds=self.lease_seconds)
+
+    @property
+    def sweep(self) -> timedelta:
+        return timedelta(seconds=self.sweep_seconds)
+
+    @property
+    def late_limit(self) -> timedelta | None:
+        return timedelta(hours=self.late_limit_hours) if self.late_limit_hours else None
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def migrate_on_start(self) -> bool:
+        return self.is_sqlite if self.auto_migrate is None else self.auto_migrate
+
+    @property
+    def slack_enabled(self) -> bool:
+        return self.slack_bot_token is not None and (
+            self.slack_app_token is not None or self.slack_signing_secret is not None
+        )

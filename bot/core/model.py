@@ -1,0 +1,204 @@
+"""The engine's value objects: users, reminders, occurrences, and the neutral replies.
+
+Platform-free: adapters turn ``Reply`` into Block Kit, Mattermost attachments or
+terminal text, and turn platform events into ``Actor`` + text.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from typing import Literal
+
+
+class ReminderState(enum.StrEnum):
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    PAUSED = "paused"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class OccurrenceState(enum.StrEnum):
+    CLAIMED = "claimed"
+    SENT = "sent"
+    FAILED = "failed"
+    DEFERRED = "deferred"
+    SKIPPED = "skipped"
+
+
+class Origin(enum.StrEnum):
+    CHAT = "chat"
+    SLASH = "slash"
+    API = "api"
+    SNOOZE = "snooze"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Actor:
+    """A person on a platform. ``key`` identifies them across the whole bot."""
+
+    platform: str
+    workspace: str
+    user: str
+    name: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.platform}:{self.workspace}:{self.user}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UserPrefs:
+    """A user's settings. ``tz_source`` is ``user`` once they set it themselves."""
+
+    key: str
+    tz: str = "UTC"
+    tz_source: Literal["default", "platform", "user"] = "default"
+    date_order: Literal["MDY", "DMY"] = "MDY"
+    default_time: time = time(9, 0)
+    quiet_start: time | None = None
+    quiet_end: time | None = None
+    language: str | None = None
+    display_name: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NewReminder:
+    """What core asks storage to insert; storage assigns the id and timestamps."""
+
+    owner: str
+    platform: str
+    workspace: str
+    conversation: str
+    target_kind: str
+    target_ref: str
+    target_name: str
+    message: str
+    phrase: str
+    tz: str
+    state: ReminderState
+    origin: Origin
+    next_due: datetime | None
+    entity_type: str | None = None
+    entity_id: str | None = None
+    rrule: str | None = None
+    dtstart: datetime | None = None
+    draft_expires_at: datetime | None = None
+    parent_id: int | None = None
+    created_by: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reminder(NewReminder):
+    """A stored reminder.
+
+    ``next_due`` is when the dispatcher should act next (UTC). ``occurrence_due`` is the
+    nominal time of the occurrence pending at ``next_due``; they differ when a delivery
+    was deferred (quiet hours, retry), so a deferred occurrence keeps its identity.
+    """
+
+    id: int
+    created_at: datetime
+    updated_at: datetime
+    occurrence_due: datetime | None = None
+    deleted_at: datetime | None = None
+    lease_until: datetime | None = None
+    attempts: int = 0
+
+    @property
+    def recurring(self) -> bool:
+        return self.rrule is not None
+
+
+def as_new(rem: Reminder) -> NewReminder:
+    """The insertable part of a stored reminder (to copy it)."""
+    names = NewReminder.__dataclass_fields__
+    return NewReminder(**{name: getattr(rem, name) for name in names})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Occurrence:
+    """One delivery of a reminder, unique on (reminder_id, due_at)."""
+
+    id: int
+    reminder_id: int
+    due_at: datetime
+    state: OccurrenceState
+    attempts: int = 0
+    claimed_at: datetime | None = None
+    sent_at: datetime | None = None
+    message_ref: str | None = None
+    error: str | None = None
+    completed_by: tuple[str, ...] = ()
+
+
+# -- the neutral message model ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Button:
+    action_id: str
+    label: str
+    value: str
+    style: Literal["primary", "danger"] | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Menu:
+    """A choice among options (Slack static_select, Mattermost select, numbered in a terminal)."""
+
+    action_id: str
+    label: str
+    options: tuple[tuple[str, str], ...]  # (label, value)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Prompt:
+    """A request for free text (Slack modal, Mattermost dialog, next terminal line).
+
+    The answer goes back to core as ``press(actor, where, action_id, value, text=answer)``.
+    """
+
+    action_id: str
+    value: str
+    label: str
+    initial: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reply:
+    """What the bot says. ``text`` is plain text (adapters escape it for their platform).
+
+    ``replace`` asks the adapter to replace the message whose button was pressed.
+    """
+
+    text: str
+    fields: tuple[tuple[str, str], ...] = ()
+    buttons: tuple[Button, ...] = ()
+    menus: tuple[Menu, ...] = ()
+    ephemeral: bool = False
+    replace: bool = False
+    prompt: Prompt | None = None
+    reminder_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Conversation:
+    """Where a message was written: a direct message or a channel."""
+
+    id: str
+    kind: Literal["dm", "channel"] = "dm"
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Delivery:
+    """A due reminder, ready to post: where to, and what to show."""
+
+    reminder: Reminder
+    occurrence: Occurrence
+    reply: Reply
+    late: bool = False
+    extra: dict[str, str] = field(default_factory=dict)

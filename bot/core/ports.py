@@ -1,0 +1,159 @@
+"""The ports core depends on: storage, chat platforms and the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+from bot.core.model import (
+    Delivery,
+    NewReminder,
+    Occurrence,
+    OccurrenceState,
+    Reminder,
+    ReminderState,
+    Reply,
+    UserPrefs,
+)
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current instant, aware, in UTC."""
+        ...
+
+
+class DeliveryError(Exception):
+    """A platform refused or failed a call.
+
+    Attributes:
+        temporary: worth retrying (429, 5xx, timeouts); permanent errors are not.
+        retry_after: seconds the platform asked us to wait, if it said.
+        reason: the platform's error code (``channel_not_found``), safe to log and show.
+    """
+
+    def __init__(self, reason: str, *, temporary: bool, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.temporary = temporary
+        self.retry_after = retry_after
+
+
+class ChatGateway(Protocol):
+    """One chat platform, as the dispatcher sees it."""
+
+    platform: str
+
+    async def deliver(self, delivery: Delivery) -> str:
+        """Post a due reminder; return the platform's message reference.
+
+        Raises:
+            DeliveryError: the platform failed; ``temporary`` says whether to retry.
+        """
+        ...
+
+    async def update(self, message_ref: str, reply: Reply) -> None:
+        """Replace a delivered message (after a button press). Raises ``DeliveryError``."""
+        ...
+
+    async def notify(self, owner: str, reply: Reply) -> None:
+        """Tell a user something outside a conversation (a failed delivery, by DM)."""
+        ...
+
+    async def is_member(self, user: str, channel: str) -> bool:
+        """Whether platform user ``user`` is a member of ``channel``."""
+        ...
+
+
+class ReminderRepository(Protocol):
+    """Storage as core uses it. Every datetime in and out is aware (UTC out)."""
+
+    async def get_user(self, key: str) -> UserPrefs | None:
+        """The user's preferences, or ``None`` on first contact."""
+        ...
+
+    async def save_user(self, prefs: UserPrefs) -> UserPrefs:
+        """Insert or replace the user's preferences."""
+        ...
+
+    async def add(self, new: NewReminder, now: datetime) -> Reminder:
+        """Insert a reminder (``occurrence_due`` starts equal to ``next_due``)."""
+        ...
+
+    async def get(self, reminder_id: int) -> Reminder | None:
+        """A reminder by id, soft-deleted ones included (``deleted_at`` set)."""
+        ...
+
+    async def save(self, reminder: Reminder, now: datetime) -> Reminder:
+        """Write back every changeable field of ``reminder`` and clear its lease."""
+        ...
+
+    async def list_for(
+        self, owner: str | None, states: Sequence[ReminderState], limit: int = 100
+    ) -> list[Reminder]:
+        """Reminders owned by ``owner`` (all owners for ``None``), not deleted, by due time."""
+        ...
+
+    async def expire_drafts(self, now: datetime) -> int:
+        """Cancel drafts whose ``draft_expires_at`` has passed; return how many."""
+        ...
+
+    async def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[Reminder]:
+        """Atomically take up to ``limit`` scheduled reminders due at ``now``.
+
+        A reminder is due when ``next_due <= now`` and it is not leased (``lease_until``
+        is null or past). Claiming sets ``lease_until``; no two callers, in any number of
+        processes, get the same reminder while its lease runs.
+        """
+        ...
+
+    async def next_due(self) -> datetime | None:
+        """The earliest ``next_due`` of a scheduled reminder (for arming the timer)."""
+        ...
+
+    async def open_occurrence(
+        self, reminder_id: int, due_at: datetime, now: datetime
+    ) -> Occurrence:
+        """Get or create the occurrence (reminder_id, due_at) as claimed, attempts + 1.
+
+        An occurrence already ``sent``, ``failed`` or ``skipped`` is returned unchanged:
+        that is how a retry after a crash learns not to deliver twice.
+        """
+        ...
+
+    async def finish_occurrence(
+        self,
+        occurrence_id: int,
+        state: OccurrenceState,
+        now: datetime,
+        message_ref: str | None = None,
+        error: str | None = None,
+    ) -> Occurrence:
+        """Record the outcome of a delivery attempt."""
+        ...
+
+    async def get_occurrence(self, occurrence_id: int) -> Occurrence | None: ...
+
+    async def add_completion(self, occurrence_id: int, user: str, now: datetime) -> Occurrence:
+        """Record that ``user`` marked the occurrence done (idempotent)."""
+        ...
+
+    async def occurrences(self, reminder_id: int) -> list[Occurrence]:
+        """A reminder's occurrences, oldest first (its delivery history)."""
+        ...
+
+    async def mark_event_seen(self, platform: str, event_id: str, now: datetime) -> bool:
+        """Remember an inbound event id; ``False`` if it was seen before (a retry)."""
+        ...
+
+    async def audit(
+        self,
+        actor: str,
+        action: str,
+        now: datetime,
+        reminder_id: int | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        """Append to the audit log."""
+        ...

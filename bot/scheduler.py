@@ -1,0 +1,78 @@
+"""APScheduler as the alarm clock only: the reminders are rows, not jobs.
+
+One ``date`` job (``wake``) is armed at the earliest due time and re-armed whenever an
+earlier reminder appears; an ``interval`` job sweeps for rows written by other
+processes; a daily-ish job expires old drafts. ``misfire_grace_time=None`` because
+APScheduler 3's default of 1 s silently drops late runs under load
+(shared/research/platform-notes.md section 2).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.core.dispatch import Dispatcher
+from bot.core.ports import Clock, ReminderRepository
+
+log = logging.getLogger(__name__)
+WAKE = "wake"
+
+
+class Scheduler:
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        repo: ReminderRepository,
+        clock: Clock,
+        *,
+        sweep: timedelta = timedelta(seconds=30),
+    ) -> None:
+        self.dispatcher = dispatcher
+        self.repo = repo
+        self.clock = clock
+        self.sweep = sweep
+        self._armed: datetime | None = None
+        self._aps = AsyncIOScheduler(
+            timezone=UTC,
+            job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+        )
+
+    async def start(self) -> None:
+        """Start inside the running loop (AsyncIOScheduler binds to it) and catch up."""
+        self._aps.start()
+        self._aps.add_job(self.tick, "interval", seconds=self.sweep.total_seconds(), id="sweep")
+        self._aps.add_job(self.expire, "interval", minutes=15, id="drafts")
+        await self.tick()
+
+    async def stop(self) -> None:
+        self._aps.shutdown(wait=False)
+
+    def arm(self, when: datetime) -> None:
+        """Wake at ``when`` unless already waking earlier. Safe to call from any coroutine."""
+        if self._armed is not None and self._armed <= when and self._armed > self.clock.now():
+            return
+        self._armed = when
+        if self._aps.running:
+            run_at = max(when, self.clock.now())
+            self._aps.add_job(self.tick, "date", run_date=run_at, id=WAKE, replace_existing=True)
+
+    async def tick(self) -> None:
+        try:
+            handled = await self.dispatcher.drain()
+        except Exception:
+            log.exception("dispatch tick failed")
+            handled = 0
+        if handled:
+            log.info("dispatched %d reminder(s)", handled)
+        nxt = await self.repo.next_due()
+        self._armed = None
+        if nxt is not None:
+            self.arm(nxt)
+
+    async def expire(self) -> None:
+        expired = await self.repo.expire_drafts(self.clock.now())
+        if expired:
+            log.info("expired %d draft(s)", expired)

@@ -1,0 +1,84 @@
+"""Rows to core values and back. Core never sees an ORM object."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any
+
+from bot.core.model import (
+    NewReminder,
+    Occurrence,
+    OccurrenceState,
+    Origin,
+    Reminder,
+    ReminderState,
+    UserPrefs,
+)
+from storage.models import OccurrenceRow, ReminderRow, UserRow
+
+_REMINDER_FIELDS = tuple(f.name for f in fields(Reminder))
+_PREFS_FIELDS = tuple(f.name for f in fields(UserPrefs) if f.name != "key")
+
+# What save() writes back; the rest (who, where, origin, lineage, created_*) is fixed.
+CHANGEABLE = (
+    "state",
+    "next_due",
+    "occurrence_due",
+    "message",
+    "target_kind",
+    "target_ref",
+    "target_name",
+    "rrule",
+    "dtstart",
+    "tz",
+    "entity_type",
+    "entity_id",
+    "draft_expires_at",
+    "deleted_at",
+    "phrase",
+    "attempts",
+)
+
+
+def to_reminder(row: ReminderRow) -> Reminder:
+    values: dict[str, Any] = {name: getattr(row, name) for name in _REMINDER_FIELDS}
+    values["state"] = ReminderState(row.state)
+    values["origin"] = Origin(row.origin)
+    return Reminder(**values)
+
+
+def new_reminder_values(new: NewReminder) -> dict[str, Any]:
+    values = {f.name: getattr(new, f.name) for f in fields(NewReminder)}
+    values["state"] = new.state.value
+    values["origin"] = new.origin.value
+    values["occurrence_due"] = new.next_due
+    return values
+
+
+def changed_values(reminder: Reminder) -> dict[str, Any]:
+    values = {name: getattr(reminder, name) for name in CHANGEABLE}
+    values["state"] = reminder.state.value
+    return values
+
+
+def to_occurrence(row: OccurrenceRow, completed_by: tuple[str, ...] = ()) -> Occurrence:
+    return Occurrence(
+        id=row.id,
+        reminder_id=row.reminder_id,
+        due_at=row.due_at,
+        state=OccurrenceState(row.state),
+        attempts=row.attempts,
+        claimed_at=row.claimed_at,
+        sent_at=row.sent_at,
+        message_ref=row.message_ref,
+        error=row.error,
+        completed_by=completed_by,
+    )
+
+
+def to_prefs(row: UserRow) -> UserPrefs:
+    return UserPrefs(key=row.key, **{name: getattr(row, name) for name in _PREFS_FIELDS})
+
+
+def prefs_values(prefs: UserPrefs) -> dict[str, Any]:
+    return {name: getattr(prefs, name) for name in _PREFS_FIELDS}

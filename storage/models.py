@@ -1,0 +1,138 @@
+"""The tables. Rows stay inside storage; core sees only ``bot.core.model`` values."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any, Literal
+
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from storage.types import UTCDateTime
+
+# Named constraints keep Alembic's SQLite batch mode (which copies tables) predictable.
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+KEY = String(255)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime()}
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(KEY, unique=True)
+    tz: Mapped[str] = mapped_column(String(64))
+    tz_source: Mapped[Literal["default", "platform", "user"]] = mapped_column(String(16))
+    date_order: Mapped[Literal["MDY", "DMY"]] = mapped_column(String(3))
+    default_time: Mapped[time]
+    quiet_start: Mapped[time | None]
+    quiet_end: Mapped[time | None]
+    language: Mapped[str | None] = mapped_column(String(16))
+    display_name: Mapped[str] = mapped_column(KEY)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ReminderRow(Base):
+    __tablename__ = "reminders"
+    # (state, next_due) serves the claim, next_due() and draft expiry on both backends,
+    # with the state bound as a parameter (a partial index would need it inlined).
+    __table_args__ = (
+        Index("ix_reminders_state_next_due", "state", "next_due"),
+        Index("ix_reminders_owner_state", "owner", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner: Mapped[str] = mapped_column(KEY)
+    platform: Mapped[str] = mapped_column(String(32))
+    workspace: Mapped[str] = mapped_column(KEY)
+    conversation: Mapped[str] = mapped_column(KEY)
+    target_kind: Mapped[str] = mapped_column(String(32))
+    target_ref: Mapped[str] = mapped_column(KEY)
+    target_name: Mapped[str] = mapped_column(Text)
+    message: Mapped[str] = mapped_column(Text)
+    phrase: Mapped[str] = mapped_column(Text)
+    tz: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16))
+    origin: Mapped[str] = mapped_column(String(16))
+    next_due: Mapped[datetime | None]
+    occurrence_due: Mapped[datetime | None]
+    entity_type: Mapped[str | None] = mapped_column(String(64))
+    entity_id: Mapped[str | None] = mapped_column(KEY)
+    rrule: Mapped[str | None] = mapped_column(Text)
+    dtstart: Mapped[datetime | None]
+    draft_expires_at: Mapped[datetime | None]
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("reminders.id", ondelete="SET NULL"))
+    created_by: Mapped[str] = mapped_column(KEY)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    deleted_at: Mapped[datetime | None]
+    lease_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(server_default=text("0"))
+
+
+class OccurrenceRow(Base):
+    __tablename__ = "occurrences"
+    __table_args__ = (UniqueConstraint("reminder_id", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reminder_id: Mapped[int] = mapped_column(ForeignKey("reminders.id", ondelete="CASCADE"))
+    due_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(server_default=text("0"))
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    message_ref: Mapped[str | None] = mapped_column(KEY)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class CompletionRow(Base):
+    __tablename__ = "occurrence_completions"
+    __table_args__ = (UniqueConstraint("occurrence_id", "user_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurrence_id: Mapped[int] = mapped_column(ForeignKey("occurrences.id", ondelete="CASCADE"))
+    user_key: Mapped[str] = mapped_column(KEY)
+    at: Mapped[datetime]
+
+
+class InboundEventRow(Base):
+    __tablename__ = "inbound_events"
+    __table_args__ = (UniqueConstraint("platform", "event_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    event_id: Mapped[str] = mapped_column(KEY)
+    seen_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class AuditRow(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(KEY)
+    action: Mapped[str] = mapped_column(String(64))
+    # No foreign key: the log outlives the reminders it mentions.
+    reminder_id: Mapped[int | None] = mapped_column(index=True)
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -1,0 +1,312 @@
+"""``ReminderRepository`` over SQLAlchemy: one short transaction per method."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.clock import SystemClock
+from bot.core.model import (
+    NewReminder,
+    Occurrence,
+    OccurrenceState,
+    Reminder,
+    ReminderState,
+    UserPrefs,
+)
+from bot.core.ports import Clock
+from storage.claims import claim_statement
+from storage.mapping import (
+    changed_values,
+    new_reminder_values,
+    prefs_values,
+    to_occurrence,
+    to_prefs,
+    to_reminder,
+)
+from storage.models import (
+    AuditRow,
+    Base,
+    CompletionRow,
+    InboundEventRow,
+    OccurrenceRow,
+    ReminderRow,
+    UserRow,
+)
+
+EVENT_MEMORY = timedelta(hours=24)
+_DIALECTS = ("postgresql", "sqlite")
+
+
+_FINISHED = (
+    OccurrenceState.SENT.value,
+    OccurrenceState.FAILED.value,
+    OccurrenceState.SKIPPED.value,
+)
+
+
+class SqlReminderRepository:
+    """The storage port on SQLite or PostgreSQL; the same statements serve both.
+
+    ``clock`` stamps ``users.created_at/updated_at``, the one write whose port method
+    takes no ``now``.
+    """
+
+    def __init__(self, engine: AsyncEngine, *, clock: Clock | None = None) -> None:
+        if engine.dialect.name not in _DIALECTS:
+            raise ValueError(f"unsupported database {engine.dialect.name!r}")
+        self._dialect = engine.dialect.name
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self._clock: Clock = clock or SystemClock()
+
+    def _upsert(self, entity: type[Base]) -> postgresql.Insert | sqlite.Insert:
+        # ON CONFLICT lives on the dialects' own INSERT constructs.
+        if self._dialect == "postgresql":
+            return postgresql.insert(entity)
+        return sqlite.insert(entity)
+
+    # -- users -------------------------------------------------------------------------
+
+    async def get_user(self, key: str) -> UserPrefs | None:
+        async with self._sessions() as session:
+            row = await session.scalar(select(UserRow).where(UserRow.key == key))
+        return None if row is None else to_prefs(row)
+
+    async def save_user(self, prefs: UserPrefs) -> UserPrefs:
+        now = self._clock.now()
+        values = {**prefs_values(prefs), "updated_at": now}
+        stmt = (
+            self._upsert(UserRow)
+            .values(key=prefs.key, created_at=now, **values)
+            .on_conflict_do_update(index_elements=[UserRow.key], set_=values)
+            .returning(UserRow)
+        )
+        async with self._sessions.begin() as session:
+            row = (await session.scalars(stmt)).one()
+        return to_prefs(row)
+
+    # -- reminders ---------------------------------------------------------------------
+
+    async def add(self, new: NewReminder, now: datetime) -> Reminder:
+        values = new_reminder_values(new)
+        stmt = (
+            insert(ReminderRow)
+            .values(**values, created_at=now, updated_at=now, attempts=0)
+            .returning(ReminderRow)
+        )
+        async with self._sessions.begin() as session:
+            row = (await session.scalars(stmt)).one()
+        return to_reminder(row)
+
+    async def get(self, reminder_id: int) -> Reminder | None:
+        async with self._sessions() as session:
+            row = await session.get(ReminderRow, reminder_id)
+        return None if row is None else to_reminder(row)
+
+    async def save(self, reminder: Reminder, now: datetime) -> Reminder:
+        stmt = (
+            update(ReminderRow)
+            .where(ReminderRow.id == reminder.id)
+            .values(**changed_values(reminder), lease_until=None, updated_at=now)
+            .returning(ReminderRow)
+            .execution_options(synchronize_session=False)
+        )
+        async with self._sessions.begin() as session:
+            row = (await session.scalars(stmt)).one_or_none()
+        if row is None:
+            raise LookupError(f"reminder {reminder.id} does not exist")
+        return to_reminder(row)
+
+    async def list_for(
+        self, owner: str | None, states: Sequence[ReminderState], limit: int = 100
+    ) -> list[Reminder]:
+        stmt = (
+            select(ReminderRow)
+            .where(
+                ReminderRow.state.in_([state.value for state in states]),
+                ReminderRow.deleted_at.is_(None),
+            )
+            .order_by(ReminderRow.next_due.asc().nulls_last(), ReminderRow.id)
+            .limit(limit)
+        )
+        if owner is not None:
+            stmt = stmt.where(ReminderRow.owner == owner)
+        async with self._sessions() as session:
+            rows = (await session.scalars(stmt)).all()
+        return [to_reminder(row) for row in rows]
+
+    async def expire_drafts(self, now: datetime) -> int:
+        stmt = (
+            update(ReminderRow)
+            .where(
+                ReminderRow.state == ReminderState.DRAFT.value,
+                ReminderRow.draft_expires_at <= now,
+            )
+            .values(state=ReminderState.CANCELLED.value, updated_at=now)
+            .returning(ReminderRow.id)
+            .execution_options(synchronize_session=False)
+        )
+        async with self._sessions.begin() as session:
+            expired = (await session.scalars(stmt)).all()
+        return len(expired)
+
+    async def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[Reminder]:
+        async with self._sessions.begin() as session:
+            rows = (await session.scalars(claim_statement(now, lease_until, limit))).all()
+        # RETURNING gives no order; the caller gets the most overdue first.
+        return sorted(map(to_reminder, rows), key=lambda r: (r.next_due, r.id))
+
+    async def next_due(self) -> datetime | None:
+        stmt = select(func.min(ReminderRow.next_due)).where(
+            ReminderRow.state == ReminderState.SCHEDULED.value,
+            ReminderRow.deleted_at.is_(None),
+        )
+        async with self._sessions() as session:
+            return await session.scalar(stmt)
+
+    # -- occurrences -------------------------------------------------------------------
+
+    async def open_occurrence(
+        self, reminder_id: int, due_at: datetime, now: datetime
+    ) -> Occurrence:
+        claimed = {"state": OccurrenceState.CLAIMED.value, "claimed_at": now}
+        # One upsert: concurrent openers of the same occurrence serialise on the unique key.
+        # An occurrence already sent, failed or skipped is left as it is (no row returned),
+        # so a retry after a crash learns it must not deliver again.
+        stmt = (
+            self._upsert(OccurrenceRow)
+            .values(reminder_id=reminder_id, due_at=due_at, attempts=1, **claimed)
+            .on_conflict_do_update(
+                index_elements=[OccurrenceRow.reminder_id, OccurrenceRow.due_at],
+                set_={**claimed, "attempts": OccurrenceRow.attempts + 1},
+                where=OccurrenceRow.state.not_in(_FINISHED),
+            )
+            .returning(OccurrenceRow)
+        )
+        existing = select(OccurrenceRow).where(
+            OccurrenceRow.reminder_id == reminder_id, OccurrenceRow.due_at == due_at
+        )
+        try:
+            async with self._sessions.begin() as session:
+                row = (await session.scalars(stmt)).one_or_none()
+                if row is None:
+                    row = (await session.scalars(existing)).one()
+                completed = await _completed_by(session, [row.id])
+        except IntegrityError as exc:
+            raise LookupError(f"reminder {reminder_id} does not exist") from exc
+        return to_occurrence(row, completed[row.id])
+
+    async def finish_occurrence(
+        self,
+        occurrence_id: int,
+        state: OccurrenceState,
+        now: datetime,
+        message_ref: str | None = None,
+        error: str | None = None,
+    ) -> Occurrence:
+        values: dict[str, Any] = {"state": state.value, "error": error}
+        if message_ref is not None:
+            values["message_ref"] = message_ref
+        if state is OccurrenceState.SENT:
+            values["sent_at"] = now
+        stmt = (
+            update(OccurrenceRow)
+            .where(OccurrenceRow.id == occurrence_id)
+            .values(**values)
+            .returning(OccurrenceRow)
+            .execution_options(synchronize_session=False)
+        )
+        async with self._sessions.begin() as session:
+            row = (await session.scalars(stmt)).one_or_none()
+            if row is None:
+                raise LookupError(f"occurrence {occurrence_id} does not exist")
+            completed = await _completed_by(session, [row.id])
+        return to_occurrence(row, completed[row.id])
+
+    async def get_occurrence(self, occurrence_id: int) -> Occurrence | None:
+        async with self._sessions() as session:
+            row = await session.get(OccurrenceRow, occurrence_id)
+            if row is None:
+                return None
+            completed = await _completed_by(session, [row.id])
+        return to_occurrence(row, completed[row.id])
+
+    async def add_completion(self, occurrence_id: int, user: str, now: datetime) -> Occurrence:
+        stmt = (
+            self._upsert(CompletionRow)
+            .values(occurrence_id=occurrence_id, user_key=user, at=now)
+            .on_conflict_do_nothing(
+                index_elements=[CompletionRow.occurrence_id, CompletionRow.user_key]
+            )
+        )
+        try:
+            async with self._sessions.begin() as session:
+                await session.execute(stmt)
+                row = await session.get_one(OccurrenceRow, occurrence_id)
+                completed = await _completed_by(session, [occurrence_id])
+        except IntegrityError as exc:
+            raise LookupError(f"occurrence {occurrence_id} does not exist") from exc
+        return to_occurrence(row, completed[row.id])
+
+    async def occurrences(self, reminder_id: int) -> list[Occurrence]:
+        stmt = (
+            select(OccurrenceRow)
+            .where(OccurrenceRow.reminder_id == reminder_id)
+            .order_by(OccurrenceRow.due_at, OccurrenceRow.id)
+        )
+        async with self._sessions() as session:
+            rows = (await session.scalars(stmt)).all()
+            completed = await _completed_by(session, [row.id for row in rows])
+        return [to_occurrence(row, completed[row.id]) for row in rows]
+
+    # -- events and audit --------------------------------------------------------------
+
+    async def mark_event_seen(self, platform: str, event_id: str, now: datetime) -> bool:
+        forget = delete(InboundEventRow).where(InboundEventRow.seen_at < now - EVENT_MEMORY)
+        remember = (
+            self._upsert(InboundEventRow)
+            .values(platform=platform, event_id=event_id, seen_at=now)
+            .on_conflict_do_nothing(
+                index_elements=[InboundEventRow.platform, InboundEventRow.event_id]
+            )
+            .returning(InboundEventRow.id)
+        )
+        async with self._sessions.begin() as session:
+            # Cheap with the seen_at index, and keeps the table at about a day of events.
+            await session.execute(forget.execution_options(synchronize_session=False))
+            inserted = await session.scalar(remember)
+        return inserted is not None
+
+    async def audit(
+        self,
+        actor: str,
+        action: str,
+        now: datetime,
+        reminder_id: int | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        row = {"at": now, "actor": actor, "action": action, "reminder_id": reminder_id}
+        async with self._sessions.begin() as session:
+            await session.execute(insert(AuditRow).values(**row, detail=detail))
+
+
+async def _completed_by(session: AsyncSession, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    """Who completed each occurrence, first completion first."""
+    found: defaultdict[int, tuple[str, ...]] = defaultdict(tuple)
+    if not ids:
+        return found
+    stmt = (
+        select(CompletionRow.occurrence_id, CompletionRow.user_key)
+        .where(CompletionRow.occurrence_id.in_(ids))
+        .order_by(CompletionRow.at, CompletionRow.id)
+    )
+    for occurrence_id, user in await session.execute(stmt):
+        found[occurrence_id] += (user,)
+    return found
