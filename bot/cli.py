@@ -219,8 +219,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = _settings()
     if settings is None:
         return 2
+    # The terminal chat is for people: keep the log to warnings unless asked for more.
+    quiet_chat = args.command == "chat" and "REMINDBOT_LOG_LEVEL" not in os.environ
     logging.basicConfig(
-        level=settings.log_level.upper(),
+        level="WARNING" if quiet_chat else settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )

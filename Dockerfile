@@ -1,0 +1,21 @@
+# syntax=docker/dockerfile:1
+# Build a wheel in one stage, install it in a slim runtime as a non-root user.
+FROM python:3.11-slim AS build
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY storage ./storage
+RUN pip wheel --no-cache-dir --wheel-dir /wheels .
+
+FROM python:3.11-slim
+RUN useradd --create-home --uid 10001 app && mkdir /data && chown app /data
+COPY --from=build /wheels /wheels
+RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
+USER app
+ENV REMINDBOT_DATABASE_URL=sqlite:////data/remindbot.db \
+    REMINDBOT_HTTP_HOST=0.0.0.0 \
+    PYTHONUNBUFFERED=1
+VOLUME ["/data"]
+EXPOSE 8080
+ENTRYPOINT ["remindbot"]
+CMD ["run"]

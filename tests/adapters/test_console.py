@@ -1,0 +1,73 @@
+"""The console adapter: numbered choices, prompts, reminders firing into the terminal."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from bot.adapters.console import ConsoleAdapter
+from bot.clock import ManualClock
+from bot.core.dispatch import Dispatcher
+from bot.core.service import ReminderService
+from storage import SqlReminderRepository
+
+
+def console(repo: SqlReminderRepository, clock: ManualClock) -> tuple[ConsoleAdapter, Dispatcher]:
+    gateways: dict[str, ConsoleAdapter] = {}
+    service = ReminderService(repo, clock, gateways=gateways)
+    adapter = ConsoleAdapter(service, io.StringIO(), io.StringIO(), "ann")
+    gateways["console"] = adapter
+    return adapter, Dispatcher(repo, gateways, clock)
+
+
+def screen(adapter: ConsoleAdapter) -> str:
+    out = adapter.writer
+    assert isinstance(out, io.StringIO)
+    return out.getvalue()
+
+
+async def test_choices_by_number_and_label_then_a_reminder_fires_with_its_own_choices(
+    repo: SqlReminderRepository, clock: ManualClock
+) -> None:
+    adapter, dispatcher = console(repo, clock)
+    await adapter.answer("remind me in 10 minutes to stretch")
+    assert "[1] Confirm  [2] Edit  [3] Cancel" in screen(adapter)
+    await adapter.answer("confirm")
+    assert "Scheduled #1" in screen(adapter)
+    clock.advance(timedelta(minutes=10))
+    assert await dispatcher.drain() == 1
+    assert "\u23f0 Reminder: stretch" in screen(adapter)
+    assert "[1] Complete  [2] Snooze 15 minutes" in screen(adapter)
+    await adapter.answer("1")
+    assert screen(adapter).rstrip().endswith("Reminder: stretch \u2014 Completed")
+
+
+async def test_edit_asks_for_the_new_phrase_on_the_next_line(
+    repo: SqlReminderRepository, clock: ManualClock
+) -> None:
+    adapter, _dispatcher = console(repo, clock)
+    await adapter.answer("remind me tomorrow to call Bo")
+    await adapter.answer("2")
+    assert "(was: remind me tomorrow to call Bo)" in screen(adapter)
+    await adapter.answer("remind me tomorrow at 3pm to call Bo and Cy")
+    assert "Message: call Bo and Cy" in screen(adapter)
+
+
+def test_remindbot_chat_works_from_a_pipe(tmp_path: Path) -> None:
+    env = {"REMINDBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}", "PATH": "/usr/bin"}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--user", "ann", "--tz", "Europe/Copenhagen"],
+        input="remind me tomorrow at 9 to water the plants\n1\nlist\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Scheduled #1: Tuesday" in done.stdout
+    assert "#1  Tue" in done.stdout and "09:00  to you \u2014 water the plants" in done.stdout
+    assert done.stderr == ""
