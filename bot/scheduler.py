@@ -48,7 +48,8 @@ class Scheduler:
         await self.tick()
 
     async def stop(self) -> None:
-        self._aps.shutdown(wait=False)
+        if self._aps.running:
+            self._aps.shutdown(wait=False)
 
     def arm(self, when: datetime) -> None:
         """Wake at ``when`` unless already waking earlier. Safe to call from any coroutine."""

@@ -1,0 +1,78 @@
+"""The engine's CLI verbs as a user runs them, each in a real process on a SQLite file."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+from bot.app import build
+from bot.config import Settings
+from bot.http import create_http_app
+
+
+def remindbot(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environ = {"REMINDBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}", "PATH": "/usr/bin"}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        env={**environ, **env},
+        timeout=60,
+        check=False,
+    )
+
+
+def test_run_without_a_platform_names_the_settings_and_the_chat(tmp_path: Path) -> None:
+    done = remindbot(tmp_path, "run")
+    assert done.returncode == 2
+    assert "SLACK_BOT_TOKEN" in done.stderr and "remindbot chat" in done.stderr
+
+
+def test_bad_settings_are_all_reported_at_once(tmp_path: Path) -> None:
+    done = remindbot(tmp_path, "list", REMINDBOT_DEFAULT_TZ="Mars/Base", REMINDBOT_HTTP_PORT="x")
+    assert done.returncode == 2
+    assert "REMINDBOT_DEFAULT_TZ" in done.stderr and "REMINDBOT_HTTP_PORT" in done.stderr
+
+
+def test_db_upgrade_then_add_and_list(tmp_path: Path) -> None:
+    assert remindbot(tmp_path, "db", "upgrade").returncode == 0
+    added = remindbot(
+        tmp_path,
+        "add",
+        "remind me tomorrow at 9 about case 7",
+        "--user",
+        "ann",
+        "--tz",
+        "Europe/Copenhagen",
+        "--yes",
+    )
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.startswith("Scheduled #1: ")
+    listed = remindbot(tmp_path, "list", "--json")
+    rows = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert [(r["id"], r["owner"], r["message"], r["state"]) for r in rows] == [
+        ("1", "console:local:ann", "case 7", "scheduled")
+    ]
+
+
+def test_add_refusal_stores_nothing(tmp_path: Path) -> None:
+    done = remindbot(tmp_path, "add", "remind me whenever", "--user", "ann")
+    assert done.returncode == 1
+    assert done.stdout.startswith("I could not find a time")
+    assert remindbot(tmp_path, "list").stdout == ""
+
+
+async def test_healthz_reports_the_database(tmp_path: Path) -> None:
+    app = await build(Settings(database_url=f"sqlite:///{tmp_path / 'h.db'}"))
+    try:
+        transport = httpx.ASGITransport(app=create_http_app(app))
+        async with httpx.AsyncClient(transport=transport, base_url="http://bot") as client:
+            answer = await client.get("/healthz")
+    finally:
+        await app.close()
+    assert answer.status_code == 200
+    assert answer.json() == {"ok": True, "database": "ok", "platforms": []}
