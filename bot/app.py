@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import uvicorn
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.routing import BaseRoute
 
 from bot.clock import SystemClock
 from bot.config import Settings
@@ -32,6 +36,7 @@ class App:
     scheduler: Scheduler
     gateways: dict[str, ChatGateway] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
+    closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     def add_gateway(self, gateway: ChatGateway) -> None:
         self.gateways[gateway.platform] = gateway
@@ -40,6 +45,8 @@ class App:
         await self.scheduler.start()
 
     async def close(self) -> None:
+        for closer in reversed(self.closers):
+            await closer()
         await self.scheduler.stop()
         await self.engine.dispose()
 
@@ -69,3 +76,48 @@ async def build(settings: Settings, clock: Clock | None = None) -> App:
         min_interval=settings.min_interval,
     )
     return App(settings, clock, engine, repo, service, dispatcher, scheduler, gateways)
+
+
+async def start_platforms(app: App) -> list[Awaitable[object]]:
+    """Connect the platforms the settings enable; return the long-running tasks.
+
+    Empty when no platform is configured (``remindbot run`` then says what to set).
+    """
+    routes: list[BaseRoute] = []
+    if app.settings.slack_enabled:
+        routes += await _start_slack(app)
+    if not app.gateways:
+        return []
+    from bot.http import create_http_app
+
+    config = uvicorn.Config(
+        create_http_app(app, routes),
+        host=app.settings.http_host,
+        port=app.settings.http_port,
+        log_level=app.settings.log_level.lower(),
+        lifespan="off",
+    )
+    return [asyncio.create_task(uvicorn.Server(config).serve())]
+
+
+async def _start_slack(app: App) -> list[BaseRoute]:
+    from bot.adapters.slack import SlackAdapter
+
+    s = app.settings
+    assert s.slack_bot_token is not None
+    secret = s.slack_signing_secret.get_secret_value() if s.slack_signing_secret else None
+    slack = SlackAdapter(
+        app.service,
+        app.repo,
+        app.clock,
+        bot_token=s.slack_bot_token.get_secret_value(),
+        api_url=s.slack_api_url,
+        signing_secret=None if s.slack_app_token else secret,
+        command=s.slack_command,
+    )
+    app.add_gateway(slack.gateway)
+    app.closers.append(slack.close)
+    if s.slack_app_token is not None:
+        await slack.connect_socket_mode(s.slack_app_token.get_secret_value())
+        return []
+    return list(slack.routes())

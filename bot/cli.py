@@ -120,8 +120,7 @@ async def _chat(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _run(settings: Settings) -> int:
-    from bot.app import build
-    from bot.platforms import start_platforms
+    from bot.app import build, start_platforms
 
     app = await build(settings)
     try:

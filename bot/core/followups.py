@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.core import actions
+from bot.core import actions, texts
 from bot.core.errors import InvalidRequest, NotAllowed, NotFound
 from bot.core.model import (
     Actor,
@@ -82,10 +82,12 @@ class Followups:
             # A snoozed one-off that is completed early: nothing more to deliver.
             await self.repo.save(replace(rem, state=ReminderState.COMPLETED, next_due=None), now)
         await self.repo.audit(actor.key, "complete", now, rem.id, {"occurrence": occ.id})
-        who = ", ".join(key.rsplit(":", 1)[-1] for key in occ.completed_by)
-        done = f"Done by {who}" if rem.target_kind == "channel" else "Completed"
+        if rem.target_kind == "channel":
+            # Every member may mark it done: keep the buttons and show who has.
+            who = tuple(key.rsplit(":", 1)[-1] for key in occ.completed_by)
+            return replace(texts.delivery(rem, occ, now), replace=True, done_by=who)
         return Reply(
-            text=f"Reminder: {rem.message} \u2014 {done}", replace=True, reminder_id=rem.id
+            text=f"Reminder: {rem.message} \u2014 Completed", replace=True, reminder_id=rem.id
         )
 
     async def snooze(self, actor: Actor, rem: Reminder, choice: str) -> Reply:

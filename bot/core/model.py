@@ -182,6 +182,7 @@ class Reply:
     replace: bool = False
     prompt: Prompt | None = None
     reminder_id: int | None = None
+    done_by: tuple[str, ...] = ()  # platform user ids who marked it done
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

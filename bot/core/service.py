@@ -143,14 +143,24 @@ class ReminderService:
     # -- drafts ------------------------------------------------------------------------
 
     async def draft(
-        self, actor: Actor, where: Conversation, text: str, origin: Origin = Origin.CHAT
+        self,
+        actor: Actor,
+        where: Conversation,
+        text: str,
+        origin: Origin = Origin.CHAT,
+        note: str = "",
     ) -> Reply:
-        """Read a phrase and store it as a draft awaiting Confirm; nothing is stored if refused."""
+        """Read a phrase and store it as a draft awaiting Confirm; nothing is stored if refused.
+
+        ``note`` is appended to the message (a quoted message and its link, from a shortcut).
+        """
         now = self.clock.now()
         prefs = await self.prefs(actor)
         result = parse(text, now, prefs.tz, self.parse_prefs(prefs))
         if not isinstance(result, Command):
             return texts.plain(refusal_text(result, prefs.tz, self.parse_prefs(prefs)))
+        if note:
+            result = replace(result, message=f"{result.message} {note}".strip())
         new = self._new_reminder(actor, where, text, result, origin, now)
         rem = await self.repo.add(new, now)
         await self.repo.audit(actor.key, "draft", now, rem.id)

@@ -1,0 +1,95 @@
+"""Slack: slack-bolt's AsyncApp in Socket Mode or HTTP mode, over our core."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from bot.adapters.slack.gateway import SlackGateway
+from bot.adapters.slack.listeners import SlackListeners
+from bot.core.ports import Clock, ReminderRepository
+from bot.core.service import ReminderService
+
+log = logging.getLogger(__name__)
+DEFAULT_API_URL = "https://slack.com/api/"
+
+
+def web_client(token: str, api_url: str | None) -> AsyncWebClient:
+    """A Web API client that waits out 429s and retries 5xx and connection errors.
+
+    slack_sdk only retries connection errors by default; rate-limit and server-error
+    retries must be added (shared/research/platform-notes.md section 3).
+    """
+    base = api_url or DEFAULT_API_URL
+    return AsyncWebClient(
+        token=token,
+        base_url=base if base.endswith("/") else base + "/",
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=2),
+            AsyncServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+class SlackAdapter:
+    """One Slack workspace connection. ``gateway`` is what the dispatcher delivers through."""
+
+    def __init__(
+        self,
+        service: ReminderService,
+        repo: ReminderRepository,
+        clock: Clock,
+        *,
+        bot_token: str,
+        api_url: str | None = None,
+        signing_secret: str | None = None,
+        command: str = "/reminder",
+    ) -> None:
+        client = web_client(bot_token, api_url)
+        self.bolt = AsyncApp(
+            client=client,
+            signing_secret=signing_secret or "",
+            request_verification_enabled=signing_secret is not None,
+            process_before_response=False,
+        )
+        self.gateway = SlackGateway(client)
+        self.listeners = SlackListeners(self.bolt, service, repo, self.gateway, clock, command)
+        self.listeners.register()
+        self._socket: AsyncSocketModeHandler | None = None
+
+    async def connect_socket_mode(self, app_token: str) -> None:
+        """Connect over Socket Mode (no public URL). Call inside the running loop."""
+        self._socket = AsyncSocketModeHandler(self.bolt, app_token)
+        await self._socket.connect_async()  # type: ignore[no-untyped-call]
+        log.info("connected to Slack over Socket Mode")
+
+    def routes(self) -> list[Route]:
+        """HTTP mode: Slack's signed requests at ``/slack/events`` (401 when unsigned)."""
+        handler = AsyncSlackRequestHandler(self.bolt)
+
+        async def events(request: Request) -> Response:
+            response: Response = await handler.handle(request)
+            return response
+
+        return [Route("/slack/events", events, methods=["POST"])]
+
+    async def close(self) -> None:
+        if self._socket is not None:
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
+            self._socket = None
+
+
+__all__ = ["SlackAdapter", "web_client"]

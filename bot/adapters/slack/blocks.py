@@ -1,0 +1,137 @@
+"""Neutral replies -> Block Kit. Pure.
+
+User text is escaped (``&``, ``<``, ``>``: the only control characters in Slack's
+mrkdwn, https://api.slack.com/reference/surfaces/formatting#escaping) and every mrkdwn
+object is ``verbatim`` so Slack links nothing by itself: a reminder saying ``<!channel>``
+or ``@here`` can never ping anyone.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.core.model import Button, Menu, Prompt, Reply
+
+Block = dict[str, Any]
+EDIT_VIEW = "reminder.edit_view"
+SNOOZE_VIEW = "reminder.snooze_view"
+SHORTCUT_VIEW = "reminder.shortcut_view"
+PHRASE_BLOCK = "phrase"
+PHRASE_INPUT = "phrase_input"
+_MAX_TEXT = 2900  # section text limit is 3,000
+
+
+def escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def unescape(text: str) -> str:
+    """Slash command and message text arrive escaped; the parser wants it plain."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+_URL = re.compile(r"https?://[^\s|]+")
+
+
+def linked(text: str) -> str:
+    """Escaped text with bare URLs made clickable (``verbatim`` turns auto-linking off).
+
+    Escaping has already removed every ``<`` and ``>``, so a URL cannot close the link
+    early or smuggle in a mention.
+    """
+    return _URL.sub(lambda m: f"<{m.group()}>", escape(text))
+
+
+def mrkdwn(text: str) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": linked(text)[:_MAX_TEXT], "verbatim": True}
+
+
+def _raw(text: str) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": text, "verbatim": True}
+
+
+def plain(text: str, limit: int = 75) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text[:limit], "emoji": True}
+
+
+def to_blocks(reply: Reply) -> list[Block]:
+    blocks: list[Block] = [{"type": "section", "text": mrkdwn(reply.text)}]
+    if reply.fields:
+        fields = [mrkdwn(f"{name}: {value}") for name, value in reply.fields[:10]]
+        blocks.append({"type": "section", "fields": fields})
+    if reply.done_by:
+        # Ids come from Slack itself, not from user text, so they may be mentions.
+        who = ", ".join(f"<@{user}>" for user in reply.done_by if user.isalnum())
+        blocks.append({"type": "context", "elements": [_raw(f"Done by {who}")]})
+    elements = [_button(b) for b in reply.buttons[:20]] + [_menu(m) for m in reply.menus[:5]]
+    if elements:
+        block_id = f"r{reply.reminder_id}" if reply.reminder_id is not None else "actions"
+        blocks.append({"type": "actions", "block_id": block_id, "elements": elements})
+    return blocks
+
+
+def fallback(reply: Reply) -> str:
+    """The top-level ``text`` (notifications, screen readers); escaped like the blocks."""
+    return escape(reply.text)[:3000]
+
+
+def _button(button: Button) -> Block:
+    element: Block = {
+        "type": "button",
+        "action_id": button.action_id,
+        "text": plain(button.label),
+        "value": button.value[:2000],
+    }
+    if button.style:
+        element["style"] = button.style
+    return element
+
+
+def _menu(menu: Menu) -> Block:
+    options = [{"text": plain(label), "value": value[:150]} for label, value in menu.options]
+    return {
+        "type": "static_select",
+        "action_id": menu.action_id,
+        "placeholder": plain(menu.label),
+        "options": options[:100],
+    }
+
+
+def prompt_view(prompt: Prompt, callback_id: str, metadata: str, title: str) -> Block:
+    """A modal asking for one line of text (edit a draft, custom snooze, shortcut)."""
+    element: Block = {"type": "plain_text_input", "action_id": PHRASE_INPUT}
+    if prompt.initial:
+        element["initial_value"] = prompt.initial[:3000]
+    return {
+        "type": "modal",
+        "callback_id": callback_id,
+        "private_metadata": metadata[:3000],
+        "title": plain(title, 24),
+        "submit": plain("Save", 24),
+        "close": plain("Cancel", 24),
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": PHRASE_BLOCK,
+                "label": plain(prompt.label, 2000),
+                "element": element,
+            }
+        ],
+    }
+
+
+def home_view(upcoming: Reply, settings: Reply) -> Block:
+    blocks: list[Block] = [{"type": "header", "text": plain("Your reminders", 150)}]
+    blocks += to_blocks(upcoming)
+    blocks.append({"type": "divider"})
+    blocks += to_blocks(settings)
+    blocks.append(
+        {
+            "type": "context",
+            "elements": [
+                mrkdwn("Change settings by messaging me, e.g. 'quiet hours 22:00-07:00'.")
+            ],
+        }
+    )
+    return {"type": "home", "blocks": blocks[:100]}

@@ -1,0 +1,179 @@
+"""The Slack side of the ``ChatGateway`` port: post, update, notify, membership.
+
+Web API errors become ``DeliveryError``: 429 carries ``Retry-After``, 5xx and connection
+problems are temporary, and the errors listed in ``PERMANENT`` fail the occurrence
+(https://api.slack.com/methods/chat.postMessage#errors).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack.blocks import fallback, to_blocks
+from bot.adapters.slack.payloads import user_of
+from bot.core.model import Delivery, Reply
+from bot.core.ports import DeliveryError
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "slack"
+PERMANENT = frozenset(
+    {
+        "channel_not_found",
+        "is_archived",
+        "not_in_channel",
+        "user_not_found",
+        "account_inactive",
+        "user_disabled",
+        "cannot_dm_bot",
+        "restricted_action",
+        "msg_too_long",
+        "no_text",
+        "invalid_blocks",
+        "not_authed",
+        "invalid_auth",
+        "token_revoked",
+        "missing_scope",
+    }
+)
+_TEMPORARY = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout"})
+_MEMBERS_TTL = 300.0
+
+
+class SlackGateway:
+    """Delivers reminders through the Web API client (base URL configurable)."""
+
+    platform = PLATFORM
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self.client = client
+        self._dm: dict[str, str] = {}
+        self._names: dict[str, str] = {}
+        self._members: dict[str, tuple[float, set[str]]] = {}
+
+    async def deliver(self, delivery: Delivery) -> str:
+        rem = delivery.reminder
+        if rem.target_kind == "channel":
+            channel = await self._channel_id(rem.target_ref, rem.target_name)
+        else:
+            user = rem.target_ref if rem.target_kind == "user" else user_of(rem.owner)
+            channel = await self._dm_channel(user)
+        return await self.post(channel, delivery.reply)
+
+    async def post(self, channel: str, reply: Reply, thread_ts: str | None = None) -> str:
+        answer = await self._call(
+            "chat_postMessage",
+            channel=channel,
+            text=fallback(reply),
+            blocks=to_blocks(reply),
+            unfurl_links=False,
+            unfurl_media=False,
+            thread_ts=thread_ts,
+        )
+        return f"{answer['channel']}:{answer['ts']}"
+
+    async def update(self, message_ref: str, reply: Reply) -> None:
+        channel, _, ts = message_ref.partition(":")
+        await self._call(
+            "chat_update", channel=channel, ts=ts, text=fallback(reply), blocks=to_blocks(reply)
+        )
+
+    async def notify(self, owner: str, reply: Reply) -> None:
+        await self.post(await self._dm_channel(user_of(owner)), reply)
+
+    async def ephemeral(self, channel: str, user: str, reply: Reply, thread_ts: str | None) -> None:
+        await self._call(
+            "chat_postEphemeral",
+            channel=channel,
+            user=user,
+            text=fallback(reply),
+            blocks=to_blocks(reply),
+            thread_ts=thread_ts,
+        )
+
+    async def is_member(self, user: str, channel: str) -> bool:
+        cached = self._members.get(channel)
+        if cached is None or time.monotonic() - cached[0] > _MEMBERS_TTL:
+            members = await self._all_members(channel)
+            cached = (time.monotonic(), members)
+            self._members[channel] = cached
+        return user in cached[1]
+
+    async def _all_members(self, channel: str) -> set[str]:
+        members: set[str] = set()
+        cursor = None
+        for _page in range(50):
+            answer = await self._call("conversations_members", channel=channel, cursor=cursor)
+            members.update(answer.get("members", []))
+            cursor = (answer.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                break
+        return members
+
+    async def user_zone(self, user: str) -> str | None:
+        """The zone Slack has for a user (users.info ``tz``), or ``None``."""
+        try:
+            answer = await self._call("users_info", user=user)
+        except DeliveryError as error:
+            log.warning("users.info for a user failed: %s", error.reason)
+            return None
+        tz = (answer.get("user") or {}).get("tz")
+        return tz if isinstance(tz, str) else None
+
+    async def _dm_channel(self, user: str) -> str:
+        if user not in self._dm:
+            answer = await self._call("conversations_open", users=user)
+            self._dm[user] = answer["channel"]["id"]
+        return self._dm[user]
+
+    async def _channel_id(self, ref: str, name: str) -> str:
+        if ref[:1] in ("C", "G") and ref[1:].isalnum() and ref.upper() == ref:
+            return ref
+        wanted = (name or ref).lstrip("#")
+        if wanted not in self._names:
+            self._names.update(await self._channel_names())
+        if wanted not in self._names:
+            raise DeliveryError("channel_not_found", temporary=False)
+        return self._names[wanted]
+
+    async def _channel_names(self) -> dict[str, str]:
+        names: dict[str, str] = {}
+        cursor = None
+        for _page in range(50):
+            answer = await self._call(
+                "conversations_list", types="public_channel,private_channel", cursor=cursor
+            )
+            names.update({c["name"]: c["id"] for c in answer.get("channels", [])})
+            cursor = (answer.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                break
+        return names
+
+    async def _call(self, method: str, **args: Any) -> dict[str, Any]:
+        clean = {k: v for k, v in args.items() if v is not None}
+        try:
+            response = await getattr(self.client, method)(**clean)
+        except SlackApiError as error:
+            raise _delivery_error(error) from None
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise DeliveryError(f"connection: {type(error).__name__}", temporary=True) from None
+        data: dict[str, Any] = response.data if isinstance(response.data, dict) else {}
+        return data
+
+
+def _delivery_error(error: SlackApiError) -> DeliveryError:
+    response = error.response
+    reason = str(response.get("error") or f"http_{response.status_code}")
+    if response.status_code == 429 or reason == "ratelimited":
+        retry_after = response.headers.get("Retry-After") or response.headers.get("retry-after")
+        wait = float(retry_after) if retry_after else None
+        return DeliveryError("ratelimited", temporary=True, retry_after=wait)
+    if response.status_code >= 500 or reason in _TEMPORARY:
+        return DeliveryError(reason, temporary=True)
+    return DeliveryError(reason, temporary=False)
