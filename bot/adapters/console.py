@@ -83,6 +83,8 @@ class ConsoleAdapter:
     def show(self, reply: Reply, prefix: str = "") -> None:
         lines = [prefix + reply.text]
         lines += [f"  {name}: {value}" for name, value in reply.fields]
+        if reply.set_by:
+            lines.append(f"  Set by {reply.set_by}")
         if reply.done_by:
             lines.append("  Done by " + ", ".join(reply.done_by))
         choices = [(b.label, b.action_id, b.value) for b in reply.buttons]

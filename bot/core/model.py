@@ -183,6 +183,7 @@ class Reply:
     prompt: Prompt | None = None
     reminder_id: int | None = None
     done_by: tuple[str, ...] = ()  # platform user ids who marked it done
+    set_by: str | None = None  # platform user id who set a reminder for someone else
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

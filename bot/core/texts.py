@@ -75,8 +75,9 @@ def delivery(rem: Reminder, occ: Occurrence, now: datetime) -> Reply:
         text += f" (due at {local_due:%H:%M}" + (
             f" on {local_due:%a %d %b})" if (now - occ.due_at).days >= 1 else ")"
         )
+    set_by = None
     if rem.created_by and rem.created_by != _recipient_key(rem):
-        text += f"\nSet by {rem.created_by.rsplit(':', 1)[-1]}"
+        set_by = rem.created_by.rsplit(":", 1)[-1]
     value = f"{rem.id}:{occ.id}"
     buttons = [Button(action_id=actions.COMPLETE, label="Complete", value=value, style="primary")]
     if rem.recurring:
@@ -87,7 +88,9 @@ def delivery(rem: Reminder, occ: Occurrence, now: datetime) -> Reply:
         label="Snooze",
         options=tuple((label, f"{value}:{code}") for label, code in actions.SNOOZE_CHOICES),
     )
-    return Reply(text=text, buttons=tuple(buttons), menus=(menu,), reminder_id=rem.id)
+    return Reply(
+        text=text, buttons=tuple(buttons), menus=(menu,), reminder_id=rem.id, set_by=set_by
+    )
 
 
 def _recipient_key(rem: Reminder) -> str:

@@ -170,7 +170,7 @@ async def test_recipient_may_complete_a_reminder_set_for_them(core: Core) -> Non
     await core.tick(timedelta(hours=1))
     delivered = core.platform.delivered[0]
     assert delivered.reminder.target_ref == "bo"
-    assert "Set by ann" in delivered.reply.text
+    assert delivered.reply.set_by == "ann"
     done = await core.service.press(BO, DM, actions.COMPLETE, delivered.reply.buttons[0].value)
     assert done.text == "Reminder: send the report \u2014 Completed"
 

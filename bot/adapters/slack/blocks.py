@@ -60,6 +60,8 @@ def to_blocks(reply: Reply) -> list[Block]:
     if reply.fields:
         fields = [mrkdwn(f"{name}: {value}") for name, value in reply.fields[:10]]
         blocks.append({"type": "section", "fields": fields})
+    if reply.set_by and reply.set_by.isalnum():
+        blocks.append({"type": "context", "elements": [_raw(f"Set by <@{reply.set_by}>")]})
     if reply.done_by:
         # Ids come from Slack itself, not from user text, so they may be mentions.
         who = ", ".join(f"<@{user}>" for user in reply.done_by if user.isalnum())
