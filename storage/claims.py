@@ -3,53 +3,59 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, FromClause, and_, any_, func, or_, select, update
 from sqlalchemy.sql.dml import ReturningUpdate
 
 from bot.core.model import ReminderState
-from storage.models import ReminderRow
+from storage.mapping import REMINDER_COLUMNS
+from storage.models import REMINDERS
 
 
-def _claimable(row: type[ReminderRow], now: datetime) -> ColumnElement[bool]:
+def _claimable(table: FromClause, now: datetime) -> ColumnElement[bool]:
     return and_(
-        row.state == ReminderState.SCHEDULED.value,
-        row.deleted_at.is_(None),
-        row.next_due <= now,
-        or_(row.lease_until.is_(None), row.lease_until <= now),
+        table.c.state == ReminderState.SCHEDULED.value,
+        table.c.deleted_at.is_(None),
+        table.c.next_due <= now,
+        or_(table.c.lease_until.is_(None), table.c.lease_until <= now),
     )
 
 
 def claim_statement(
-    now: datetime, lease_until: datetime, limit: int
-) -> ReturningUpdate[ReminderRow]:
-    """``WITH due AS (ids LIMIT n) UPDATE reminders SET lease_until ... RETURNING *``.
+    dialect: str, now: datetime, lease_until: datetime, limit: int
+) -> ReturningUpdate[tuple[Any, ...]]:
+    """``UPDATE reminders SET lease_until ... WHERE id IN (due ids LIMIT n) RETURNING *``.
 
     On PostgreSQL the ids are taken ``FOR UPDATE SKIP LOCKED``, so concurrent claimers
-    pass over each other's rows instead of queueing; SQLite drops that clause and the
-    statement is atomic under its single write lock. The outer WHERE repeats the
-    conditions so a row changed meanwhile is never taken.
+    pass over each other's rows instead of queueing. ``FOR UPDATE`` re-checks the WHERE
+    against the newest version of each row it locks, so every id it yields is still
+    claimable and stays ours until the statement commits. SQLite drops that clause; the
+    statement is atomic under its single write lock.
 
-    The ids sit in a ``MATERIALIZED`` CTE because PostgreSQL may plan a plain
-    ``id IN (SELECT ... LIMIT n)`` as a nested-loop semi-join that re-runs the subquery
-    for every outer row; each re-run skips the rows just updated and locks the next ones,
-    so one claim could take far more than ``n`` rows.
+    PostgreSQL gets the ids as ``id = ANY(ARRAY(SELECT ...))``: an InitPlan that runs once
+    and then finds the rows by primary key. A plain ``id IN (SELECT ... LIMIT n)`` (even
+    from a ``MATERIALIZED`` CTE) can be planned, with the stale statistics of a freshly
+    filled table, as a nested-loop semi-join over every due row: 0.7 s per claim with
+    10,000 due, and without the CTE the re-run subquery could even take more than ``n``.
+
+    A Core statement: it returns plain rows (``mapping.reminder_from_row``), not ORM
+    objects, because the claim is on the dispatcher's hot path.
     """
-    inner = aliased(ReminderRow)
-    due = (
-        select(inner.id)
+    inner = REMINDERS.alias("due")
+    ids = (
+        select(inner.c.id)
         .where(_claimable(inner, now))
-        .order_by(inner.next_due, inner.id)
+        .order_by(inner.c.next_due, inner.c.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
-        .cte("due")
-        .prefix_with("MATERIALIZED", dialect="postgresql")
+        .scalar_subquery()
+    )
+    taken = (
+        REMINDERS.c.id == any_(func.array(ids))
+        if dialect == "postgresql"
+        else REMINDERS.c.id.in_(ids)
     )
     return (
-        update(ReminderRow)
-        .where(ReminderRow.id.in_(select(due.c.id)), _claimable(ReminderRow, now))
-        .values(lease_until=lease_until)
-        .returning(ReminderRow)
-        .execution_options(synchronize_session=False)
+        update(REMINDERS).where(taken).values(lease_until=lease_until).returning(*REMINDER_COLUMNS)
     )

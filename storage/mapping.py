@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Any
 
+from sqlalchemy import Column, Row
+
 from bot.core.model import (
     NewReminder,
     Occurrence,
@@ -14,9 +16,12 @@ from bot.core.model import (
     ReminderState,
     UserPrefs,
 )
-from storage.models import OccurrenceRow, ReminderRow, UserRow
+from storage.models import REMINDERS, OccurrenceRow, ReminderRow, UserRow
 
 _REMINDER_FIELDS = tuple(f.name for f in fields(Reminder))
+# Every column a Reminder is made of, in field order: RETURNING these gives rows that
+# reminder_from_row turns into Reminders without an ORM object in between.
+REMINDER_COLUMNS: tuple[Column[Any], ...] = tuple(REMINDERS.c[name] for name in _REMINDER_FIELDS)
 _PREFS_FIELDS = tuple(f.name for f in fields(UserPrefs) if f.name != "key")
 
 # What save() writes back; the rest (who, where, origin, lineage, created_*) is fixed.
@@ -47,6 +52,14 @@ def to_reminder(row: ReminderRow) -> Reminder:
     return Reminder(**values)
 
 
+def reminder_from_row(row: Row[Any]) -> Reminder:
+    """A Reminder from a Core row of ``REMINDER_COLUMNS``."""
+    values = row._asdict()
+    values["state"] = ReminderState(values["state"])
+    values["origin"] = Origin(values["origin"])
+    return Reminder(**values)
+
+
 def new_reminder_values(new: NewReminder) -> dict[str, Any]:
     values = {f.name: getattr(new, f.name) for f in fields(NewReminder)}
     values["state"] = new.state.value
@@ -61,7 +74,7 @@ def changed_values(reminder: Reminder) -> dict[str, Any]:
     return values
 
 
-def to_occurrence(row: OccurrenceRow, completed_by: tuple[str, ...] = ()) -> Occurrence:
+def to_occurrence(row: OccurrenceRow | Row[Any], completed_by: tuple[str, ...] = ()) -> Occurrence:
     return Occurrence(
         id=row.id,
         reminder_id=row.reminder_id,
@@ -76,7 +89,7 @@ def to_occurrence(row: OccurrenceRow, completed_by: tuple[str, ...] = ()) -> Occ
     )
 
 
-def to_prefs(row: UserRow) -> UserPrefs:
+def to_prefs(row: UserRow | Row[Any]) -> UserPrefs:
     return UserPrefs(key=row.key, **{name: getattr(row, name) for name in _PREFS_FIELDS})
 
 

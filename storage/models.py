@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from sqlalchemy import (
     JSON,
@@ -11,6 +11,7 @@ from sqlalchemy import (
     Index,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     text,
@@ -136,3 +137,11 @@ class AuditRow(Base):
     # No foreign key: the log outlives the reminders it mentions.
     reminder_id: Mapped[int | None] = mapped_column(index=True)
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+# The same tables for Core statements (the dispatcher's hot path builds no ORM objects).
+USERS = cast(Table, UserRow.__table__)
+REMINDERS = cast(Table, ReminderRow.__table__)
+OCCURRENCES = cast(Table, OccurrenceRow.__table__)
+COMPLETIONS = cast(Table, CompletionRow.__table__)
+AUDIT = cast(Table, AuditRow.__table__)

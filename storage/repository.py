@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.clock import SystemClock
 from bot.core.model import (
@@ -21,17 +20,20 @@ from bot.core.model import (
     ReminderState,
     UserPrefs,
 )
-from bot.core.ports import Clock
+from bot.core.ports import Clock, Outcome
+from storage.batches import completed_by, open_all, record_all
 from storage.claims import claim_statement
 from storage.mapping import (
     changed_values,
     new_reminder_values,
     prefs_values,
+    reminder_from_row,
     to_occurrence,
     to_prefs,
     to_reminder,
 )
 from storage.models import (
+    USERS,
     AuditRow,
     Base,
     CompletionRow,
@@ -45,24 +47,20 @@ EVENT_MEMORY = timedelta(hours=24)
 _DIALECTS = ("postgresql", "sqlite")
 
 
-_FINISHED = (
-    OccurrenceState.SENT.value,
-    OccurrenceState.FAILED.value,
-    OccurrenceState.SKIPPED.value,
-)
-
-
 class SqlReminderRepository:
     """The storage port on SQLite or PostgreSQL; the same statements serve both.
 
     ``clock`` stamps ``users.created_at/updated_at``, the one write whose port method
-    takes no ``now``.
+    takes no ``now``. The methods the dispatcher calls for every batch (``claim_due``,
+    ``open_occurrences``, ``get_users``, ``record_outcomes``, ``next_due``) run Core
+    statements on a plain connection; the rest use ORM sessions.
     """
 
     def __init__(self, engine: AsyncEngine, *, clock: Clock | None = None) -> None:
         if engine.dialect.name not in _DIALECTS:
             raise ValueError(f"unsupported database {engine.dialect.name!r}")
         self._dialect = engine.dialect.name
+        self._engine = engine
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
         self._clock: Clock = clock or SystemClock()
 
@@ -78,6 +76,14 @@ class SqlReminderRepository:
         async with self._sessions() as session:
             row = await session.scalar(select(UserRow).where(UserRow.key == key))
         return None if row is None else to_prefs(row)
+
+    async def get_users(self, keys: Collection[str]) -> dict[str, UserPrefs]:
+        if not keys:
+            return {}
+        stmt = select(*USERS.c).where(USERS.c.key.in_(list(keys)))
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(stmt)).all()
+        return {row.key: to_prefs(row) for row in rows}
 
     async def save_user(self, prefs: UserPrefs) -> UserPrefs:
         now = self._clock.now()
@@ -158,50 +164,48 @@ class SqlReminderRepository:
         return len(expired)
 
     async def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[Reminder]:
-        async with self._sessions.begin() as session:
-            rows = (await session.scalars(claim_statement(now, lease_until, limit))).all()
+        async with self._engine.begin() as conn:
+            rows = (
+                await conn.execute(claim_statement(self._dialect, now, lease_until, limit))
+            ).all()
         # RETURNING gives no order; the caller gets the most overdue first.
-        return sorted(map(to_reminder, rows), key=lambda r: (r.next_due, r.id))
+        return sorted(map(reminder_from_row, rows), key=lambda r: (r.next_due, r.id))
 
     async def next_due(self) -> datetime | None:
         stmt = select(func.min(ReminderRow.next_due)).where(
             ReminderRow.state == ReminderState.SCHEDULED.value,
             ReminderRow.deleted_at.is_(None),
         )
-        async with self._sessions() as session:
-            return await session.scalar(stmt)
+        async with self._engine.connect() as conn:
+            return (await conn.execute(stmt)).scalar()
 
     # -- occurrences -------------------------------------------------------------------
 
     async def open_occurrence(
         self, reminder_id: int, due_at: datetime, now: datetime
     ) -> Occurrence:
-        claimed = {"state": OccurrenceState.CLAIMED.value, "claimed_at": now}
+        (occurrence,) = await self.open_occurrences([(reminder_id, due_at)], now)
+        return occurrence
+
+    async def open_occurrences(
+        self, items: Sequence[tuple[int, datetime]], now: datetime
+    ) -> list[Occurrence]:
+        if not items:
+            return []
         # One upsert: concurrent openers of the same occurrence serialise on the unique key.
-        # An occurrence already sent, failed or skipped is left as it is (no row returned),
-        # so a retry after a crash learns it must not deliver again.
-        stmt = (
-            self._upsert(OccurrenceRow)
-            .values(reminder_id=reminder_id, due_at=due_at, attempts=1, **claimed)
-            .on_conflict_do_update(
-                index_elements=[OccurrenceRow.reminder_id, OccurrenceRow.due_at],
-                set_={**claimed, "attempts": OccurrenceRow.attempts + 1},
-                where=OccurrenceRow.state.not_in(_FINISHED),
-            )
-            .returning(OccurrenceRow)
-        )
-        existing = select(OccurrenceRow).where(
-            OccurrenceRow.reminder_id == reminder_id, OccurrenceRow.due_at == due_at
-        )
         try:
-            async with self._sessions.begin() as session:
-                row = (await session.scalars(stmt)).one_or_none()
-                if row is None:
-                    row = (await session.scalars(existing)).one()
-                completed = await _completed_by(session, [row.id])
+            async with self._engine.begin() as conn:
+                return await open_all(conn, self._dialect, items, now)
         except IntegrityError as exc:
-            raise LookupError(f"reminder {reminder_id} does not exist") from exc
-        return to_occurrence(row, completed[row.id])
+            ids = sorted({reminder_id for reminder_id, _ in items})
+            which = f"reminder {ids[0]}" if len(ids) == 1 else f"one of reminders {ids}"
+            raise LookupError(f"{which} does not exist") from exc
+
+    async def record_outcomes(self, outcomes: Sequence[Outcome], now: datetime) -> None:
+        if not outcomes:
+            return
+        async with self._engine.begin() as conn:
+            await record_all(conn, outcomes, now)
 
     async def finish_occurrence(
         self,
@@ -227,7 +231,7 @@ class SqlReminderRepository:
             row = (await session.scalars(stmt)).one_or_none()
             if row is None:
                 raise LookupError(f"occurrence {occurrence_id} does not exist")
-            completed = await _completed_by(session, [row.id])
+            completed = await completed_by(session, [row.id])
         return to_occurrence(row, completed[row.id])
 
     async def get_occurrence(self, occurrence_id: int) -> Occurrence | None:
@@ -235,7 +239,7 @@ class SqlReminderRepository:
             row = await session.get(OccurrenceRow, occurrence_id)
             if row is None:
                 return None
-            completed = await _completed_by(session, [row.id])
+            completed = await completed_by(session, [row.id])
         return to_occurrence(row, completed[row.id])
 
     async def add_completion(self, occurrence_id: int, user: str, now: datetime) -> Occurrence:
@@ -250,7 +254,7 @@ class SqlReminderRepository:
             async with self._sessions.begin() as session:
                 await session.execute(stmt)
                 row = await session.get_one(OccurrenceRow, occurrence_id)
-                completed = await _completed_by(session, [occurrence_id])
+                completed = await completed_by(session, [occurrence_id])
         except IntegrityError as exc:
             raise LookupError(f"occurrence {occurrence_id} does not exist") from exc
         return to_occurrence(row, completed[row.id])
@@ -263,7 +267,7 @@ class SqlReminderRepository:
         )
         async with self._sessions() as session:
             rows = (await session.scalars(stmt)).all()
-            completed = await _completed_by(session, [row.id for row in rows])
+            completed = await completed_by(session, [row.id for row in rows])
         return [to_occurrence(row, completed[row.id]) for row in rows]
 
     # -- events and audit --------------------------------------------------------------
@@ -295,18 +299,3 @@ class SqlReminderRepository:
         row = {"at": now, "actor": actor, "action": action, "reminder_id": reminder_id}
         async with self._sessions.begin() as session:
             await session.execute(insert(AuditRow).values(**row, detail=detail))
-
-
-async def _completed_by(session: AsyncSession, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
-    """Who completed each occurrence, first completion first."""
-    found: defaultdict[int, tuple[str, ...]] = defaultdict(tuple)
-    if not ids:
-        return found
-    stmt = (
-        select(CompletionRow.occurrence_id, CompletionRow.user_key)
-        .where(CompletionRow.occurrence_id.in_(ids))
-        .order_by(CompletionRow.at, CompletionRow.id)
-    )
-    for occurrence_id, user in await session.execute(stmt):
-        found[occurrence_id] += (user,)
-    return found

@@ -1,10 +1,16 @@
-"""Deliver what is due: claim -> occurrence -> policy -> gateway -> record -> advance."""
+"""Deliver what is due: claim -> occurrences -> policy -> gateway -> record -> advance.
+
+The work is batched: per claimed batch, one statement claims, one transaction opens every
+occurrence, one query reads the recipients' preferences, and outcomes are written many
+per transaction as deliveries finish (``_Journal``). Per-reminder statements made the
+dispatcher CPU-bound at a few dozen deliveries a second (docs/benchmarks.md, Dispatcher).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -16,14 +22,15 @@ from bot.core.model import (
     Reminder,
     ReminderState,
     Reply,
-    UserPrefs,
 )
 from bot.core.policy import MAX_ATTEMPTS, quiet_until, retry_delay
-from bot.core.ports import ChatGateway, Clock, DeliveryError, ReminderRepository
+from bot.core.ports import ChatGateway, Clock, DeliveryError, Outcome, ReminderRepository
 from bot.parsing import Recurrence, occurrences_after
 
 log = logging.getLogger(__name__)
 _DONE = (OccurrenceState.SENT, OccurrenceState.FAILED, OccurrenceState.SKIPPED)
+_Item = tuple[Reminder, Occurrence, datetime]  # a claimed reminder, its occurrence, due time
+_LATE_NOTE = timedelta(minutes=1)
 
 
 class Dispatcher:
@@ -34,6 +41,7 @@ class Dispatcher:
         gateways: platform name -> gateway.
         clock: the time source.
         lease: how long a claim is ours; a crashed process's claims come back after it.
+            A batch must be delivered within it.
         batch: reminders claimed per statement.
         late_limit: occurrences later than this are skipped instead of delivered late.
         concurrency: deliveries in flight at once.
@@ -46,7 +54,7 @@ class Dispatcher:
         clock: Clock,
         *,
         lease: timedelta = timedelta(minutes=2),
-        batch: int = 100,
+        batch: int = 200,
         late_limit: timedelta | None = None,
         concurrency: int = 16,
     ) -> None:
@@ -62,7 +70,12 @@ class Dispatcher:
         """Claim one batch of due reminders and handle each; return how many."""
         now = self.clock.now()
         claimed = await self.repo.claim_due(now, now + self.lease, self.batch)
-        await asyncio.gather(*(self._guarded(rem, now) for rem in claimed))
+        if claimed:
+            try:
+                await self.handle(claimed, now)
+            except Exception:
+                # Leave the leases to expire so another run retries; never lose a row.
+                log.exception("dispatch of %d claimed reminder(s) failed", len(claimed))
         return len(claimed)
 
     async def drain(self) -> int:
@@ -74,75 +87,100 @@ class Dispatcher:
                 break
         return total
 
-    async def _guarded(self, rem: Reminder, now: datetime) -> None:
-        async with self._slots:
-            try:
-                await self.handle(rem, now)
-            except Exception:
-                # Leave the lease to expire so another run retries; never lose the row.
-                log.exception("dispatch of reminder %s failed", rem.id)
+    async def handle(self, claimed: Sequence[Reminder], now: datetime) -> None:
+        """Handle a claimed batch: decide each reminder, deliver, record every outcome."""
+        dues = [_due(rem) for rem in claimed]
+        items = [(rem.id, due) for rem, due in zip(claimed, dues, strict=True)]
+        occurrences = await self.repo.open_occurrences(items, now)
+        journal = _Journal(self.repo, now)
+        try:
+            pending = self._settle(journal, zip(claimed, occurrences, dues, strict=True), now)
+            ready = await self._outside_quiet_hours(journal, pending, now)
+            results = await asyncio.gather(
+                *(self._send(journal, *item, now) for item in ready), return_exceptions=True
+            )
+        finally:
+            await journal.close()
+        for rem, result in zip(ready, results, strict=True):
+            if isinstance(result, BaseException):
+                log.error("reminder %s", rem[0].id, exc_info=result)
 
-    async def handle(self, rem: Reminder, now: datetime) -> None:
-        due = rem.occurrence_due or rem.next_due
-        assert due is not None
-        occ = await self.repo.open_occurrence(rem.id, due, now)
-        if occ.state in _DONE:
-            # Recorded before a crash stopped us advancing: do not deliver twice.
-            await self._advance(rem, due, now)
-            return
-        if self.late_limit is not None and now - due > self.late_limit:
-            await self.repo.finish_occurrence(occ.id, OccurrenceState.SKIPPED, now, error="late")
-            await self._advance(rem, due, now)
-            return
-        quiet = quiet_until(await self._recipient_prefs(rem), now)
-        if quiet is not None:
-            await self.repo.finish_occurrence(occ.id, OccurrenceState.DEFERRED, now, error="quiet")
-            await self.repo.save(replace(rem, next_due=quiet), now)
-            return
-        await self._deliver(rem, occ, due, now)
+    def _settle(self, journal: _Journal, batch: Iterable[_Item], now: datetime) -> list[_Item]:
+        """Record what needs no delivery (already done, too late); return the rest."""
+        pending = []
+        for rem, occ, due in batch:
+            if occ.state in _DONE:
+                # Recorded before a crash stopped us advancing: do not deliver twice.
+                journal.add(_outcome(_advance(rem, due, now), occ, None))
+            elif self.late_limit is not None and now - due > self.late_limit:
+                journal.add(_outcome(_advance(rem, due, now), occ, OccurrenceState.SKIPPED, "late"))
+            else:
+                pending.append((rem, occ, due))
+        return pending
 
-    async def _recipient_prefs(self, rem: Reminder) -> UserPrefs | None:
-        if rem.target_kind == "user":
-            return await self.repo.get_user(f"{rem.platform}:{rem.workspace}:{rem.target_ref}")
-        if rem.target_kind == "me":
-            return await self.repo.get_user(rem.owner)
-        return None
+    async def _outside_quiet_hours(
+        self, journal: _Journal, pending: list[_Item], now: datetime
+    ) -> list[_Item]:
+        """Defer deliveries to the end of their recipient's quiet hours; return the rest."""
+        keys = {key for rem, _, _ in pending if (key := _recipient(rem)) is not None}
+        prefs = await self.repo.get_users(keys) if keys else {}
+        ready = []
+        for rem, occ, due in pending:
+            key = _recipient(rem)
+            quiet = quiet_until(prefs.get(key), now) if key is not None else None
+            if quiet is None:
+                ready.append((rem, occ, due))
+            else:
+                deferred = replace(rem, next_due=quiet)
+                journal.add(_outcome(deferred, occ, OccurrenceState.DEFERRED, "quiet"))
+        return ready
 
-    async def _deliver(self, rem: Reminder, occ: Occurrence, due: datetime, now: datetime) -> None:
+    async def _send(
+        self, journal: _Journal, rem: Reminder, occ: Occurrence, due: datetime, now: datetime
+    ) -> None:
+        try:
+            async with self._slots:
+                ref = await self._deliver(rem, occ, due, now)
+        except DeliveryError as error:
+            await self._failed(journal, rem, occ, due, now, error)
+        except Exception:
+            # Not a platform answer but a bug: the lease expires and the delivery is retried.
+            log.exception("delivery of reminder %s failed", rem.id)
+        else:
+            journal.add(_outcome(_advance(rem, due, now), occ, OccurrenceState.SENT, ref=ref))
+            log.info("delivered reminder %s occurrence %s", rem.id, occ.id)
+
+    async def _deliver(self, rem: Reminder, occ: Occurrence, due: datetime, now: datetime) -> str:
         gateway = self.gateways.get(rem.platform)
+        if gateway is None:
+            raise DeliveryError("platform_not_connected", temporary=True)
         delivery = Delivery(
             reminder=rem,
             occurrence=occ,
             reply=texts.delivery(rem, occ, now),
-            late=now - due > timedelta(minutes=1),
+            late=now - due > _LATE_NOTE,
         )
-        try:
-            if gateway is None:
-                raise DeliveryError("platform_not_connected", temporary=True)
-            ref = await gateway.deliver(delivery)
-        except DeliveryError as error:
-            await self._failed(rem, occ, due, now, error)
-            return
-        await self.repo.finish_occurrence(occ.id, OccurrenceState.SENT, now, message_ref=ref)
-        await self._advance(rem, due, now)
-        log.info("delivered reminder %s occurrence %s", rem.id, occ.id)
+        return await gateway.deliver(delivery)
 
     async def _failed(
-        self, rem: Reminder, occ: Occurrence, due: datetime, now: datetime, error: DeliveryError
+        self,
+        journal: _Journal,
+        rem: Reminder,
+        occ: Occurrence,
+        due: datetime,
+        now: datetime,
+        error: DeliveryError,
     ) -> None:
         if error.temporary and occ.attempts < MAX_ATTEMPTS:
             retry = now + retry_delay(occ.attempts, error.retry_after)
-            await self.repo.finish_occurrence(
-                occ.id, OccurrenceState.DEFERRED, now, error=error.reason
+            journal.add(
+                _outcome(replace(rem, next_due=retry), occ, OccurrenceState.DEFERRED, error.reason)
             )
-            await self.repo.save(replace(rem, next_due=retry), now)
             log.warning("reminder %s: %s, retry at %s", rem.id, error.reason, retry.isoformat())
             return
-        await self.repo.finish_occurrence(occ.id, OccurrenceState.FAILED, now, error=error.reason)
-        await self._advance(rem, due, now)
-        await self.repo.audit(
-            "dispatcher", "delivery_failed", now, rem.id, {"reason": error.reason}
-        )
+        failed = _outcome(_advance(rem, due, now), occ, OccurrenceState.FAILED, error.reason)
+        # Recorded before the owner hears of it, as one delivery at a time did.
+        await journal.commit(failed)
         await self._tell_owner(rem, error.reason)
 
     async def _tell_owner(self, rem: Reminder, reason: str) -> None:
@@ -155,15 +193,96 @@ class Dispatcher:
         except DeliveryError as error:
             log.warning("could not tell the owner of reminder %s: %s", rem.id, error.reason)
 
-    async def _advance(self, rem: Reminder, due: datetime, now: datetime) -> None:
-        """Move a reminder past the occurrence just handled (or complete it)."""
-        nxt = None
-        if rem.rrule is not None and rem.dtstart is not None:
-            rec = Recurrence(rrule=rem.rrule, dtstart=rem.dtstart, tz=rem.tz)
-            found = occurrences_after(rec, max(due, now), 1)
-            nxt = found[0] if found else None
-        if nxt is None:
-            rem = replace(rem, state=ReminderState.COMPLETED, next_due=None, occurrence_due=None)
-        else:
-            rem = replace(rem, next_due=nxt, occurrence_due=nxt)
-        await self.repo.save(rem, now)
+
+class _Journal:
+    """Writes outcomes as they arrive, as many per transaction as arrived meanwhile.
+
+    Group commit: while one ``record_outcomes`` runs, new outcomes wait and go together
+    in the next. A fast platform gets a whole batch into one transaction; a slow one
+    gets each outcome written about one round trip after its delivery, so a crash
+    between delivering and recording repeats no more deliveries than one write at a
+    time did.
+    """
+
+    def __init__(self, repo: ReminderRepository, now: datetime) -> None:
+        self._repo = repo
+        self._now = now
+        self._pending: list[Outcome] = []
+        self._waiters: list[asyncio.Future[None]] = []
+        self._wake = asyncio.Event()
+        self._closing = False
+        self._writer = asyncio.create_task(self._write())
+
+    def add(self, outcome: Outcome) -> None:
+        """Queue ``outcome`` for the next write."""
+        if self._writer.done():
+            raise RuntimeError("the outcome journal has stopped")
+        self._pending.append(outcome)
+        self._wake.set()
+
+    async def commit(self, outcome: Outcome) -> None:
+        """Queue ``outcome`` and wait until it is committed."""
+        self.add(outcome)
+        done = asyncio.get_running_loop().create_future()
+        self._waiters.append(done)
+        await done
+
+    async def close(self) -> None:
+        """Write what is queued and stop; raises if a write failed."""
+        self._closing = True
+        self._wake.set()
+        await self._writer
+
+    async def _write(self) -> None:
+        while not (self._closing and not self._pending):
+            await self._wake.wait()
+            self._wake.clear()
+            batch, self._pending = self._pending, []
+            waiters, self._waiters = self._waiters, []
+            try:
+                if batch:
+                    await self._repo.record_outcomes(batch, self._now)
+            except BaseException as error:
+                for done in waiters + self._waiters:
+                    done.set_exception(error)
+                raise
+            for done in waiters:
+                done.set_result(None)
+
+
+def _due(rem: Reminder) -> datetime:
+    due = rem.occurrence_due or rem.next_due
+    assert due is not None
+    return due
+
+
+def _recipient(rem: Reminder) -> str | None:
+    """The key of the user whose quiet hours apply; none for channels."""
+    if rem.target_kind == "user":
+        return f"{rem.platform}:{rem.workspace}:{rem.target_ref}"
+    if rem.target_kind == "me":
+        return rem.owner
+    return None
+
+
+def _outcome(
+    rem: Reminder,
+    occ: Occurrence,
+    state: OccurrenceState | None,
+    error: str | None = None,
+    *,
+    ref: str | None = None,
+) -> Outcome:
+    return Outcome(reminder=rem, occurrence_id=occ.id, state=state, message_ref=ref, error=error)
+
+
+def _advance(rem: Reminder, due: datetime, now: datetime) -> Reminder:
+    """The reminder moved past the occurrence just handled (or completed)."""
+    nxt = None
+    if rem.rrule is not None and rem.dtstart is not None:
+        rec = Recurrence(rrule=rem.rrule, dtstart=rem.dtstart, tz=rem.tz)
+        found = occurrences_after(rec, max(due, now), 1)
+        nxt = found[0] if found else None
+    if nxt is None:
+        return replace(rem, state=ReminderState.COMPLETED, next_due=None, occurrence_due=None)
+    return replace(rem, next_due=nxt, occurrence_due=nxt)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -40,6 +41,27 @@ class DeliveryError(Exception):
         self.retry_after = retry_after
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Outcome:
+    """What the dispatcher did with one claimed reminder, for ``record_outcomes``.
+
+    Attributes:
+        reminder: the reminder as it is to be stored from now on (advanced to its next
+            occurrence, deferred, or completed); written back as ``save`` writes it.
+        occurrence_id: the occurrence that was handled.
+        state: the occurrence's new state; ``None`` leaves the occurrence as it is (it
+            was already finished before a crash, only the reminder still had to move on).
+        message_ref: the platform's reference of the message, for ``sent``.
+        error: why the occurrence was deferred, skipped or failed.
+    """
+
+    reminder: Reminder
+    occurrence_id: int
+    state: OccurrenceState | None
+    message_ref: str | None = None
+    error: str | None = None
+
+
 class ChatGateway(Protocol):
     """One chat platform, as the dispatcher sees it."""
 
@@ -71,6 +93,13 @@ class ReminderRepository(Protocol):
 
     async def get_user(self, key: str) -> UserPrefs | None:
         """The user's preferences, or ``None`` on first contact."""
+        ...
+
+    async def get_users(self, keys: Collection[str]) -> dict[str, UserPrefs]:
+        """The preferences of every user in ``keys`` that has some, by key, in one query.
+
+        Keys of users never seen are simply absent from the result.
+        """
         ...
 
     async def save_user(self, prefs: UserPrefs) -> UserPrefs:
@@ -119,6 +148,37 @@ class ReminderRepository(Protocol):
 
         An occurrence already ``sent``, ``failed`` or ``skipped`` is returned unchanged:
         that is how a retry after a crash learns not to deliver twice.
+        """
+        ...
+
+    async def open_occurrences(
+        self, items: Sequence[tuple[int, datetime]], now: datetime
+    ) -> list[Occurrence]:
+        """``open_occurrence`` for a whole batch of ``(reminder_id, due_at)``, at once.
+
+        Every occurrence not yet finished is created or reopened (claimed, attempts + 1);
+        one ``sent``, ``failed`` or ``skipped`` is returned unchanged. All of it happens in
+        one transaction, and concurrent openers of the same occurrence serialise on its
+        unique key exactly as with ``open_occurrence``.
+
+        Returns:
+            One occurrence per distinct item, in the order of ``items``.
+
+        Raises:
+            LookupError: a reminder does not exist (then nothing is opened).
+        """
+        ...
+
+    async def record_outcomes(self, outcomes: Sequence[Outcome], now: datetime) -> None:
+        """Record a batch of dispatch outcomes in one transaction.
+
+        For each outcome, the occurrence gets its new ``state``, ``error`` and (when given)
+        ``message_ref``, with ``sent_at = now`` when sent, as ``finish_occurrence`` does;
+        and the reminder is written back as ``save`` does, its lease cleared. Either all
+        of the batch is recorded or none of it. Reminders or occurrences that no longer
+        exist are passed over. Each outcome with a ``state`` also appends its line to the
+        audit log (actor ``dispatcher``; ``delivered``, ``deferred``, ``skipped`` or
+        ``delivery_failed``, with the occurrence and the reason) in the same transaction.
         """
         ...
 

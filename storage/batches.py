@@ -1,0 +1,186 @@
+"""The dispatcher's batch path: Core statements, a few per batch instead of a few per reminder.
+
+Everything here runs on a plain ``AsyncConnection`` and returns ``bot.core.model`` values
+made straight from result rows; building ORM objects (and a session around them) for
+every reminder cost more CPU than the database did.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, bindparam, func, insert, literal_column, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.sql.dml import ReturningInsert
+
+from bot.core.model import Occurrence, OccurrenceState
+from bot.core.ports import Outcome
+from storage.mapping import CHANGEABLE, to_occurrence
+from storage.models import AUDIT, COMPLETIONS, OCCURRENCES, REMINDERS
+from storage.types import UTCDateTime
+
+FINISHED = (
+    OccurrenceState.SENT.value,
+    OccurrenceState.FAILED.value,
+    OccurrenceState.SKIPPED.value,
+)
+_CLAIMED = OccurrenceState.CLAIMED.value
+
+# Executed with one parameter set per outcome (executemany). As finish_occurrence: a
+# message_ref only when given, sent_at only when sent (o_sent is null otherwise).
+_FINISH = (
+    update(OCCURRENCES)
+    .where(OCCURRENCES.c.id == bindparam("o_id"))
+    .values(
+        state=bindparam("o_state"),
+        error=bindparam("o_error"),
+        message_ref=func.coalesce(
+            bindparam("o_ref", type_=OCCURRENCES.c.message_ref.type), OCCURRENCES.c.message_ref
+        ),
+        sent_at=func.coalesce(bindparam("o_sent", type_=UTCDateTime()), OCCURRENCES.c.sent_at),
+    )
+)
+# As save: every changeable field, the lease cleared.
+_SAVE = (
+    update(REMINDERS)
+    .where(REMINDERS.c.id == bindparam("r_id"))
+    .values(
+        **{name: bindparam(f"r_{name}", type_=REMINDERS.c[name].type) for name in CHANGEABLE},
+        lease_until=None,
+        updated_at=bindparam("r_now", type_=UTCDateTime()),
+    )
+)
+
+
+def _open_statement(dialect: str) -> ReturningInsert[tuple[Any, ...]]:
+    """The upsert of one occurrence, run with a batch of parameter sets.
+
+    SQLAlchemy's "insertmanyvalues" sends it as multi-row ``INSERT ... VALUES`` statements,
+    but compiles it once; a statement built with ``.values(rows)`` was compiled anew for
+    every batch, which cost more than the database.
+    """
+    # ON CONFLICT lives on the dialects' own INSERT constructs.
+    upsert = (
+        postgresql.insert(OCCURRENCES) if dialect == "postgresql" else sqlite.insert(OCCURRENCES)
+    )
+    return upsert.on_conflict_do_update(
+        index_elements=[OCCURRENCES.c.reminder_id, OCCURRENCES.c.due_at],
+        set_={
+            "state": upsert.excluded.state,
+            "claimed_at": upsert.excluded.claimed_at,
+            "attempts": OCCURRENCES.c.attempts + 1,
+        },
+        # Spelled out: an IN list is an "expanding" parameter, which executemany refuses.
+        where=and_(*(OCCURRENCES.c.state != literal_column(f"'{state}'") for state in FINISHED)),
+    ).returning(*OCCURRENCES.c)
+
+
+_OPEN = {dialect: _open_statement(dialect) for dialect in ("postgresql", "sqlite")}
+
+
+async def open_all(
+    conn: AsyncConnection, dialect: str, items: Sequence[tuple[int, datetime]], now: datetime
+) -> list[Occurrence]:
+    """Create or reopen the occurrences ``items``; see ``ReminderRepository.open_occurrences``.
+
+    One upsert for the batch (rows already finished are left alone, so RETURNING skips
+    them), then one SELECT for those finished ones. A row the upsert returned with
+    ``attempts == 1`` was inserted just now and cannot have completions, so only the
+    others (and every finished one) are looked up.
+    """
+    keys = list(dict.fromkeys(items))  # PostgreSQL refuses to upsert one row twice
+    rows = [
+        {"reminder_id": rid, "due_at": due, "attempts": 1, "state": _CLAIMED, "claimed_at": now}
+        for rid, due in keys
+    ]
+    opened = await conn.execute(_OPEN[dialect], rows)
+    found = {(row.reminder_id, row.due_at): row for row in opened}
+    missing = [key for key in keys if key not in found]
+    if missing:
+        pairs = tuple_(OCCURRENCES.c.reminder_id, OCCURRENCES.c.due_at)
+        finished = select(*OCCURRENCES.c).where(pairs.in_(missing))
+        found.update(((row.reminder_id, row.due_at), row) for row in await conn.execute(finished))
+    # Finished rows (not returned by the upsert) may have completions whatever their attempts.
+    finished_keys = set(missing)
+    looked_up = [row.id for key, row in found.items() if key in finished_keys or row.attempts != 1]
+    done = await completed_by(conn, looked_up)
+    # Aware datetimes hash by instant, so a key given in any zone finds its UTC row.
+    return [to_occurrence(found[key], done[found[key].id]) for key in keys]
+
+
+async def record_all(conn: AsyncConnection, outcomes: Sequence[Outcome], now: datetime) -> None:
+    """Finish the occurrences and save the reminders of ``outcomes``: two executemanys."""
+    finishes = [
+        {
+            "o_id": outcome.occurrence_id,
+            "o_state": outcome.state.value,
+            "o_error": outcome.error,
+            "o_ref": outcome.message_ref,
+            "o_sent": now if outcome.state is OccurrenceState.SENT else None,
+        }
+        for outcome in outcomes
+        if outcome.state is not None
+    ]
+    if finishes:
+        await conn.execute(_FINISH, finishes)
+    saves = [_save_params(outcome, now) for outcome in outcomes]
+    if saves:
+        await conn.execute(_SAVE, saves)
+    audits = [_audit_params(outcome, now) for outcome in outcomes if outcome.state is not None]
+    if audits:
+        await conn.execute(insert(AUDIT), audits)
+
+
+# The audit log's name for what became of an occurrence.
+_AUDIT_ACTIONS = {
+    OccurrenceState.SENT: "delivered",
+    OccurrenceState.DEFERRED: "deferred",
+    OccurrenceState.SKIPPED: "skipped",
+    OccurrenceState.FAILED: "delivery_failed",
+}
+
+
+def _audit_params(outcome: Outcome, now: datetime) -> dict[str, Any]:
+    assert outcome.state is not None
+    detail: dict[str, Any] = {"occurrence": outcome.occurrence_id}
+    if outcome.error is not None:
+        detail["reason"] = outcome.error
+    if outcome.message_ref is not None:
+        detail["message_ref"] = outcome.message_ref
+    return {
+        "at": now,
+        "actor": "dispatcher",
+        "action": _AUDIT_ACTIONS[outcome.state],
+        "reminder_id": outcome.reminder.id,
+        "detail": detail,
+    }
+
+
+def _save_params(outcome: Outcome, now: datetime) -> dict[str, Any]:
+    rem = outcome.reminder
+    params = {f"r_{name}": getattr(rem, name) for name in CHANGEABLE}
+    params["r_state"] = rem.state.value
+    params["r_id"] = rem.id
+    params["r_now"] = now
+    return params
+
+
+async def completed_by(
+    conn: AsyncConnection | AsyncSession, ids: Sequence[int]
+) -> defaultdict[int, tuple[str, ...]]:
+    """Who completed each occurrence, first completion first (``()`` for none)."""
+    found: defaultdict[int, tuple[str, ...]] = defaultdict(tuple)
+    if not ids:
+        return found
+    stmt = (
+        select(COMPLETIONS.c.occurrence_id, COMPLETIONS.c.user_key)
+        .where(COMPLETIONS.c.occurrence_id.in_(ids))
+        .order_by(COMPLETIONS.c.at, COMPLETIONS.c.id)
+    )
+    for occurrence_id, user in await conn.execute(stmt):
+        found[occurrence_id] += (user,)
+    return found

@@ -1,0 +1,115 @@
+"""The dispatcher's batch methods: open_occurrences, record_outcomes, get_users."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from bot.clock import ManualClock
+from bot.core.model import OccurrenceState, ReminderState, UserPrefs
+from bot.core.ports import Outcome
+from storage import SqlReminderRepository
+from storage.models import AuditRow
+from tests.factories import DUE, new_reminder
+
+
+async def test_get_users_reads_many_at_once_and_skips_unknown(
+    repo: SqlReminderRepository,
+) -> None:
+    ann = await repo.save_user(UserPrefs(key="slack:T1:ann", tz="Europe/Copenhagen"))
+    bo = await repo.save_user(UserPrefs(key="slack:T1:bo", tz="America/New_York"))
+    found = await repo.get_users({"slack:T1:ann", "slack:T1:bo", "slack:T1:nobody"})
+    assert found == {ann.key: ann, bo.key: bo}
+    assert await repo.get_users(set()) == {}
+
+
+async def test_open_occurrences_creates_reopens_and_keeps_finished_in_item_order(
+    repo: SqlReminderRepository, clock: ManualClock
+) -> None:
+    now = clock.now()
+    fresh, deferred, sent = [await repo.add(new_reminder(), now) for _ in range(3)]
+    first = await repo.open_occurrence(deferred.id, DUE, now)
+    await repo.finish_occurrence(first.id, OccurrenceState.DEFERRED, now, error="quiet")
+    done = await repo.open_occurrence(sent.id, DUE, now)
+    await repo.finish_occurrence(done.id, OccurrenceState.SENT, now, message_ref="m1")
+    await repo.add_completion(done.id, "slack:T1:U2", now)
+    later = clock.advance(timedelta(minutes=1))
+    items = [(sent.id, DUE), (fresh.id, DUE), (deferred.id, DUE), (fresh.id, DUE)]
+    opened = await repo.open_occurrences(items, later)
+    assert [(o.reminder_id, o.state, o.attempts) for o in opened] == [
+        (sent.id, OccurrenceState.SENT, 1),
+        (fresh.id, OccurrenceState.CLAIMED, 1),
+        (deferred.id, OccurrenceState.CLAIMED, 2),
+    ]
+    assert opened[0].completed_by == ("slack:T1:U2",)
+    assert opened[0].message_ref == "m1"
+    assert opened[2].id == first.id and opened[2].claimed_at == later
+
+
+async def test_open_occurrences_of_a_missing_reminder_opens_nothing(
+    repo: SqlReminderRepository, clock: ManualClock
+) -> None:
+    real = await repo.add(new_reminder(), clock.now())
+    with pytest.raises(LookupError, match="4242"):
+        await repo.open_occurrences([(real.id, DUE), (4242, DUE)], clock.now())
+    assert await repo.occurrences(real.id) == []
+
+
+async def test_record_outcomes_writes_occurrences_reminders_and_audit_in_one_go(
+    repo: SqlReminderRepository, engine: AsyncEngine, clock: ManualClock
+) -> None:
+    now = clock.now()
+    a, b, c = [await repo.add(new_reminder(), now) for _ in range(3)]
+    assert len(await repo.claim_due(DUE, DUE + timedelta(minutes=2), 10)) == 3
+    oa, ob, oc = await repo.open_occurrences([(a.id, DUE), (b.id, DUE), (c.id, DUE)], now)
+    retry = DUE + timedelta(minutes=5)
+    outcomes = [
+        Outcome(
+            reminder=replace(a, state=ReminderState.COMPLETED, next_due=None),
+            occurrence_id=oa.id,
+            state=OccurrenceState.SENT,
+            message_ref="D1:1.1",
+        ),
+        Outcome(
+            reminder=replace(b, next_due=retry),
+            occurrence_id=ob.id,
+            state=OccurrenceState.DEFERRED,
+            error="ratelimited",
+        ),
+        # Already finished before a crash: only the reminder moves on.
+        Outcome(
+            reminder=replace(c, state=ReminderState.COMPLETED, next_due=None),
+            occurrence_id=oc.id,
+            state=None,
+        ),
+    ]
+    await repo.record_outcomes(outcomes, now)
+    got_a, got_b, got_c = [await repo.get(r.id) for r in (a, b, c)]
+    assert got_a is not None and got_b is not None and got_c is not None
+    assert (got_a.state, got_a.next_due) == (ReminderState.COMPLETED, None)
+    assert (got_b.state, got_b.next_due) == (ReminderState.SCHEDULED, retry)
+    assert got_c.state == ReminderState.COMPLETED
+    sent = await repo.get_occurrence(oa.id)
+    assert sent is not None
+    assert (sent.state, sent.message_ref, sent.sent_at) == (OccurrenceState.SENT, "D1:1.1", now)
+    deferred = await repo.get_occurrence(ob.id)
+    assert deferred is not None
+    assert (deferred.state, deferred.error, deferred.sent_at) == (
+        OccurrenceState.DEFERRED,
+        "ratelimited",
+        None,
+    )
+    untouched = await repo.get_occurrence(oc.id)
+    assert untouched is not None and untouched.state == OccurrenceState.CLAIMED
+    # The leases are cleared: b is claimable again once its retry time comes.
+    assert [r.id for r in await repo.claim_due(retry, retry + timedelta(minutes=2), 10)] == [b.id]
+    async with async_sessionmaker(engine)() as session:
+        rows = (await session.scalars(select(AuditRow).order_by(AuditRow.id))).all()
+    assert [(r.actor, r.action, r.reminder_id, r.detail) for r in rows] == [
+        ("dispatcher", "delivered", a.id, {"occurrence": oa.id, "message_ref": "D1:1.1"}),
+        ("dispatcher", "deferred", b.id, {"occurrence": ob.id, "reason": "ratelimited"}),
+    ]
