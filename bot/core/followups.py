@@ -43,7 +43,7 @@ class Followups:
         if action_id == actions.COMPLETE:
             return await self.complete(actor, rem, occ)
         if action_id == actions.SNOOZE:
-            return await self.snooze(actor, rem, text or choice)
+            return await self.snooze(actor, rem, occ, text or choice)
         if action_id == actions.SKIP:
             return await self.skip(actor, rem)
         if action_id == actions.STOP:
@@ -90,10 +90,12 @@ class Followups:
             text=f"Reminder: {rem.message} \u2014 Completed", replace=True, reminder_id=rem.id
         )
 
-    async def snooze(self, actor: Actor, rem: Reminder, choice: str) -> Reply:
+    async def snooze(self, actor: Actor, rem: Reminder, occ: Occurrence, choice: str) -> Reply:
         now = self.service.clock.now()
         if choice == "custom":
-            prompt = Prompt(action_id=actions.SNOOZE, value=f"{rem.id}", label="Snooze until")
+            # The answer comes back through press(), which needs the occurrence too.
+            value = f"{rem.id}:{occ.id}"
+            prompt = Prompt(action_id=actions.SNOOZE, value=value, label="Snooze until")
             return Reply(
                 text="Until when? (e.g. 4pm, in 20 minutes)", prompt=prompt, ephemeral=True
             )

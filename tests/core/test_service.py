@@ -114,8 +114,10 @@ async def test_snooze_accepts_a_phrase_and_refuses_nonsense(core: Core) -> None:
     value = core.platform.delivered[0].reply.menus[0].options[-1][1]
     custom = await core.service.press(ANN, DM, actions.SNOOZE, value)
     assert custom.prompt is not None
+    # The answer goes back with the prompt's own value, as an adapter sends it.
+    base = custom.prompt.value
     occ = core.platform.delivered[0].occurrence
-    base = f"{occ.reminder_id}:{occ.id}"
+    assert base == f"{occ.reminder_id}:{occ.id}"
     bad = await core.service.press(ANN, DM, actions.SNOOZE, base, text="whenever")
     assert bad.text.startswith("I could not read that snooze time")
     good = await core.service.press(ANN, DM, actions.SNOOZE, base, text="until 4pm")

@@ -19,19 +19,47 @@ SNOOZE_VIEW = "reminder.snooze_view"
 SHORTCUT_VIEW = "reminder.shortcut_view"
 PHRASE_BLOCK = "phrase"
 PHRASE_INPUT = "phrase_input"
-_MAX_TEXT = 2900  # section text limit is 3,000
+_MAX_TEXT = 3000  # a section's text
+_MAX_FIELD = 2000  # each of a section's fields
 
 
 def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+# Slack wraps links in the text it sends: "<https://x.y/z>" or "<https://x.y/z|label>",
+# and "<mailto:a@b.c|a@b.c>". People meant the address itself.
+_WRAPPED = re.compile(r"<((?:https?://|mailto:)[^|>\s]+)(?:\|[^>]*)?>")
+
+
+def _unwrap(text: str) -> str:
+    return _WRAPPED.sub(lambda m: m.group(1).removeprefix("mailto:"), text)
+
+
 def unescape(text: str) -> str:
-    """Slash command and message text arrive escaped; the parser wants it plain."""
+    """Slash command and message text arrive escaped and with links wrapped; the parser
+    wants it plain, as the person typed it."""
+    text = _unwrap(text)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-_URL = re.compile(r"https?://[^\s|]+")
+# After escaping: stop at whitespace, "|" and an escaped "<" or ">".
+_URL = re.compile(r"https?://(?:(?!&gt;|&lt;)[^\s|])+")
+_TRAILING = ".,;:!?"
+
+
+def _link(match: re.Match[str]) -> str:
+    """``<url>`` with trailing punctuation ("see https://x.y/z.") and an unbalanced
+    closing parenthesis ("(https://x.y/z)") left outside the link."""
+    url = match.group()
+    while (
+        url
+        and not url.endswith("&amp;")
+        and (url[-1] in _TRAILING or (url[-1] == ")" and url.count(")") > url.count("(")))
+    ):
+        url = url[:-1]
+    rest = match.group()[len(url) :]
+    return f"<{url}>{rest}" if "://" in url and not url.endswith("://") else match.group()
 
 
 def linked(text: str) -> str:
@@ -40,11 +68,25 @@ def linked(text: str) -> str:
     Escaping has already removed every ``<`` and ``>``, so a URL cannot close the link
     early or smuggle in a mention.
     """
-    return _URL.sub(lambda m: f"<{m.group()}>", escape(text))
+    return _URL.sub(_link, escape(_unwrap(text)))
 
 
-def mrkdwn(text: str) -> dict[str, Any]:
-    return {"type": "mrkdwn", "text": linked(text)[:_MAX_TEXT], "verbatim": True}
+def _cut(shown: str, limit: int) -> str:
+    """``shown`` (escaped mrkdwn) in at most ``limit`` characters, ending with an ellipsis
+    if cut, and never inside an entity (``&amp;``) or a link (``<https://...>``)."""
+    if len(shown) <= limit:
+        return shown
+    cut = shown[: limit - 1]
+    if cut.rfind("<") > cut.rfind(">"):
+        cut = cut[: cut.rfind("<")]
+    amp = cut.rfind("&")
+    if amp != -1 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    return cut + "\u2026"
+
+
+def mrkdwn(text: str, limit: int = _MAX_TEXT) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": _cut(linked(text), limit), "verbatim": True}
 
 
 def _raw(text: str) -> dict[str, Any]:
@@ -58,7 +100,7 @@ def plain(text: str, limit: int = 75) -> dict[str, Any]:
 def to_blocks(reply: Reply) -> list[Block]:
     blocks: list[Block] = [{"type": "section", "text": mrkdwn(reply.text)}]
     if reply.fields:
-        fields = [mrkdwn(f"{name}: {value}") for name, value in reply.fields[:10]]
+        fields = [mrkdwn(f"{name}: {value}", _MAX_FIELD) for name, value in reply.fields[:10]]
         blocks.append({"type": "section", "fields": fields})
     if reply.set_by and reply.set_by.isalnum():
         blocks.append({"type": "context", "elements": [_raw(f"Set by <@{reply.set_by}>")]})

@@ -125,6 +125,7 @@ class SlackListeners:
 
     async def on_home(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         actor = Actor(platform="slack", workspace=body.get("team_id", ""), user=event["user"])
+        await self.observe(actor)
         await self.publish_home(actor)
 
     async def publish_home(self, actor: Actor) -> None:
@@ -137,6 +138,7 @@ class SlackListeners:
     async def on_action(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         await ack()
         press = payloads.press(body)
+        await self.observe(press.actor)  # "snooze until tomorrow" needs the presser's zone
         reply = await self.service.press(press.actor, press.where, press.action_id, press.value)
         if (body.get("container") or {}).get("type") == "view":
             await self.publish_home(press.actor)
@@ -224,6 +226,8 @@ class SlackListeners:
         )
         source = payloads.Source(action_id=SHORTCUT_ACTION, value="", channel=channel, note=note)
         await self.open_prompt(body["trigger_id"], prompt, source)
+        # After the modal is open (its trigger_id lasts 3 s), so the draft reads the zone.
+        await self.observe(actor)
         log.info("shortcut opened for %s", actor.key)
 
     async def _permalink(self, channel: str, ts: str) -> str:
