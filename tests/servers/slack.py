@@ -34,6 +34,12 @@ _SCOPES = "chat:write,commands,im:history,im:write,users:read,app_mentions:read"
 _FIRST_TS_MICROS = 1_700_000_000_000_100
 
 
+def nth_ts(n: int) -> str:
+    """The ts the stand-in hands out to the n-th message it stores (1-based)."""
+    micros = _FIRST_TS_MICROS + 100 * (n - 1)
+    return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
+
+
 @dataclass(frozen=True, slots=True)
 class Call:
     """One request the fake received. ``headers`` keys are lower-case; ``at`` is monotonic."""
@@ -98,9 +104,8 @@ class WebApi:
         return handler(args)
 
     def next_ts(self) -> str:
-        micros = _FIRST_TS_MICROS + 100 * self._ts_count
         self._ts_count += 1
-        return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
+        return nth_ts(self._ts_count)
 
     def _next_view_id(self) -> str:
         self._view_count += 1

@@ -18,13 +18,7 @@ from bot.core import actions
 from tests.adapters.slack.conftest import SlackBot
 from tests.adapters.slack.steps import Block, element, words
 from tests.servers import slack_payloads as p
-from tests.servers.slack import _FIRST_TS_MICROS
-
-
-def nth_ts(n: int) -> str:
-    """The ts the stand-in hands out to the n-th message (1-based)."""
-    micros = _FIRST_TS_MICROS + 100 * (n - 1)
-    return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
+from tests.servers.slack import nth_ts
 
 
 async def _from_dm(bot: SlackBot) -> tuple[list[Block], dict[str, Any]]:
