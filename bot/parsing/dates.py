@@ -11,6 +11,8 @@ from bot.parsing.clock import MONTHS, WEEKDAYS, ordinal
 from bot.parsing.model import DateOrder
 
 EOD = time(17, 0)
+# How far ``Friday the 13th`` looks: any day number falls twice on any weekday within 37 months.
+_WEEKDAY_DAY_MONTHS = 37
 
 
 class InvalidDate(ValueError):
@@ -45,9 +47,12 @@ def candidates(g: dict[str, str], p: str, today: date, order: DateOrder) -> Days
             return Days(_month_day(year, month, ordinal(g[p + d]), today))
     if p + "num" in g:
         return Days(_numeric(g[p + "num"], today, order))
-    for od, odm in (("od", "odm"), ("od2", "odm2")):
+    for od, odm in (("od", "odm"), ("od2", "odm2"), ("od3", "odm3")):
         if p + od in g:
-            return Days(_ordinal_day(ordinal(g[p + od]), g.get(p + odm, ""), today))
+            day, which = ordinal(g[p + od]), g.get(p + odm, "")
+            if p + "odwd" in g and which not in MONTHS and which != "next month":
+                return Days(_weekday_day(day, WEEKDAYS.index(g[p + "odwd"]), today))
+            return Days(_ordinal_day(day, which, today))
     return _named(g[p + "named"], today)
 
 
@@ -65,7 +70,7 @@ def monday(day: date) -> date:
 
 def _weekday(g: dict[str, str], p: str, today: date) -> Days:
     wd = WEEKDAYS.index(g[p + "wd"])
-    mod, suffix = g.get(p + "wmod", ""), g.get(p + "wsuf", "")
+    mod, suffix = g.get(p + "wmod", ""), g.get(p + "wsuf", "") or g.get(p + "wpre", "")
     if mod == "next" or suffix == "next week":
         return Days((monday(today) + timedelta(days=7 + wd),))
     if suffix == "this week":
@@ -125,6 +130,24 @@ def _ordinal_day(day: int, which: str, today: date) -> tuple[date, ...]:
             found.append(month.replace(day=day))
         month = _add_months(month, 1)
     return tuple(found[:3])
+
+
+def _weekday_day(day: int, weekday: int, today: date) -> tuple[date, ...]:
+    """``Friday the 13th``: the days numbered ``day`` that fall on ``weekday``, nearest first.
+
+    When no such day comes soon (a slip in the weekday), the day of month alone decides.
+    """
+    found = []
+    month = today.replace(day=1)
+    for _ in range(_WEEKDAY_DAY_MONTHS):
+        if day <= calendar.monthrange(month.year, month.month)[1]:
+            candidate = month.replace(day=day)
+            if candidate.weekday() == weekday:
+                found.append(candidate)
+                if len(found) == 2:
+                    break
+        month = _add_months(month, 1)
+    return tuple(found) or _ordinal_day(day, "", today)
 
 
 def _add_months(first: date, n: int) -> date:

@@ -28,6 +28,7 @@ AMOUNT = r"(?:\d+(?:\.\d+)? and an? half|\d+(?:\.\d+)?|half an?|an? half|an?|ano
 SEP = r"(?: ,)?(?: and| &| or)?"
 WDLIST = rf"{WD}(?:{SEP} {WD}){{0,6}}"
 WDPLIST = rf"{WDP}(?:{SEP} {WDP}){{0,6}}"
+YEARLY = r"(?:yearly|annually|once a year)"
 DURLIST = rf"{AMOUNT} {UNIT}(?:(?: ,)?(?: and)? {AMOUNT} {UNIT}){{0,3}}"
 
 
@@ -43,13 +44,16 @@ def _date(p: str) -> str:
             rf"|\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}})",
             rf"(?P<{p}rel>(?:the )?day after tomorrow|(?:the )?day before yesterday"
             rf"|tomorrow|today|yesterday)",
-            rf"the (?P<{p}od>{ORDN})(?: of (?P<{p}odm>next month|this month|the month|{MONTH}))?",
+            rf"(?:(?P<{p}odwd>{WD}) (?:, )?)?the (?P<{p}od>{ORDN})"
+            rf"(?: (?:of )?(?P<{p}odm>next month|this month|the month|{MONTH}))?",
             rf"(?P<{p}od2>{ORDN}) of (?P<{p}odm2>next month|this month|{MONTH})",
-            rf"(?P<{p}named>end of (?:the )?day|eod|close of business|end of (?:the )?week|eow"
-            rf"|end of (?:the )?month|eom|next week|next month|next year"
-            rf"|(?:this |the |next )?weekend)",
-            rf"(?:(?P<{p}wmod>this coming|this|next|coming|last) )?(?P<{p}wd>{WD})"
+            rf"(?P<{p}odm3>next month|this month) (?:on )?the (?P<{p}od3>{ORDN})",
+            rf"(?:(?P<{p}wmod>this coming|this|next|coming|last) "
+            rf"|(?P<{p}wpre>next week|this week) (?:on )?)?(?P<{p}wd>{WD})"
             rf"(?: (?P<{p}wsuf>next week|this week))?",
+            rf"(?:at (?:the )?|the )?(?P<{p}named>end of (?:the )?day|eod|close of business"
+            rf"|end of (?:the )?week|eow|end of (?:the )?month|eom|next week|next month|next year"
+            rf"|(?:this |the |next )?weekend)",
         )
     )
 
@@ -76,19 +80,23 @@ _TIME = "|".join(
 
 _RECURRENCE = "|".join(
     (
-        r"(?:every|each) (?:(?P<rsn>\d+(?:\.\d+)?|other|half(?: an?)?|quarter(?: of an?)?) )?"
-        r"(?P<rsu>seconds?|minutes?|hours?)|(?P<rsh>hourly)",
+        # Alternatives starting at the same word are tried in this order: the positional
+        # form must come before "every second" (seconds), and the yearly "every 4th of
+        # July" before the monthly "every 4th".
         rf"(?:(?:every|each|on the|the) )?(?P<rpos>{POSW}) (?P<rpwd>{WD}) (?:of|in) "
         r"(?:the|every|each) month",
+        r"(?:every|each) (?:(?P<rsn>\d+(?:\.\d+)?|other|half(?: an?)?|quarter(?: of an?)?) )?"
+        rf"(?P<rsu>seconds?(?! {WD})|minutes?|hours?)|(?P<rsh>hourly)",
         rf"(?:every|each) (?P<rpos2>first|third|fourth|fifth|last|1st|3rd|4th|5th) (?P<rpwd2>{WD})",
-        rf"(?:every|each) month on the (?P<rmd>{DAYNUM})|(?:on )?the (?P<rmd2>{DAYNUM}) of "
-        rf"(?:every|each) month|(?:every|each) (?P<rmd3>{ORDN})(?: of (?:the|every|each) month)?"
-        rf"|monthly on the (?P<rmd4>{DAYNUM})",
-        rf"(?:every|each) (?:year on (?:the )?)?(?:(?P<ryd1>{DAYNUM}) (?:of )?(?P<rym1>{MONTH})"
+        rf"(?:(?:every|each) (?:year (?:on )?(?:the )?)?|{YEARLY} (?:on )?(?:the )?)"
+        rf"(?:(?P<ryd1>{DAYNUM}) (?:of )?(?P<rym1>{MONTH})"
         rf"|(?P<rym2>{MONTH}) (?:the )?(?P<ryd2>{DAYNUM}))"
-        rf"|(?:every|each) (?:year on )?(?P<rynum>\d{{1,2}}/\d{{1,2}})",
+        rf"|(?:(?:every|each) (?:year (?:on )?)?|{YEARLY} (?:on )?)(?P<rynum>\d{{1,2}}/\d{{1,2}})",
+        rf"(?:every|each) month (?:on )?the (?P<rmd>{DAYNUM})|(?:on )?the (?P<rmd2>{DAYNUM}) of "
+        rf"(?:every|each) month|(?:every|each) (?P<rmd3>{ORDN})(?: of (?:the|every|each) month)?"
+        rf"|(?:monthly|once a month) (?:on )?the (?P<rmd4>{DAYNUM})",
         rf"(?:(?:every|each) (?:(?P<rwi>other|second|\d+) )?weeks?|once a week|weekly"
-        rf"|(?P<rfort1>fortnightly|biweekly)) on (?:the )?(?P<rwl>{WDLIST})",
+        rf"|(?P<rfort1>fortnightly|biweekly)) on (?:the )?(?P<rwl>{WDLIST}|{WDPLIST})",
         rf"(?:every|each) (?:(?P<rwi3>other|second|\d+(?:st|nd|rd|th)?) )?(?P<rwl2>{WDLIST})",
         rf"(?:(?:on|every) )?(?P<rwl3>{WDPLIST})",
         r"(?:(?:every|each|on|on all) )?(?P<rwork>weekdays|workdays|business days|work days)"

@@ -162,6 +162,8 @@ def _canon(lowered: list[str], i: int, done: list[str], table: WordTable) -> str
         return table.guarded[low] if is_day else low
     if table.half_to and low == "halv":
         return "half to" if (nxt[:1].isdigit() or nxt in table.numbers) else "half"
+    if done and done[-1] == "the" and re.fullmatch(r"\d{1,2}\.", low):
+        return f"{low[:-1]}th"  # Danish "den 15." is "the 15th", month named or not
     return _canon_form(low, nxt, table)
 
 
