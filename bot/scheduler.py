@@ -68,7 +68,9 @@ class Scheduler:
             handled = 0
         if handled:
             log.info("dispatched %d reminder(s)", handled)
-        nxt = await self.repo.next_due()
+        # Only what this process can deliver: a due row of another platform would wake
+        # the timer again at once, forever.
+        nxt = await self.repo.next_due(platforms=tuple(self.dispatcher.gateways))
         self._armed = None
         if nxt is not None:
             self.arm(nxt)

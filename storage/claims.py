@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -13,17 +14,26 @@ from storage.mapping import REMINDER_COLUMNS
 from storage.models import REMINDERS
 
 
-def _claimable(table: FromClause, now: datetime) -> ColumnElement[bool]:
-    return and_(
+def _claimable(
+    table: FromClause, now: datetime, platforms: Collection[str] | None
+) -> ColumnElement[bool]:
+    conditions = [
         table.c.state == ReminderState.SCHEDULED.value,
         table.c.deleted_at.is_(None),
         table.c.next_due <= now,
         or_(table.c.lease_until.is_(None), table.c.lease_until <= now),
-    )
+    ]
+    if platforms is not None:
+        conditions.append(table.c.platform.in_(list(platforms)))
+    return and_(*conditions)
 
 
 def claim_statement(
-    dialect: str, now: datetime, lease_until: datetime, limit: int
+    dialect: str,
+    now: datetime,
+    lease_until: datetime,
+    limit: int,
+    platforms: Collection[str] | None = None,
 ) -> ReturningUpdate[tuple[Any, ...]]:
     """``UPDATE reminders SET lease_until ... WHERE id IN (due ids LIMIT n) RETURNING *``.
 
@@ -45,7 +55,7 @@ def claim_statement(
     inner = REMINDERS.alias("due")
     ids = (
         select(inner.c.id)
-        .where(_claimable(inner, now))
+        .where(_claimable(inner, now, platforms))
         .order_by(inner.c.next_due, inner.c.id)
         .limit(limit)
         .with_for_update(skip_locked=True)

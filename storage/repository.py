@@ -163,19 +163,29 @@ class SqlReminderRepository:
             expired = (await session.scalars(stmt)).all()
         return len(expired)
 
-    async def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[Reminder]:
+    async def claim_due(
+        self,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        *,
+        platforms: Collection[str] | None = None,
+    ) -> list[Reminder]:
+        if platforms is not None and not platforms:
+            return []
+        stmt = claim_statement(self._dialect, now, lease_until, limit, platforms)
         async with self._engine.begin() as conn:
-            rows = (
-                await conn.execute(claim_statement(self._dialect, now, lease_until, limit))
-            ).all()
+            rows = (await conn.execute(stmt)).all()
         # RETURNING gives no order; the caller gets the most overdue first.
         return sorted(map(reminder_from_row, rows), key=lambda r: (r.next_due, r.id))
 
-    async def next_due(self) -> datetime | None:
+    async def next_due(self, *, platforms: Collection[str] | None = None) -> datetime | None:
         stmt = select(func.min(ReminderRow.next_due)).where(
             ReminderRow.state == ReminderState.SCHEDULED.value,
             ReminderRow.deleted_at.is_(None),
         )
+        if platforms is not None:
+            stmt = stmt.where(ReminderRow.platform.in_(list(platforms)))
         async with self._engine.connect() as conn:
             return (await conn.execute(stmt)).scalar()
 

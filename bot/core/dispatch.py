@@ -69,7 +69,9 @@ class Dispatcher:
     async def run_due(self) -> int:
         """Claim one batch of due reminders and handle each; return how many."""
         now = self.clock.now()
-        claimed = await self.repo.claim_due(now, now + self.lease, self.batch)
+        claimed = await self.repo.claim_due(
+            now, now + self.lease, self.batch, platforms=tuple(self.gateways)
+        )
         if claimed:
             try:
                 await self.handle(claimed, now)

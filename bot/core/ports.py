@@ -128,17 +128,27 @@ class ReminderRepository(Protocol):
         """Cancel drafts whose ``draft_expires_at`` has passed; return how many."""
         ...
 
-    async def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[Reminder]:
+    async def claim_due(
+        self,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        *,
+        platforms: Collection[str] | None = None,
+    ) -> list[Reminder]:
         """Atomically take up to ``limit`` scheduled reminders due at ``now``.
 
         A reminder is due when ``next_due <= now`` and it is not leased (``lease_until``
         is null or past). Claiming sets ``lease_until``; no two callers, in any number of
-        processes, get the same reminder while its lease runs.
+        processes, get the same reminder while its lease runs. With ``platforms``, only
+        reminders of those platforms are taken (a process delivers what it can reach and
+        leaves the rest to the process that can).
         """
         ...
 
-    async def next_due(self) -> datetime | None:
-        """The earliest ``next_due`` of a scheduled reminder (for arming the timer)."""
+    async def next_due(self, *, platforms: Collection[str] | None = None) -> datetime | None:
+        """The earliest ``next_due`` of a scheduled reminder (for arming the timer), of
+        ``platforms`` only when given."""
         ...
 
     async def open_occurrence(

@@ -118,3 +118,18 @@ async def test_two_dispatchers_never_deliver_the_same_occurrence(core: Core) -> 
     await asyncio.gather(core.dispatcher.drain(), other.drain(), core.dispatcher.drain())
     delivered = [d.reminder.id for d in core.platform.delivered]
     assert sorted(delivered) == sorted(ids)
+
+
+async def test_reminders_of_a_platform_without_gateway_are_left_for_another_process(
+    core: Core,
+) -> None:
+    rid = await schedule(core, "remind me in 1 minute to stretch")
+    slack_only = Dispatcher(core.repo, {"slack": core.platform}, core.clock)
+    core.clock.advance(timedelta(minutes=5))
+    assert await slack_only.drain() == 0
+    rem = await core.repo.get(rid)
+    assert rem is not None and rem.lease_until is None
+    assert await core.repo.occurrences(rid) == []
+    # The console process delivers it, late but whole.
+    assert await core.tick() == 1
+    assert core.platform.texts() == ["Reminder: stretch (due at 09:01)"]

@@ -57,6 +57,23 @@ async def test_saved_reminder_is_claimable_again_when_due(
     assert [r.id for r in await repo.claim_due(tomorrow, tomorrow + LEASE, 10)] == [claimed.id]
 
 
+async def test_claim_and_next_due_can_be_limited_to_platforms(
+    repo: SqlReminderRepository, clock: ManualClock
+) -> None:
+    now = clock.now()
+    console = await repo.add(new_reminder(platform="console", next_due=DUE), now)
+    slack = await repo.add(new_reminder(next_due=DUE + timedelta(minutes=1)), now)
+    assert await repo.next_due(platforms=("slack",)) == DUE + timedelta(minutes=1)
+    assert await repo.next_due(platforms=("console", "slack")) == DUE
+    assert await repo.next_due(platforms=()) is None
+    later = DUE + timedelta(minutes=1)
+    assert await repo.claim_due(later, later + LEASE, 10, platforms=()) == []
+    assert [r.id for r in await repo.claim_due(later, later + LEASE, 10, platforms=("slack",))] == [
+        slack.id
+    ]
+    assert [r.id for r in await repo.claim_due(later, later + LEASE, 10)] == [console.id]
+
+
 async def test_most_overdue_first_up_to_limit(
     repo: SqlReminderRepository, clock: ManualClock
 ) -> None:
