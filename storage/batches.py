@@ -19,7 +19,7 @@ from sqlalchemy.sql.dml import ReturningInsert
 
 from bot.core.model import Occurrence, OccurrenceState
 from bot.core.ports import Outcome
-from storage.mapping import CHANGEABLE, to_occurrence
+from storage.mapping import to_occurrence
 from storage.models import AUDIT, COMPLETIONS, OCCURRENCES, REMINDERS
 from storage.types import UTCDateTime
 
@@ -29,12 +29,16 @@ FINISHED = (
     OccurrenceState.SKIPPED.value,
 )
 _CLAIMED = OccurrenceState.CLAIMED.value
+# Spelled out: an IN list is an "expanding" parameter, which executemany refuses.
+_UNFINISHED = and_(*(OCCURRENCES.c.state != literal_column(f"'{state}'") for state in FINISHED))
 
 # Executed with one parameter set per outcome (executemany). As finish_occurrence: a
-# message_ref only when given, sent_at only when sent (o_sent is null otherwise).
+# message_ref only when given, sent_at only when sent (o_sent is null otherwise). A
+# finished occurrence stays as it is: a late writer (a batch whose lease ran out while
+# another process delivered) must not turn "sent" back into "deferred".
 _FINISH = (
     update(OCCURRENCES)
-    .where(OCCURRENCES.c.id == bindparam("o_id"))
+    .where(OCCURRENCES.c.id == bindparam("o_id"), _UNFINISHED)
     .values(
         state=bindparam("o_state"),
         error=bindparam("o_error"),
@@ -44,12 +48,18 @@ _FINISH = (
         sent_at=func.coalesce(bindparam("o_sent", type_=UTCDateTime()), OCCURRENCES.c.sent_at),
     )
 )
-# As save: every changeable field, the lease cleared.
+# Only what the dispatcher changes, and only while the reminder holds the lease it was
+# claimed with: a user's save() clears the lease, so an edit, snooze or delete made
+# during the delivery wins; so does another process's newer claim.
+_MOVED = ("state", "next_due", "occurrence_due")
 _SAVE = (
     update(REMINDERS)
-    .where(REMINDERS.c.id == bindparam("r_id"))
+    .where(
+        REMINDERS.c.id == bindparam("r_id"),
+        REMINDERS.c.lease_until == bindparam("r_lease", type_=UTCDateTime()),
+    )
     .values(
-        **{name: bindparam(f"r_{name}", type_=REMINDERS.c[name].type) for name in CHANGEABLE},
+        **{name: bindparam(f"r_{name}", type_=REMINDERS.c[name].type) for name in _MOVED},
         lease_until=None,
         updated_at=bindparam("r_now", type_=UTCDateTime()),
     )
@@ -74,8 +84,7 @@ def _open_statement(dialect: str) -> ReturningInsert[tuple[Any, ...]]:
             "claimed_at": upsert.excluded.claimed_at,
             "attempts": OCCURRENCES.c.attempts + 1,
         },
-        # Spelled out: an IN list is an "expanding" parameter, which executemany refuses.
-        where=and_(*(OCCURRENCES.c.state != literal_column(f"'{state}'") for state in FINISHED)),
+        where=_UNFINISHED,
     ).returning(*OCCURRENCES.c)
 
 
@@ -120,7 +129,7 @@ async def record_all(conn: AsyncConnection, outcomes: Sequence[Outcome], now: da
             "o_state": outcome.state.value,
             "o_error": outcome.error,
             "o_ref": outcome.message_ref,
-            "o_sent": now if outcome.state is OccurrenceState.SENT else None,
+            "o_sent": (outcome.at or now) if outcome.state is OccurrenceState.SENT else None,
         }
         for outcome in outcomes
         if outcome.state is not None
@@ -152,7 +161,7 @@ def _audit_params(outcome: Outcome, now: datetime) -> dict[str, Any]:
     if outcome.message_ref is not None:
         detail["message_ref"] = outcome.message_ref
     return {
-        "at": now,
+        "at": outcome.at or now,
         "actor": "dispatcher",
         "action": _AUDIT_ACTIONS[outcome.state],
         "reminder_id": outcome.reminder.id,
@@ -162,11 +171,14 @@ def _audit_params(outcome: Outcome, now: datetime) -> dict[str, Any]:
 
 def _save_params(outcome: Outcome, now: datetime) -> dict[str, Any]:
     rem = outcome.reminder
-    params = {f"r_{name}": getattr(rem, name) for name in CHANGEABLE}
-    params["r_state"] = rem.state.value
-    params["r_id"] = rem.id
-    params["r_now"] = now
-    return params
+    return {
+        "r_id": rem.id,
+        "r_lease": rem.lease_until,
+        "r_state": rem.state.value,
+        "r_next_due": rem.next_due,
+        "r_occurrence_due": rem.occurrence_due,
+        "r_now": outcome.at or now,
+    }
 
 
 async def completed_by(

@@ -41,7 +41,10 @@ class Dispatcher:
         gateways: platform name -> gateway.
         clock: the time source.
         lease: how long a claim is ours; a crashed process's claims come back after it.
-            A batch must be delivered within it.
+            A delivery may take a quarter of it (then it counts as a temporary failure),
+            and none starts in the last half: what a slow batch has not reached by then
+            is released for the next claim, so nothing is still being delivered here when
+            another process may take it.
         batch: reminders claimed per statement.
         late_limit: occurrences later than this are skipped instead of delivered late.
         concurrency: deliveries in flight at once.
@@ -65,6 +68,7 @@ class Dispatcher:
         self.batch = batch
         self.late_limit = late_limit
         self._slots = asyncio.Semaphore(concurrency)
+        self.delivery_timeout = lease / 4
 
     async def run_due(self) -> int:
         """Claim one batch of due reminders and handle each; return how many."""
@@ -142,15 +146,34 @@ class Dispatcher:
     ) -> None:
         try:
             async with self._slots:
-                ref = await self._deliver(rem, occ, due, now)
+                if not self._may_start(journal, rem, occ):
+                    return
+                try:
+                    async with asyncio.timeout(self.delivery_timeout.total_seconds()):
+                        ref = await self._deliver(rem, occ, due, now)
+                except TimeoutError:
+                    raise DeliveryError("timeout", temporary=True) from None
         except DeliveryError as error:
             await self._failed(journal, rem, occ, due, now, error)
         except Exception:
             # Not a platform answer but a bug: the lease expires and the delivery is retried.
             log.exception("delivery of reminder %s failed", rem.id)
         else:
-            journal.add(_outcome(_advance(rem, due, now), occ, OccurrenceState.SENT, ref=ref))
+            sent = _outcome(_advance(rem, due, now), occ, OccurrenceState.SENT, ref=ref)
+            journal.add(replace(sent, at=self.clock.now()))
             log.info("delivered reminder %s occurrence %s", rem.id, occ.id)
+
+    def _may_start(self, journal: _Journal, rem: Reminder, occ: Occurrence) -> bool:
+        """Whether a delivery may start now; if not, the claim is given up or left to lapse."""
+        if journal.failed:
+            return False  # nothing more could be recorded: leave the lease to expire
+        assert rem.lease_until is not None
+        if self.clock.now() < rem.lease_until - 2 * self.delivery_timeout:
+            return True
+        # A delivery started now might outlive the lease; release it for the next claim.
+        journal.add(_outcome(rem, occ, None))
+        log.warning("reminder %s released: the batch ran out of lease", rem.id)
+        return False
 
     async def _deliver(self, rem: Reminder, occ: Occurrence, due: datetime, now: datetime) -> str:
         gateway = self.gateways.get(rem.platform)
@@ -174,7 +197,7 @@ class Dispatcher:
         error: DeliveryError,
     ) -> None:
         if error.temporary and occ.attempts < MAX_ATTEMPTS:
-            retry = now + retry_delay(occ.attempts, error.retry_after)
+            retry = self.clock.now() + retry_delay(occ.attempts, error.retry_after)
             journal.add(
                 _outcome(replace(rem, next_due=retry), occ, OccurrenceState.DEFERRED, error.reason)
             )
@@ -203,8 +226,11 @@ class _Journal:
     in the next. A fast platform gets a whole batch into one transaction; a slow one
     gets each outcome written about one round trip after its delivery, so a crash
     between delivering and recording repeats no more deliveries than one write at a
-    time did.
+    time did. A failed write is retried (``RETRIES``); if it keeps failing, ``failed``
+    is set, and the dispatcher starts no more deliveries of the batch.
     """
+
+    RETRIES = (0.2, 0.5, 1.0, 2.0)  # seconds between attempts of one write
 
     def __init__(self, repo: ReminderRepository, now: datetime) -> None:
         self._repo = repo
@@ -213,27 +239,36 @@ class _Journal:
         self._waiters: list[asyncio.Future[None]] = []
         self._wake = asyncio.Event()
         self._closing = False
+        self.failed: BaseException | None = None
         self._writer = asyncio.create_task(self._write())
 
     def add(self, outcome: Outcome) -> None:
-        """Queue ``outcome`` for the next write."""
-        if self._writer.done():
-            raise RuntimeError("the outcome journal has stopped")
+        """Queue ``outcome`` for the next write (dropped, and logged, once ``failed``)."""
+        if self.failed is not None:
+            log.error("outcome of reminder %s not recorded", outcome.reminder.id)
+            return
         self._pending.append(outcome)
         self._wake.set()
 
     async def commit(self, outcome: Outcome) -> None:
-        """Queue ``outcome`` and wait until it is committed."""
+        """Queue ``outcome`` and wait until it is committed; raises if it cannot be."""
+        if self.failed is not None:
+            raise self.failed
         self.add(outcome)
         done = asyncio.get_running_loop().create_future()
         self._waiters.append(done)
         await done
 
     async def close(self) -> None:
-        """Write what is queued and stop; raises if a write failed."""
+        """Write what is queued and stop; raises if writing failed.
+
+        Shielded: a cancelled batch still records what it delivered.
+        """
         self._closing = True
         self._wake.set()
-        await self._writer
+        await asyncio.shield(self._writer)
+        if self.failed is not None:
+            raise self.failed
 
     async def _write(self) -> None:
         while not (self._closing and not self._pending):
@@ -241,15 +276,35 @@ class _Journal:
             self._wake.clear()
             batch, self._pending = self._pending, []
             waiters, self._waiters = self._waiters, []
-            try:
-                if batch:
-                    await self._repo.record_outcomes(batch, self._now)
-            except BaseException as error:
-                for done in waiters + self._waiters:
-                    done.set_exception(error)
-                raise
+            error = await self._record(batch) if batch else None
+            if error is not None:
+                self.failed = error
+                waiters += self._waiters
+                self._pending, self._waiters = [], []
             for done in waiters:
-                done.set_result(None)
+                if done.done():  # its waiter was cancelled
+                    continue
+                if error is None:
+                    done.set_result(None)
+                else:
+                    done.set_exception(error)
+            if error is not None:
+                return
+
+    async def _record(self, batch: list[Outcome]) -> Exception | None:
+        """Write ``batch``, retrying; the last error if every attempt failed."""
+        for pause in (*self.RETRIES, None):
+            try:
+                await self._repo.record_outcomes(batch, self._now)
+            except Exception as error:
+                if pause is None:
+                    log.exception("could not record %d outcome(s)", len(batch))
+                    return error
+                log.warning("recording %d outcome(s) failed, retrying: %s", len(batch), error)
+                await asyncio.sleep(pause)
+            else:
+                return None
+        raise AssertionError("unreachable")
 
 
 def _due(rem: Reminder) -> datetime:

@@ -53,6 +53,7 @@ class Outcome:
             was already finished before a crash, only the reminder still had to move on).
         message_ref: the platform's reference of the message, for ``sent``.
         error: why the occurrence was deferred, skipped or failed.
+        at: when it happened (``sent_at``, the audit line); ``None``: the batch's ``now``.
     """
 
     reminder: Reminder
@@ -60,6 +61,7 @@ class Outcome:
     state: OccurrenceState | None
     message_ref: str | None = None
     error: str | None = None
+    at: datetime | None = None
 
 
 class ChatGateway(Protocol):
@@ -183,12 +185,16 @@ class ReminderRepository(Protocol):
         """Record a batch of dispatch outcomes in one transaction.
 
         For each outcome, the occurrence gets its new ``state``, ``error`` and (when given)
-        ``message_ref``, with ``sent_at = now`` when sent, as ``finish_occurrence`` does;
-        and the reminder is written back as ``save`` does, its lease cleared. Either all
-        of the batch is recorded or none of it. Reminders or occurrences that no longer
-        exist are passed over. Each outcome with a ``state`` also appends its line to the
-        audit log (actor ``dispatcher``; ``delivered``, ``deferred``, ``skipped`` or
-        ``delivery_failed``, with the occurrence and the reason) in the same transaction.
+        ``message_ref``, with ``sent_at`` when sent, unless it is already ``sent``,
+        ``failed`` or ``skipped`` (a late writer never undoes a finished delivery). The
+        reminder's ``state``, ``next_due`` and ``occurrence_due`` are written and its lease
+        cleared, only if it still holds the lease it was claimed with: an edit, snooze or
+        delete that a user saved meanwhile cleared the lease and wins, and so does a
+        newer claim by another process. Either all of the batch is recorded or none of
+        it. Reminders or occurrences that no longer exist are passed over. Each outcome
+        with a ``state`` also appends its line to the audit log (actor ``dispatcher``;
+        ``delivered``, ``deferred``, ``skipped`` or ``delivery_failed``, with the
+        occurrence and the reason) in the same transaction.
         """
         ...
 

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 
+import pytest
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.clock import ManualClock
 from bot.core import actions
-from bot.core.dispatch import Dispatcher
-from bot.core.model import OccurrenceState, ReminderState
-from bot.core.ports import DeliveryError
+from bot.core.dispatch import Dispatcher, _Journal
+from bot.core.model import Delivery, OccurrenceState, ReminderState
+from bot.core.ports import DeliveryError, Outcome
+from storage import SqlReminderRepository
 from tests.core.conftest import ANN, DM, Core
 
 
@@ -133,3 +140,142 @@ async def test_reminders_of_a_platform_without_gateway_are_left_for_another_proc
     # The console process delivers it, late but whole.
     assert await core.tick() == 1
     assert core.platform.texts() == ["Reminder: stretch (due at 09:01)"]
+
+
+async def test_a_batch_that_runs_out_of_lease_releases_the_rest_and_nothing_goes_twice(
+    core: Core, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = [await schedule(core, f"remind me in 1 minute to task {i}") for i in range(20)]
+    deliver = core.platform.deliver
+
+    async def slow(delivery: Delivery) -> str:
+        core.clock.advance(timedelta(seconds=20))  # each call takes 20 s of the 2 min lease
+        return await deliver(delivery)
+
+    monkeypatch.setattr(core.platform, "deliver", slow)
+    slow_one = Dispatcher(
+        core.repo,
+        {"console": core.platform},
+        core.clock,
+        lease=timedelta(minutes=2),
+        batch=20,
+        concurrency=1,
+    )
+    core.clock.advance(timedelta(minutes=1))
+    assert await slow_one.run_due() == 20
+    first = [d.reminder.id for d in core.platform.delivered]
+    # Deliveries start only in the first half of the lease: at 0, 20 and 40 s.
+    assert len(first) == 3
+    # The rest were released at once: the next claim takes them without waiting.
+    monkeypatch.undo()
+    other = Dispatcher(core.repo, {"console": core.platform}, core.clock)
+    assert await other.drain() == 17
+    delivered = [d.reminder.id for d in core.platform.delivered]
+    assert sorted(delivered) == sorted(ids)
+
+
+async def test_a_delivery_that_hangs_times_out_and_is_retried(core: Core) -> None:
+    rid = await schedule(core, "remind me in 1 minute to stretch")
+    hang = asyncio.Event()
+    deliver = core.platform.deliver
+
+    async def stuck(delivery: Delivery) -> str:
+        if not hang.is_set():
+            hang.set()
+            await asyncio.Event().wait()
+        return await deliver(delivery)
+
+    core.platform.deliver = stuck  # type: ignore[method-assign]
+    quick = Dispatcher(
+        core.repo, {"console": core.platform}, core.clock, lease=timedelta(seconds=0.2)
+    )
+    core.clock.advance(timedelta(minutes=1))
+    assert await quick.run_due() == 1  # waits 0.05 s of real time, a quarter of the lease
+    [occ] = await core.repo.occurrences(rid)
+    assert (occ.state, occ.error) == (OccurrenceState.DEFERRED, "timeout")
+    assert await core.tick(timedelta(minutes=1)) == 1
+    assert core.platform.texts() == ["Reminder: stretch"]
+
+
+class FlakyRepository(SqlReminderRepository):
+    """The real repository whose next ``failures`` outcome writes fail."""
+
+    failures = 0
+
+    def __init__(self, engine: AsyncEngine, *, clock: ManualClock) -> None:
+        super().__init__(engine, clock=clock)
+        self.outage_over = asyncio.Event()
+
+    async def record_outcomes(self, outcomes: Sequence[Outcome], now: datetime) -> None:
+        if self.failures:
+            self.failures -= 1
+            if not self.failures:
+                self.outage_over.set()
+            raise OperationalError("UPDATE", {}, Exception("connection reset"))
+        await super().record_outcomes(outcomes, now)
+
+
+async def test_a_failed_outcome_write_is_retried_and_nothing_goes_twice(
+    core: Core, engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = [await schedule(core, f"remind me in 1 minute to task {i}") for i in range(30)]
+    flaky = FlakyRepository(engine, clock=core.clock)
+    flaky.failures = 2
+    monkeypatch.setattr(_Journal, "RETRIES", (0.01, 0.01, 0.01))
+    dispatcher = Dispatcher(flaky, {"console": core.platform}, core.clock)
+    core.clock.advance(timedelta(minutes=1))
+    assert await dispatcher.drain() == 30
+    assert flaky.failures == 0
+    assert sorted(d.reminder.id for d in core.platform.delivered) == sorted(ids)
+    for rid in ids:
+        assert [o.state for o in await core.repo.occurrences(rid)] == [OccurrenceState.SENT]
+    assert await core.tick(timedelta(minutes=5)) == 0
+
+
+async def test_when_outcomes_cannot_be_written_no_more_deliveries_start(
+    core: Core, engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = [await schedule(core, f"remind me in 1 minute to task {i}") for i in range(30)]
+    flaky = FlakyRepository(engine, clock=core.clock)
+    flaky.failures = 4  # the first write and its three retries
+    monkeypatch.setattr(_Journal, "RETRIES", (0.01, 0.01, 0.01))
+    deliver = core.platform.deliver
+
+    async def second_waits_for_the_outage(delivery: Delivery) -> str:
+        if len(core.platform.delivered) == 1:
+            await flaky.outage_over.wait()
+        return await deliver(delivery)
+
+    monkeypatch.setattr(core.platform, "deliver", second_waits_for_the_outage)
+    dispatcher = Dispatcher(flaky, {"console": core.platform}, core.clock, concurrency=1)
+    core.clock.advance(timedelta(minutes=1))
+    assert await dispatcher.run_due() == 30
+    # The outcomes of the first two could not be written: no third delivery started.
+    assert len(core.platform.delivered) == 2
+    # The database is back; after the lease the rest goes out, the first two once more.
+    assert await core.tick(timedelta(minutes=3)) == 30
+    delivered = [d.reminder.id for d in core.platform.delivered]
+    assert sorted(set(delivered)) == sorted(ids) and len(delivered) == 32
+
+
+async def test_a_cancelled_batch_still_records_what_it_delivered(core: Core) -> None:
+    first = await schedule(core, "remind me in 1 minute to stretch")
+    second = await schedule(core, "remind me in 2 minutes to drink water")
+    deliver = core.platform.deliver
+    started = asyncio.Event()
+
+    async def second_hangs(delivery: Delivery) -> str:
+        if delivery.reminder.id == second:
+            started.set()
+            await asyncio.Event().wait()
+        return await deliver(delivery)
+
+    core.platform.deliver = second_hangs  # type: ignore[method-assign]
+    core.clock.advance(timedelta(minutes=2))
+    task = asyncio.create_task(core.dispatcher.run_due())
+    await started.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert [o.state for o in await core.repo.occurrences(first)] == [OccurrenceState.SENT]
+    assert [o.state for o in await core.repo.occurrences(second)] == [OccurrenceState.CLAIMED]

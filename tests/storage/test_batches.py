@@ -63,8 +63,10 @@ async def test_record_outcomes_writes_occurrences_reminders_and_audit_in_one_go(
     repo: SqlReminderRepository, engine: AsyncEngine, clock: ManualClock
 ) -> None:
     now = clock.now()
-    a, b, c = [await repo.add(new_reminder(), now) for _ in range(3)]
-    assert len(await repo.claim_due(DUE, DUE + timedelta(minutes=2), 10)) == 3
+    for _ in range(3):
+        await repo.add(new_reminder(), now)
+    # As the dispatcher does: the outcomes carry the reminders as claimed (with the lease).
+    a, b, c = await repo.claim_due(DUE, DUE + timedelta(minutes=2), 10)
     oa, ob, oc = await repo.open_occurrences([(a.id, DUE), (b.id, DUE), (c.id, DUE)], now)
     retry = DUE + timedelta(minutes=5)
     outcomes = [
@@ -113,3 +115,46 @@ async def test_record_outcomes_writes_occurrences_reminders_and_audit_in_one_go(
         ("dispatcher", "delivered", a.id, {"occurrence": oa.id, "message_ref": "D1:1.1"}),
         ("dispatcher", "deferred", b.id, {"occurrence": ob.id, "reason": "ratelimited"}),
     ]
+
+
+async def test_record_outcomes_never_undoes_a_finished_occurrence(
+    repo: SqlReminderRepository, clock: ManualClock
+) -> None:
+    await repo.add(new_reminder(), clock.now())
+    (stale,) = await repo.claim_due(DUE, DUE + timedelta(minutes=2), 10)
+    (occ,) = await repo.open_occurrences([(stale.id, DUE)], DUE)
+    # Another process, after the lease ran out, delivered and recorded it.
+    later = DUE + timedelta(minutes=3)
+    (fresh,) = await repo.claim_due(later, later + timedelta(minutes=2), 10)
+    sent = replace(fresh, state=ReminderState.COMPLETED, next_due=None, occurrence_due=None)
+    await repo.record_outcomes(
+        [Outcome(reminder=sent, occurrence_id=occ.id, state=OccurrenceState.SENT)], later
+    )
+    # The first, stale batch now writes its late "deferred": it changes nothing.
+    retry = replace(stale, next_due=later + timedelta(minutes=1))
+    late = Outcome(
+        reminder=retry, occurrence_id=occ.id, state=OccurrenceState.DEFERRED, error="timeout"
+    )
+    await repo.record_outcomes([late], later)
+    got = await repo.get_occurrence(occ.id)
+    assert got is not None and (got.state, got.error) == (OccurrenceState.SENT, None)
+    rem = await repo.get(stale.id)
+    assert rem is not None and (rem.state, rem.next_due) == (ReminderState.COMPLETED, None)
+
+
+async def test_an_edit_saved_during_delivery_wins_over_the_dispatcher(
+    repo: SqlReminderRepository, clock: ManualClock
+) -> None:
+    await repo.add(new_reminder(rrule="FREQ=DAILY"), clock.now())
+    (claimed,) = await repo.claim_due(DUE, DUE + timedelta(minutes=2), 10)
+    (occ,) = await repo.open_occurrences([(claimed.id, DUE)], DUE)
+    # The owner deletes the reminder while the platform call is in flight.
+    await repo.save(replace(claimed, deleted_at=DUE), DUE)
+    advanced = replace(claimed, next_due=DUE + timedelta(days=1))
+    await repo.record_outcomes(
+        [Outcome(reminder=advanced, occurrence_id=occ.id, state=OccurrenceState.SENT)], DUE
+    )
+    rem = await repo.get(claimed.id)
+    assert rem is not None and rem.deleted_at == DUE and rem.next_due == DUE
+    got = await repo.get_occurrence(occ.id)
+    assert got is not None and got.state == OccurrenceState.SENT
