@@ -118,7 +118,7 @@ class Dispatcher:
             if occ.state in _DONE:
                 # Recorded before a crash stopped us advancing: do not deliver twice.
                 journal.add(_outcome(_advance(rem, due, now), occ, None))
-            elif self.late_limit is not None and now - due > self.late_limit:
+            elif self.late_limit is not None and now - _planned(rem, due) > self.late_limit:
                 journal.add(_outcome(_advance(rem, due, now), occ, OccurrenceState.SKIPPED, "late"))
             else:
                 pending.append((rem, occ, due))
@@ -311,6 +311,13 @@ def _due(rem: Reminder) -> datetime:
     due = rem.occurrence_due or rem.next_due
     assert due is not None
     return due
+
+
+def _planned(rem: Reminder, due: datetime) -> datetime:
+    """When this delivery was last planned for: its due time, or where quiet hours or a
+    retry moved it. Lateness is measured from here, so a reminder deferred past the quiet
+    hours is not skipped as late when they end."""
+    return rem.next_due or due
 
 
 def _recipient(rem: Reminder) -> str | None:

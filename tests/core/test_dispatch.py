@@ -39,6 +39,21 @@ async def test_quiet_hours_defer_delivery_to_their_end(core: Core) -> None:
     assert history[0].attempts == 2
 
 
+async def test_quiet_hours_longer_than_the_late_limit_do_not_skip_the_reminder(
+    core: Core,
+) -> None:
+    await core.service.handle(ANN, DM, "quiet hours 09:30-13:00")
+    await schedule(core, "remind me at 10:00 to stretch")
+    limited = Dispatcher(
+        core.repo, {"console": core.platform}, core.clock, late_limit=timedelta(hours=1)
+    )
+    core.clock.advance(timedelta(hours=1))  # 10:00, quiet: deferred to 13:00
+    assert await limited.drain() == 1
+    core.clock.advance(timedelta(hours=3))
+    assert await limited.drain() == 1
+    assert core.platform.texts() == ["Reminder: stretch (due at 10:00)"]
+
+
 async def test_reminder_due_while_down_is_delivered_late_and_says_so(core: Core) -> None:
     await schedule(core, "remind me at 10:00 to stretch")
     await core.tick(timedelta(hours=5))
