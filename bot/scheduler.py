@@ -5,10 +5,18 @@ earlier reminder appears; an ``interval`` job sweeps for rows written by other
 processes; a daily-ish job expires old drafts. ``misfire_grace_time=None`` because
 APScheduler 3's default of 1 s silently drops late runs under load
 (shared/research/platform-notes.md section 2).
+
+The wake and sweep jobs do not tick themselves: they wake one runner task that ticks, one
+tick at a time. A tick re-arms ``wake``, often for a reminder that came due while it ran;
+were the job the tick, APScheduler would find it still running (``max_instances=1``),
+skip that run and drop the one-off job, and the reminder would wait for the next sweep,
+up to 30 s (docs/benchmarks.md, Dispatcher).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from datetime import UTC, datetime, timedelta
 
@@ -19,6 +27,9 @@ from bot.core.ports import Clock, ReminderRepository
 
 log = logging.getLogger(__name__)
 WAKE = "wake"
+# A due reminder that no claim could take (leased by another process, or the drain
+# failed) is looked at again this much later: re-arming at once would spin.
+RETRY = timedelta(seconds=1)
 
 
 class Scheduler:
@@ -35,6 +46,8 @@ class Scheduler:
         self.clock = clock
         self.sweep = sweep
         self._armed: datetime | None = None
+        self._woken = asyncio.Event()
+        self._runner: asyncio.Task[None] | None = None
         self._aps = AsyncIOScheduler(
             timezone=UTC,
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
@@ -43,11 +56,19 @@ class Scheduler:
     async def start(self) -> None:
         """Start inside the running loop (AsyncIOScheduler binds to it) and catch up."""
         self._aps.start()
-        self._aps.add_job(self.tick, "interval", seconds=self.sweep.total_seconds(), id="sweep")
+        self._aps.add_job(
+            self._tick_soon, "interval", seconds=self.sweep.total_seconds(), id="sweep"
+        )
         self._aps.add_job(self.expire, "interval", minutes=15, id="drafts")
         await self.tick()
+        self._runner = asyncio.create_task(self._run())
 
     async def stop(self) -> None:
+        if self._runner is not None:
+            self._runner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._runner
+            self._runner = None
         if self._aps.running:
             self._aps.shutdown(wait=False)
 
@@ -58,7 +79,29 @@ class Scheduler:
         self._armed = when
         if self._aps.running:
             run_at = max(when, self.clock.now())
-            self._aps.add_job(self.tick, "date", run_date=run_at, id=WAKE, replace_existing=True)
+            self._aps.add_job(self._wake, "date", run_date=run_at, id=WAKE, replace_existing=True)
+
+    async def _wake(self) -> None:
+        """The ``wake`` job: ask the runner for a tick, unless the clock says it is early.
+
+        APScheduler keeps real time; an injected clock behind it (tests) would have every
+        wake fire at once, and each tick arm the same wake again, forever.
+        """
+        if self._armed is None or self._armed <= self.clock.now():
+            self._woken.set()
+
+    async def _tick_soon(self) -> None:
+        """The ``sweep`` job: ask the runner for a tick; return at once."""
+        self._woken.set()
+
+    async def _run(self) -> None:
+        while True:
+            await self._woken.wait()
+            self._woken.clear()
+            try:
+                await self.tick()
+            except Exception:
+                log.exception("scheduler tick failed")
 
     async def tick(self) -> None:
         try:
@@ -72,8 +115,10 @@ class Scheduler:
         # the timer again at once, forever.
         nxt = await self.repo.next_due(platforms=tuple(self.dispatcher.gateways))
         self._armed = None
-        if nxt is not None:
-            self.arm(nxt)
+        if nxt is None:
+            return
+        now = self.clock.now()
+        self.arm(nxt if nxt > now or handled else now + RETRY)
 
     async def expire(self) -> None:
         expired = await self.repo.expire_drafts(self.clock.now())
