@@ -7,15 +7,8 @@ from typing import Any
 
 from bot.core import actions
 from tests.adapters.slack.conftest import SlackBot
+from tests.adapters.slack.steps import deliver, element
 from tests.servers import slack_payloads as p
-
-
-def _action(blocks: list[dict[str, Any]], action_id: str) -> dict[str, Any]:
-    for block in blocks:
-        for element in block.get("elements", []):
-            if element.get("action_id") == action_id:
-                return dict(element)
-    raise AssertionError(f"no {action_id} in {blocks}")
 
 
 def _texts(blocks: list[dict[str, Any]]) -> str:
@@ -34,7 +27,7 @@ async def test_slash_confirm_fire_snooze_fire_complete(bot: SlackBot) -> None:
     confirmation = (await slack.wait_for_response("cmd"))[0]
     assert confirmation["response_type"] == "ephemeral"
     assert "10:10 (Europe/Copenhagen), in 10 minutes" in _texts(confirmation["blocks"])
-    confirm = _action(confirmation["blocks"], actions.CONFIRM)
+    confirm = element(confirmation["blocks"], actions.CONFIRM)
 
     click = p.block_actions(
         actions.CONFIRM,
@@ -52,7 +45,7 @@ async def test_slash_confirm_fire_snooze_fire_complete(bot: SlackBot) -> None:
     post = (await slack.wait_for_call("chat.postMessage"))[0]
     assert post.args["channel"] == "D1"
     assert post.args["text"] == "Reminder: case 123"
-    snooze = _action(post.args["blocks"], actions.SNOOZE)
+    snooze = element(post.args["blocks"], actions.SNOOZE)
     fifteen = next(o for o in snooze["options"] if o["text"]["text"] == "15 minutes")
     pick = p.block_actions(
         actions.SNOOZE,
@@ -68,7 +61,7 @@ async def test_slash_confirm_fire_snooze_fire_complete(bot: SlackBot) -> None:
 
     assert await bot.tick(timedelta(minutes=15)) == 1
     again = (await slack.wait_for_call("chat.postMessage", count=2))[1]
-    complete = _action(again.args["blocks"], actions.COMPLETE)
+    complete = element(again.args["blocks"], actions.COMPLETE)
     await bot.send(
         "interactive",
         p.block_actions(
@@ -117,7 +110,7 @@ async def test_user_text_never_pings_or_formats(bot: SlackBot) -> None:
         "interactive",
         p.block_actions(
             actions.CONFIRM,
-            _action(blocks, actions.CONFIRM)["value"],
+            element(blocks, actions.CONFIRM)["value"],
             is_ephemeral=True,
             response_url=bot.slack.response_url("k"),
         ),
@@ -129,24 +122,8 @@ async def test_user_text_never_pings_or_formats(bot: SlackBot) -> None:
 
 
 async def test_someone_else_cannot_snooze_my_reminder(bot: SlackBot) -> None:
-    await bot.send(
-        "slash_commands",
-        p.slash_command("me in 1 minute to stretch", response_url=bot.slack.response_url("c")),
-    )
-    blocks = (await bot.slack.wait_for_response("c"))[0]["blocks"]
-    await bot.send(
-        "interactive",
-        p.block_actions(
-            actions.CONFIRM,
-            _action(blocks, actions.CONFIRM)["value"],
-            is_ephemeral=True,
-            response_url=bot.slack.response_url("k"),
-        ),
-    )
-    await bot.slack.wait_for_response("k")
-    await bot.tick(timedelta(minutes=1))
-    post = (await bot.slack.wait_for_call("chat.postMessage"))[0]
-    complete = _action(post.args["blocks"], actions.COMPLETE)
+    post = await deliver(bot, "me in 1 minute to stretch", timedelta(minutes=1))
+    complete = element(post.args["blocks"], actions.COMPLETE)
     await bot.send(
         "interactive",
         p.block_actions(
