@@ -90,10 +90,12 @@ class SlackListeners:
         seen = self._zones_seen.get(actor.key)
         if seen is not None and now - seen < _ZONE_REFRESH:
             return
-        self._zones_seen[actor.key] = now
         zone = await self.gateway.user_zone(actor.user)
         if zone:
             await self.service.observe_timezone(actor, zone)
+        # Marked after the lookup: a second event meanwhile looks again rather than
+        # going on without the zone.
+        self._zones_seen[actor.key] = now
 
     # -- messages ----------------------------------------------------------------------
 
@@ -188,6 +190,9 @@ class SlackListeners:
         if source is None:
             return
         where = payloads.conversation(source.channel)
+        # Here, not when the shortcut opened the modal (its trigger_id lasts 3 s): the
+        # draft below needs the zone, and the submission may come before a lookup ends.
+        await self.observe(actor)
         if source.action_id == SHORTCUT_ACTION:
             reply = await self.service.draft(actor, where, text, Origin.CHAT, note=source.note)
             await self.gateway.ephemeral(source.channel, actor.user, reply, None)
@@ -226,8 +231,6 @@ class SlackListeners:
         )
         source = payloads.Source(action_id=SHORTCUT_ACTION, value="", channel=channel, note=note)
         await self.open_prompt(body["trigger_id"], prompt, source)
-        # After the modal is open (its trigger_id lasts 3 s), so the draft reads the zone.
-        await self.observe(actor)
         log.info("shortcut opened for %s", actor.key)
 
     async def _permalink(self, channel: str, ts: str) -> str:
