@@ -11,10 +11,12 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import TextIO
 
 from pydantic import ValidationError
 
 from bot.config import Settings, default_database_url
+from bot.core.ports import Clock
 from bot.parsing import Command, Prefs, parse
 from bot.parsing.batch import run as run_batch
 from bot.parsing.describe import refusal_text, rule_words, summary
@@ -97,15 +99,15 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _chat(settings: Settings, args: argparse.Namespace) -> int:
+async def _chat(settings: Settings, args: argparse.Namespace, io: _Io) -> int:
     from bot.adapters.console import ConsoleAdapter
     from bot.app import build
 
     if args.tz and not is_zone(args.tz):
         sys.stderr.write(f"remindbot chat: unknown time zone {args.tz!r}\n")
         return 2
-    app = await build(settings)
-    console = ConsoleAdapter(app.service, sys.stdin, sys.stdout, args.user)
+    app = await build(settings, io.clock)
+    console = ConsoleAdapter(app.service, io.stdin, io.stdout, args.user)
     app.add_gateway(console)
     if args.tz:
         prefs = await app.service.prefs(console.actor)
@@ -211,7 +213,27 @@ def _settings() -> Settings | None:
         return None
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+class _Io:
+    """What a command reads the world through: the clock and the terminal.
+
+    ``main`` uses the real ones; tests pass a ``ManualClock`` and string buffers.
+    """
+
+    def __init__(self, clock: Clock | None, stdin: TextIO | None, stdout: TextIO | None) -> None:
+        self.clock = clock
+        self.stdin = stdin or sys.stdin
+        self.stdout = stdout or sys.stdout
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    clock: Clock | None = None,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+) -> int:
+    """Run the ``remindbot`` command; ``clock`` and the streams default to the real ones."""
+    io = _Io(clock, stdin, stdout)
     args = build_parser().parse_args(argv)
     if args.command == "parse":
         return cmd_parse(args)
@@ -228,7 +250,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "db":
         return _db(settings, args)
     runners = {
-        "chat": lambda: _chat(settings, args),
+        "chat": lambda: _chat(settings, args, io),
         "run": lambda: _run(settings),
         "list": lambda: _list(settings, args),
         "add": lambda: _add(settings, args),

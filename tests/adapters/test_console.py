@@ -5,10 +5,13 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.adapters.console import ConsoleAdapter
+from bot.cli import main
 from bot.clock import ManualClock
 from bot.core.dispatch import Dispatcher
 from bot.core.service import ReminderService
@@ -68,6 +71,24 @@ def test_remindbot_chat_works_from_a_pipe(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert "Scheduled #1: Tuesday" in done.stdout
-    assert "#1  Tue" in done.stdout and "09:00  to you \u2014 water the plants" in done.stdout
+    # The wall clock decides the day here; the test below pins it.
+    assert "Scheduled #1: " in done.stdout and " at 09:00 (Europe/Copenhagen)" in done.stdout
+    assert "09:00  to you \u2014 water the plants" in done.stdout
     assert done.stderr == ""
+
+
+def test_remindbot_chat_reads_tomorrow_from_its_clock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REMINDBOT_DATABASE_URL", f"sqlite:///{tmp_path / 'bot.db'}")
+    monday = ManualClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+    out = io.StringIO()
+    code = main(
+        ["chat", "--user", "ann", "--tz", "Europe/Copenhagen"],
+        clock=monday,
+        stdin=io.StringIO("remind me tomorrow at 9 to water the plants\n1\nlist\n"),
+        stdout=out,
+    )
+    assert code == 0
+    assert "Scheduled #1: Tuesday 24 November 2026 at 09:00" in out.getvalue()
+    assert "#1  Tue 24 Nov 2026 09:00  to you \u2014 water the plants" in out.getvalue()
