@@ -299,7 +299,7 @@ def postgres_problem(url: str) -> str | None:
 
 
 def _template() -> dict[str, Any]:
-    from bot.core.model import NewReminder, Origin, ReminderState
+    from bot.core.model import NewReminder, Origin, ReminderState, TargetKind
     from storage.mapping import new_reminder_values
 
     new = NewReminder(
@@ -307,7 +307,7 @@ def _template() -> dict[str, Any]:
         platform=PLATFORM,
         workspace=WORKSPACE,
         conversation="D1",
-        target_kind="user",
+        target_kind=TargetKind.USER,
         target_ref="U0",
         target_name="you",
         message="",

@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import uvicorn
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.routing import BaseRoute
 
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.core.dispatch import Dispatcher
-from bot.core.ports import ChatGateway, Clock
+from bot.core.ports import ChatPlatform, Clock
 from bot.core.service import ReminderService
 from bot.scheduler import Scheduler
 from storage import SqlReminderRepository, make_engine, upgrade_async
@@ -34,15 +35,25 @@ class App:
     service: ReminderService
     dispatcher: Dispatcher
     scheduler: Scheduler
-    gateways: dict[str, ChatGateway] = field(default_factory=dict)
+    gateways: dict[str, ChatPlatform] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
-    def add_gateway(self, gateway: ChatGateway) -> None:
+    def add_gateway(self, gateway: ChatPlatform) -> None:
         self.gateways[gateway.platform] = gateway
 
     async def start(self) -> None:
         await self.scheduler.start()
+
+    async def health(self) -> tuple[bool, dict[str, Any]]:
+        """Whether the database answers, and which platforms are connected."""
+        try:
+            async with self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception:  # the check is the point: report, don't crash
+            log.exception("health check: database unreachable")
+            return False, {"database": "unreachable"}
+        return True, {"database": "ok", "platforms": sorted(self.gateways)}
 
     async def close(self) -> None:
         for closer in reversed(self.closers):
@@ -58,7 +69,7 @@ async def build(settings: Settings, clock: Clock | None = None) -> App:
     if settings.migrate_on_start:
         await upgrade_async(engine)
     repo = SqlReminderRepository(engine)
-    gateways: dict[str, ChatGateway] = {}
+    gateways: dict[str, ChatPlatform] = {}
     dispatcher = Dispatcher(
         repo,
         gateways,
@@ -91,7 +102,7 @@ async def start_platforms(app: App) -> list[Awaitable[object]]:
     from bot.http import create_http_app
 
     config = uvicorn.Config(
-        create_http_app(app, routes),
+        create_http_app(routes, health=app.health),
         host=app.settings.http_host,
         port=app.settings.http_port,
         log_level=app.settings.log_level.lower(),

@@ -208,8 +208,9 @@ def _settings() -> Settings | None:
     except ValidationError as problems:
         sys.stderr.write("remindbot: the configuration has problems:\n")
         for err in problems.errors():
-            where = ".".join(str(part) for part in err["loc"])
-            sys.stderr.write(f"  REMINDBOT_{where.upper()}: {err['msg']}\n")
+            sys.stderr.write(
+                f"  {_setting_name(err['loc'])}{err['msg'].removeprefix('Value error, ')}\n"
+            )
         return None
 
 
@@ -223,6 +224,17 @@ class _Io:
         self.clock = clock
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
+
+
+def _setting_name(loc: tuple[int | str, ...]) -> str:
+    """The variable a validation error is about (``REMINDBOT_HTTP_PORT: ``), or nothing
+    for a problem that spans several."""
+    where = ".".join(str(part) for part in loc).upper()
+    if not where:
+        return ""
+    if where.startswith("REMINDBOT_SLACK_"):
+        return f"{where.removeprefix('REMINDBOT_')}: "  # Slack's own names are the usual ones
+    return f"{where}: " if where.startswith(("REMINDBOT_", "SLACK_")) else f"REMINDBOT_{where}: "
 
 
 def main(

@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from platformdirs import user_data_dir
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.parsing.zones import is_zone
@@ -59,6 +59,27 @@ class Settings(BaseSettings):
         if not is_zone(value):
             raise ValueError(f"unknown IANA time zone {value!r} (try Europe/Copenhagen)")
         return value
+
+    @field_validator("slack_bot_token", "slack_app_token", "slack_signing_secret")
+    @classmethod
+    def _not_blank(cls, value: SecretStr | None) -> SecretStr | None:
+        # A secret set to "" would otherwise sign (or skip) every check: refuse it.
+        if value is not None and not value.get_secret_value().strip():
+            raise ValueError("is set but empty: give it a value or unset it")
+        return value
+
+    @model_validator(mode="after")
+    def _slack_complete(self) -> Settings:
+        if self.slack_bot_token is None and self.slack_app_token is not None:
+            raise ValueError("SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not")
+        if self.slack_bot_token is not None and not (
+            self.slack_app_token or self.slack_signing_secret
+        ):
+            raise ValueError(
+                "SLACK_BOT_TOKEN needs SLACK_APP_TOKEN (Socket Mode) "
+                "or SLACK_SIGNING_SECRET (HTTP mode)"
+            )
+        return self
 
     @property
     def min_interval(self) -> timedelta:

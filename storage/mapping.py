@@ -8,12 +8,14 @@ from typing import Any
 from sqlalchemy import Column, Row
 
 from bot.core.model import (
+    Destination,
     NewReminder,
     Occurrence,
     OccurrenceState,
     Origin,
     Reminder,
     ReminderState,
+    TargetKind,
     UserPrefs,
 )
 from storage.models import REMINDERS, OccurrenceRow, ReminderRow, UserRow
@@ -42,36 +44,49 @@ CHANGEABLE = (
     "deleted_at",
     "phrase",
     "attempts",
+    "co_targets",
 )
 
 
 def to_reminder(row: ReminderRow) -> Reminder:
-    values: dict[str, Any] = {name: getattr(row, name) for name in _REMINDER_FIELDS}
-    values["state"] = ReminderState(row.state)
-    values["origin"] = Origin(row.origin)
-    return Reminder(**values)
+    return _reminder({name: getattr(row, name) for name in _REMINDER_FIELDS})
 
 
 def reminder_from_row(row: Row[Any]) -> Reminder:
     """A Reminder from a Core row of ``REMINDER_COLUMNS``."""
-    values = row._asdict()
+    return _reminder(row._asdict())
+
+
+def _reminder(values: dict[str, Any]) -> Reminder:
     values["state"] = ReminderState(values["state"])
     values["origin"] = Origin(values["origin"])
+    values["target_kind"] = TargetKind(values["target_kind"])
+    values["co_targets"] = tuple(
+        Destination(kind=TargetKind(kind), ref=ref, name=name)
+        for kind, ref, name in values["co_targets"] or ()
+    )
     return Reminder(**values)
 
 
+def _columns(values: dict[str, Any]) -> dict[str, Any]:
+    """Enums as their values and targets as JSON lists, as the columns hold them."""
+    for name in ("state", "origin", "target_kind"):
+        if name in values:
+            values[name] = str(values[name])  # a StrEnum, or already its value
+    if "co_targets" in values:
+        targets = values["co_targets"]
+        values["co_targets"] = [[t.kind.value, t.ref, t.name] for t in targets] or None
+    return values
+
+
 def new_reminder_values(new: NewReminder) -> dict[str, Any]:
-    values = {f.name: getattr(new, f.name) for f in fields(NewReminder)}
-    values["state"] = new.state.value
-    values["origin"] = new.origin.value
+    values = _columns({f.name: getattr(new, f.name) for f in fields(NewReminder)})
     values["occurrence_due"] = new.next_due
     return values
 
 
 def changed_values(reminder: Reminder) -> dict[str, Any]:
-    values = {name: getattr(reminder, name) for name in CHANGEABLE}
-    values["state"] = reminder.state.value
-    return values
+    return _columns({name: getattr(reminder, name) for name in CHANGEABLE})
 
 
 def to_occurrence(row: OccurrenceRow | Row[Any], completed_by: tuple[str, ...] = ()) -> Occurrence:

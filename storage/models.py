@@ -90,6 +90,8 @@ class ReminderRow(Base):
     deleted_at: Mapped[datetime | None]
     lease_until: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(server_default=text("0"))
+    co_targets: Mapped[list[Any] | None] = mapped_column(JSON)
+    snoozed_occurrence_id: Mapped[int | None] = mapped_column(unique=True)
 
 
 class OccurrenceRow(Base):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,6 +20,7 @@ from bot.core.model import (
     Reminder,
     ReminderState,
     UserPrefs,
+    as_new,
 )
 from bot.core.ports import Clock, Outcome
 from storage.batches import completed_by, open_all, record_all
@@ -44,6 +46,9 @@ from storage.models import (
 )
 
 EVENT_MEMORY = timedelta(hours=24)
+# Ids are INTEGER (int4 on PostgreSQL): a larger number names nothing, and asking the
+# database for it would fail rather than find nothing.
+MAX_ID = 2**31 - 1
 _DIALECTS = ("postgresql", "sqlite")
 
 
@@ -112,6 +117,8 @@ class SqlReminderRepository:
         return to_reminder(row)
 
     async def get(self, reminder_id: int) -> Reminder | None:
+        if not 0 < reminder_id <= MAX_ID:
+            return None
         async with self._sessions() as session:
             row = await session.get(ReminderRow, reminder_id)
         return None if row is None else to_reminder(row)
@@ -129,6 +136,66 @@ class SqlReminderRepository:
         if row is None:
             raise LookupError(f"reminder {reminder.id} does not exist")
         return to_reminder(row)
+
+    async def confirm_draft(self, reminder: Reminder, now: datetime) -> list[Reminder] | None:
+        rem = replace(reminder, co_targets=())
+        stmt = (
+            update(ReminderRow)
+            .where(
+                ReminderRow.id == rem.id,
+                ReminderRow.state == ReminderState.DRAFT.value,
+                ReminderRow.deleted_at.is_(None),
+            )
+            .values(**changed_values(rem), lease_until=None, updated_at=now)
+            .returning(ReminderRow)
+            .execution_options(synchronize_session=False)
+        )
+        copies = [
+            new_reminder_values(
+                replace(as_new(rem), target_kind=t.kind, target_ref=t.ref, target_name=t.name)
+            )
+            for t in reminder.co_targets
+        ]
+        async with self._sessions.begin() as session:
+            row = (await session.scalars(stmt)).one_or_none()
+            if row is None:
+                return None
+            made = [to_reminder(row)]
+            for values in copies:
+                insert_copy = insert(ReminderRow).values(
+                    **values, created_at=now, updated_at=now, attempts=0
+                )
+                made.append(
+                    to_reminder((await session.scalars(insert_copy.returning(ReminderRow))).one())
+                )
+        return made
+
+    async def snooze_occurrence(self, copy: NewReminder, now: datetime) -> Reminder:
+        if copy.snoozed_occurrence_id is None:
+            raise ValueError("a snoozed copy names the occurrence it stands in for")
+        values = new_reminder_values(copy)
+        moved = {
+            name: values[name]
+            for name in ("state", "next_due", "occurrence_due", "draft_expires_at")
+        }
+        stmt = (
+            self._upsert(ReminderRow)
+            .values(**values, created_at=now, updated_at=now, attempts=0)
+            .on_conflict_do_update(
+                index_elements=[ReminderRow.snoozed_occurrence_id],
+                set_={**moved, "deleted_at": None, "lease_until": None, "updated_at": now},
+            )
+            .returning(ReminderRow)
+        )
+        async with self._sessions.begin() as session:
+            row = (await session.scalars(stmt)).one()
+        return to_reminder(row)
+
+    async def snoozed_copy(self, occurrence_id: int) -> Reminder | None:
+        stmt = select(ReminderRow).where(ReminderRow.snoozed_occurrence_id == occurrence_id)
+        async with self._sessions() as session:
+            row = await session.scalar(stmt)
+        return None if row is None else to_reminder(row)
 
     async def list_for(
         self, owner: str | None, states: Sequence[ReminderState], limit: int = 100
@@ -245,6 +312,8 @@ class SqlReminderRepository:
         return to_occurrence(row, completed[row.id])
 
     async def get_occurrence(self, occurrence_id: int) -> Occurrence | None:
+        if not 0 < occurrence_id <= MAX_ID:
+            return None
         async with self._sessions() as session:
             row = await session.get(OccurrenceRow, occurrence_id)
             if row is None:

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from bot.clock import SystemClock
 from bot.core.dispatch import Dispatcher
-from bot.core.model import Delivery, Reply
+from bot.core.model import Access, Delivery, Destination, Reach, Reply
 from storage import SqlReminderRepository, make_engine
 
 
@@ -54,6 +54,9 @@ class FileGateway:
 
     async def is_member(self, user: str, channel: str) -> bool:
         return False
+
+    async def reach(self, user: str, workspace: str, target: Destination) -> Reach:
+        return Reach(access=Access.OK, destination=target)
 
 
 async def work(args: argparse.Namespace) -> int:

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.core.model import NewReminder, Origin, ReminderState
+from bot.core.model import NewReminder, Origin, ReminderState, TargetKind
 
 DUE = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
@@ -18,7 +18,7 @@ def new_reminder(**overrides: Any) -> NewReminder:
         platform="slack",
         workspace="T1",
         conversation="D1",
-        target_kind="user",
+        target_kind=TargetKind.USER,
         target_ref="U1",
         target_name="you",
         message="call the vet",

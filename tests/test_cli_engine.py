@@ -69,7 +69,7 @@ def test_add_refusal_stores_nothing(tmp_path: Path) -> None:
 async def test_healthz_reports_the_database(tmp_path: Path) -> None:
     app = await build(Settings(database_url=f"sqlite:///{tmp_path / 'h.db'}"))
     try:
-        transport = httpx.ASGITransport(app=create_http_app(app))
+        transport = httpx.ASGITransport(app=create_http_app(health=app.health))
         async with httpx.AsyncClient(transport=transport, base_url="http://bot") as client:
             answer = await client.get("/healthz")
     finally:

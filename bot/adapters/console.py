@@ -10,7 +10,16 @@ import asyncio
 import threading
 from typing import TextIO
 
-from bot.core.model import Actor, Conversation, Delivery, Prompt, Reply
+from bot.core.model import (
+    Access,
+    Actor,
+    Conversation,
+    Delivery,
+    Destination,
+    Prompt,
+    Reach,
+    Reply,
+)
 from bot.core.service import ReminderService
 
 PLATFORM = "console"
@@ -114,3 +123,7 @@ class ConsoleAdapter:
 
     async def is_member(self, user: str, channel: str) -> bool:
         return True
+
+    async def reach(self, user: str, workspace: str, target: Destination) -> Reach:
+        # One person at one terminal: every name is theirs to use.
+        return Reach(access=Access.OK, destination=target)

@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass
 from datetime import time
 
-_CLOCK = r"(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?"
+_CLOCK = r"([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*(am|pm)?"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("help", re.compile(r"^(?:help|\?|hjælp)$")),
     ("list", re.compile(r"^(?:list|ls|upcoming|my reminders|reminders|liste)$")),
-    ("delete", re.compile(r"^(?:delete|remove|del|slet)\s+#?(\d+)$")),
+    ("delete", re.compile(r"^(?:delete|remove|del|slet)\s+#?([0-9]+)$")),
     ("settings", re.compile(r"^(?:settings|preferences|prefs|indstillinger)$")),
     ("tz", re.compile(r"^(?:set\s+)?(?:my\s+)?(?:time\s*zone|tz)\s+(?:to\s+|=\s*|is\s+)?(\S+)$")),
     ("quiet_off", re.compile(r"^(?:set\s+)?(?:my\s+)?quiet\s+hours?\s+(?:off|none|disabled?)$")),

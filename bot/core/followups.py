@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.core import actions, texts
+from bot.core import actions, texts, values
 from bot.core.errors import InvalidRequest, NotAllowed, NotFound
 from bot.core.model import (
     Actor,
@@ -48,17 +48,16 @@ class Followups:
             return await self.skip(actor, rem)
         if action_id == actions.STOP:
             return await self.stop(actor, rem)
-        raise InvalidRequest("That button is not valid any more.")
+        raise InvalidRequest(values.STALE)
 
     async def _load(self, value: str) -> tuple[Reminder, Occurrence, str]:
-        parts = value.split(":", 2)
-        if len(parts) < 2 or not (parts[0].isdigit() and parts[1].isdigit()):
-            raise InvalidRequest("That button is not valid any more.")
-        rem = await self.repo.get(int(parts[0]))
-        occ = await self.repo.get_occurrence(int(parts[1]))
+        pressed = values.decode(value, occurrence=True)
+        assert pressed.occurrence is not None
+        rem = await self.repo.get(pressed.reminder)
+        occ = await self.repo.get_occurrence(pressed.occurrence)
         if rem is None or rem.deleted_at is not None or occ is None or occ.reminder_id != rem.id:
-            raise NotFound("reminder", parts[0])
-        return rem, occ, parts[2] if len(parts) == 3 else ""
+            raise NotFound("reminder", pressed.reminder)
+        return rem, occ, pressed.choice
 
     async def _may_act(self, actor: Actor, rem: Reminder, action_id: str) -> None:
         """Owner or recipient; for a channel reminder, any member may complete or snooze."""
@@ -81,6 +80,10 @@ class Followups:
         if not rem.recurring and rem.state == ReminderState.SCHEDULED and rem.next_due:
             # A snoozed one-off that is completed early: nothing more to deliver.
             await self.repo.save(replace(rem, state=ReminderState.COMPLETED, next_due=None), now)
+        copy = await self.repo.snoozed_copy(occ.id) if rem.recurring else None
+        if copy is not None and copy.state == ReminderState.SCHEDULED:
+            # Done before its snooze ran out: the copy has nothing left to remind of.
+            await self.repo.save(replace(copy, state=ReminderState.COMPLETED, next_due=None), now)
         await self.repo.audit(actor.key, "complete", now, rem.id, {"occurrence": occ.id})
         if rem.target_kind == "channel":
             # Every member may mark it done: keep the buttons and show who has.
@@ -94,14 +97,16 @@ class Followups:
         now = self.service.clock.now()
         if choice == "custom":
             # The answer comes back through press(), which needs the occurrence too.
-            value = f"{rem.id}:{occ.id}"
+            value = values.encode(rem.id, occ.id)
             prompt = Prompt(action_id=actions.SNOOZE, value=value, label="Snooze until")
             return Reply(
                 text="Until when? (e.g. 4pm, in 20 minutes)", prompt=prompt, ephemeral=True
             )
         until = await self._snooze_time(actor, rem, choice, now)
         if rem.recurring:
-            await self.repo.add(_snoozed_copy(rem, until, actor), now)
+            # The occurrence is snoozed, not the series: one copy stands in for it, and
+            # a later snooze (or the same click again) moves that copy.
+            await self.repo.snooze_occurrence(_snoozed_copy(rem, occ, until, actor), now)
         else:
             state = ReminderState.SCHEDULED
             await self.repo.save(
@@ -166,7 +171,7 @@ def _recurrence(rem: Reminder) -> Recurrence | None:
     return Recurrence(rrule=rem.rrule, dtstart=rem.dtstart, tz=rem.tz)
 
 
-def _snoozed_copy(rem: Reminder, until: datetime, actor: Actor) -> NewReminder:
+def _snoozed_copy(rem: Reminder, occ: Occurrence, until: datetime, actor: Actor) -> NewReminder:
     return replace(
         as_new(rem),
         state=ReminderState.SCHEDULED,
@@ -177,4 +182,5 @@ def _snoozed_copy(rem: Reminder, until: datetime, actor: Actor) -> NewReminder:
         draft_expires_at=None,
         parent_id=rem.id,
         created_by=rem.created_by or actor.key,
+        snoozed_occurrence_id=occ.id,
     )

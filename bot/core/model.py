@@ -28,6 +28,42 @@ class OccurrenceState(enum.StrEnum):
     SKIPPED = "skipped"
 
 
+class TargetKind(enum.StrEnum):
+    """Where a reminder is delivered: to its owner, to another person, or into a channel."""
+
+    ME = "me"
+    USER = "user"
+    CHANNEL = "channel"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Destination:
+    """One target: ``ref`` is the platform's id (user or channel), ``name`` what to show."""
+
+    kind: TargetKind
+    ref: str = ""
+    name: str = ""
+
+
+class Access(enum.StrEnum):
+    """Whether a person may have the bot post to a target, and if not, why."""
+
+    OK = "ok"
+    NO_CHANNEL = "no_channel"  # no such channel, or one the bot cannot see
+    NOT_MEMBER = "not_member"  # the person is not a member of the channel
+    BOT_NOT_MEMBER = "bot_not_member"  # the bot is not in the channel, so cannot post
+    NO_USER = "no_user"  # nobody the person could message (unknown, deactivated, outside)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reach:
+    """A platform's answer about one target: the verdict and the target as it knows it
+    (a channel written by name comes back with its id)."""
+
+    access: Access
+    destination: Destination
+
+
 class Origin(enum.StrEnum):
     CHAT = "chat"
     SLASH = "slash"
@@ -72,7 +108,7 @@ class NewReminder:
     platform: str
     workspace: str
     conversation: str
-    target_kind: str
+    target_kind: TargetKind
     target_ref: str
     target_name: str
     message: str
@@ -88,6 +124,8 @@ class NewReminder:
     draft_expires_at: datetime | None = None
     parent_id: int | None = None
     created_by: str = ""
+    co_targets: tuple[Destination, ...] = ()
+    snoozed_occurrence_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -110,6 +148,15 @@ class Reminder(NewReminder):
     @property
     def recurring(self) -> bool:
         return self.rrule is not None
+
+    @property
+    def destination(self) -> Destination:
+        return Destination(kind=self.target_kind, ref=self.target_ref, name=self.target_name)
+
+    @property
+    def destinations(self) -> tuple[Destination, ...]:
+        """Every target of a draft: its own, then the ones its confirmation copies to."""
+        return (self.destination, *self.co_targets)
 
 
 def as_new(rem: Reminder) -> NewReminder:

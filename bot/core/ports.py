@@ -9,9 +9,11 @@ from typing import Any, Protocol
 
 from bot.core.model import (
     Delivery,
+    Destination,
     NewReminder,
     Occurrence,
     OccurrenceState,
+    Reach,
     Reminder,
     ReminderState,
     Reply,
@@ -85,9 +87,30 @@ class ChatGateway(Protocol):
         """Tell a user something outside a conversation (a failed delivery, by DM)."""
         ...
 
+
+class Directory(Protocol):
+    """Who is who on one chat platform, as the use cases ask before acting."""
+
+    platform: str
+
     async def is_member(self, user: str, channel: str) -> bool:
         """Whether platform user ``user`` is a member of ``channel``."""
         ...
+
+    async def reach(self, user: str, workspace: str, target: Destination) -> Reach:
+        """Whether ``user`` (of ``workspace``) may have the bot post to ``target``.
+
+        A channel needs ``user`` and the bot as members; a person must be someone
+        ``user`` could message: known, active, of the same workspace, not a bot.
+
+        Raises:
+            DeliveryError: the platform could not answer (``temporary`` says so).
+        """
+        ...
+
+
+class ChatPlatform(ChatGateway, Directory, Protocol):
+    """What a chat adapter gives the engine: delivery and the directory."""
 
 
 class ReminderRepository(Protocol):
@@ -118,6 +141,31 @@ class ReminderRepository(Protocol):
 
     async def save(self, reminder: Reminder, now: datetime) -> Reminder:
         """Write back every changeable field of ``reminder`` and clear its lease."""
+        ...
+
+    async def confirm_draft(self, reminder: Reminder, now: datetime) -> list[Reminder] | None:
+        """Write ``reminder`` (a draft being scheduled) only if it is still a draft, and in
+        the same transaction insert a copy of it for each of its ``co_targets``.
+
+        A compare-and-set on the state: of two concurrent confirmations one wins.
+
+        Returns:
+            The confirmed reminder (its ``co_targets`` cleared) and then its copies, or
+            ``None`` when the row was no longer a draft (nothing is written then).
+        """
+        ...
+
+    async def snooze_occurrence(self, copy: NewReminder, now: datetime) -> Reminder:
+        """Insert the snoozed copy of a series occurrence, or move the one it already has.
+
+        ``copy.snoozed_occurrence_id`` names the occurrence; it has one copy at most,
+        whose state, ``next_due`` and ``occurrence_due`` a later snooze replaces (and a
+        deleted copy comes back), also when snoozes race.
+        """
+        ...
+
+    async def snoozed_copy(self, occurrence_id: int) -> Reminder | None:
+        """The snoozed copy standing in for a series occurrence, if it has one."""
         ...
 
     async def list_for(

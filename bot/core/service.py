@@ -6,24 +6,27 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
-from bot.core import actions, texts
+from bot.core import actions, texts, values
 from bot.core.commands import TextCommand, clock, read_command
 from bot.core.errors import InvalidRequest, NotAllowed, NotFound
 from bot.core.followups import Followups
 from bot.core.model import (
+    Access,
     Actor,
     Conversation,
+    Destination,
     NewReminder,
     Origin,
     Prompt,
     Reminder,
     ReminderState,
     Reply,
+    TargetKind,
     UserPrefs,
-    as_new,
 )
-from bot.core.ports import ChatGateway, Clock, ReminderRepository
+from bot.core.ports import Clock, DeliveryError, Directory, ReminderRepository
 from bot.parsing import Command, Prefs, Recurrence, Target, parse
 from bot.parsing.describe import refusal_text
 from bot.parsing.recurrence import occurrences_after
@@ -32,6 +35,7 @@ from bot.parsing.zones import is_zone
 log = logging.getLogger(__name__)
 
 DRAFT_TTL = timedelta(hours=24)
+T = TypeVar("T", NewReminder, Reminder)
 UPCOMING = (ReminderState.SCHEDULED, ReminderState.PAUSED)
 
 
@@ -54,14 +58,14 @@ class ReminderService:
         repo: ReminderRepository,
         clock: Clock,
         *,
-        gateways: Mapping[str, ChatGateway] | None = None,
+        gateways: Mapping[str, Directory] | None = None,
         wake: Callable[[datetime], None] | None = None,
         default_tz: str = "UTC",
         min_interval: timedelta = timedelta(minutes=5),
     ) -> None:
         self.repo = repo
         self.clock = clock
-        self.gateways: Mapping[str, ChatGateway] = gateways if gateways is not None else {}
+        self.gateways: Mapping[str, Directory] = gateways if gateways is not None else {}
         self.wake = wake or (lambda _when: None)
         self.default_tz = default_tz
         self.min_interval = min_interval
@@ -95,9 +99,9 @@ class ReminderService:
     ) -> Reply:
         """Answer one message: a command, a settings change, or a reminder phrase."""
         command = read_command(text)
-        if command is None:
-            return await self.draft(actor, where, text, origin)
         try:
+            if command is None:
+                return await self._draft(actor, where, text, origin, "")
             return await self._command(actor, command)
         except (NotFound, NotAllowed, InvalidRequest) as problem:
             return _refused(problem)
@@ -154,6 +158,14 @@ class ReminderService:
 
         ``note`` is appended to the message (a quoted message and its link, from a shortcut).
         """
+        try:
+            return await self._draft(actor, where, text, origin, note)
+        except (NotFound, NotAllowed, InvalidRequest) as problem:
+            return _refused(problem)
+
+    async def _draft(
+        self, actor: Actor, where: Conversation, text: str, origin: Origin, note: str
+    ) -> Reply:
         now = self.clock.now()
         prefs = await self.prefs(actor)
         result = parse(text, now, prefs.tz, self.parse_prefs(prefs))
@@ -162,6 +174,7 @@ class ReminderService:
         if note:
             result = replace(result, message=f"{result.message} {note}".strip())
         new = self._new_reminder(actor, where, text, result, origin, now)
+        new = await self._reachable(actor, new)
         rem = await self.repo.add(new, now)
         await self.repo.audit(actor.key, "draft", now, rem.id)
         return replace(texts.draft(rem, result, now), ephemeral=True)
@@ -175,16 +188,17 @@ class ReminderService:
         origin: Origin,
         now: datetime,
     ) -> NewReminder:
-        kind, ref, name = _destination(cmd.target, where)
+        first, *others = dict.fromkeys(_destination(t, where) for t in cmd.targets)
         rec = cmd.recurrence
         return NewReminder(
             owner=actor.key,
             platform=actor.platform,
             workspace=actor.workspace,
             conversation=where.id,
-            target_kind=kind,
-            target_ref=ref,
-            target_name=name,
+            target_kind=first.kind,
+            target_ref=first.ref,
+            target_name=first.name,
+            co_targets=tuple(others),
             message=cmd.message,
             phrase=text,
             tz=cmd.tz,
@@ -197,6 +211,31 @@ class ReminderService:
             dtstart=rec.dtstart if rec else None,
             draft_expires_at=now + DRAFT_TTL,
             created_by=actor.key,
+        )
+
+    async def _reachable(self, actor: Actor, new: T) -> T:
+        """``new`` with its targets as the platform knows them, if ``actor`` may post to
+        every one of them; else ``InvalidRequest`` saying which and why."""
+        gateway = self.gateways.get(actor.platform)
+        if gateway is None:  # the CLI, acting for an admin, with no platform connected
+            return new
+        found = []
+        for target in (new_destination(new), *new.co_targets):
+            try:
+                reach = await gateway.reach(actor.user, actor.workspace, target)
+            except DeliveryError as error:
+                log.warning("could not check a target on %s: %s", actor.platform, error.reason)
+                raise InvalidRequest(texts.PLATFORM_UNAVAILABLE) from None
+            if reach.access is not Access.OK:
+                raise InvalidRequest(texts.unreachable(reach))
+            found.append(reach.destination)
+        first, *others = found
+        return replace(
+            new,
+            target_kind=first.kind,
+            target_ref=first.ref,
+            target_name=first.name,
+            co_targets=tuple(others),
         )
 
     async def owned(self, actor: Actor, reminder_id: int, action: str) -> Reminder:
@@ -219,14 +258,16 @@ class ReminderService:
             due = self._next_after(rem, now)
             if due is None:
                 return texts.plain("That time has passed while waiting. Press Edit to change it.")
-        rem = await self.repo.save(
-            replace(rem, state=ReminderState.SCHEDULED, next_due=due, occurrence_due=due), now
-        )
-        await self._copies_for_other_targets(actor, rem, now)
-        await self.repo.audit(actor.key, "confirm", now, rem.id)
+        # Asked again: membership may have changed since the draft was read.
+        rem = await self._reachable(actor, rem)
+        scheduled = replace(rem, state=ReminderState.SCHEDULED, next_due=due, occurrence_due=due)
+        made = await self.repo.confirm_draft(scheduled, now)
+        if made is None:  # another Confirm (a double click, a second device) won
+            return texts.plain(f"Reminder #{rem.id} is already scheduled.", rem.id)
+        await self.repo.audit(actor.key, "confirm", now, rem.id, _copies(made))
         if due is not None:
             self.wake(due)
-        return replace(texts.scheduled(rem, now), replace=True)
+        return replace(texts.scheduled(made, now), replace=True)
 
     def _next_after(self, rem: Reminder, now: datetime) -> datetime | None:
         if rem.rrule is None or rem.dtstart is None:
@@ -234,16 +275,6 @@ class ReminderService:
         rec = Recurrence(rrule=rem.rrule, dtstart=rem.dtstart, tz=rem.tz)
         found = occurrences_after(rec, now, 1)
         return found[0] if found else None
-
-    async def _copies_for_other_targets(self, actor: Actor, rem: Reminder, now: datetime) -> None:
-        result = parse(rem.phrase, now, rem.tz)
-        if not isinstance(result, Command) or len(result.targets) < 2:
-            return
-        where = Conversation(id=rem.conversation)
-        for target in result.targets[1:]:
-            kind, ref, name = _destination(target, where)
-            copy = replace(as_new(rem), target_kind=kind, target_ref=ref, target_name=name)
-            await self.repo.add(copy, now)
 
     async def ask_edit(self, actor: Actor, reminder_id: int) -> Reply:
         rem = await self.owned(actor, reminder_id, "edit")
@@ -266,6 +297,7 @@ class ReminderService:
             return texts.plain(refusal_text(result, prefs.tz, self.parse_prefs(prefs)), rem.id)
         where = Conversation(id=rem.conversation)
         new = self._new_reminder(actor, where, text, result, Origin(rem.origin), now)
+        new = await self._reachable(actor, new)
         rem = await self.repo.save(_merge(rem, new), now)
         await self.repo.audit(actor.key, "edit", now, rem.id)
         return replace(texts.draft(rem, result, now), replace=True, ephemeral=True)
@@ -311,7 +343,7 @@ class ReminderService:
     async def _press(
         self, actor: Actor, where: Conversation, action_id: str, value: str, text: str
     ) -> Reply:
-        rid = _leading_id(value)
+        rid = values.decode(value).reminder
         if action_id == actions.CONFIRM:
             return await self.confirm(actor, rid)
         if action_id == actions.EDIT:
@@ -331,13 +363,6 @@ def _refused(problem: Exception) -> Reply:
     return texts.plain(str(problem))
 
 
-def _leading_id(value: str) -> int:
-    head = value.split(":", 1)[0]
-    if not head.isdigit():
-        raise InvalidRequest("That button is not valid any more.")
-    return int(head)
-
-
 def _zone_name(text: str) -> str | None:
     if is_zone(text):
         return text
@@ -347,12 +372,20 @@ def _zone_name(text: str) -> str | None:
     return None
 
 
-def _destination(target: Target, where: Conversation) -> tuple[str, str, str]:
+def _destination(target: Target, where: Conversation) -> Destination:
     if target.kind == "here":
         if where.kind == "dm":
-            return "me", "", ""
-        return "channel", where.id, where.name or where.id
-    return target.kind, target.ref, target.name
+            return Destination(kind=TargetKind.ME)
+        return Destination(kind=TargetKind.CHANNEL, ref=where.id, name=where.name or where.id)
+    return Destination(kind=TargetKind(target.kind), ref=target.ref, name=target.name)
+
+
+def new_destination(new: NewReminder) -> Destination:
+    return Destination(kind=new.target_kind, ref=new.target_ref, name=new.target_name)
+
+
+def _copies(made: list[Reminder]) -> dict[str, Any] | None:
+    return {"copies": [rem.id for rem in made[1:]]} if len(made) > 1 else None
 
 
 def _merge(rem: Reminder, new: NewReminder) -> Reminder:

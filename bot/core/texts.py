@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.core import actions
-from bot.core.model import Button, Menu, Occurrence, Reminder, Reply, UserPrefs
+from bot.core import actions, values
+from bot.core.model import (
+    Access,
+    Button,
+    Destination,
+    Menu,
+    Occurrence,
+    Reach,
+    Reminder,
+    Reply,
+    UserPrefs,
+)
 from bot.parsing import Command, occurrences_after
 from bot.parsing.describe import EXAMPLES, moment, relative, rule_words
 from bot.parsing.model import Recurrence
@@ -21,12 +31,33 @@ HELP = (
 )
 
 
+PLATFORM_UNAVAILABLE = (
+    "I could not check that with the chat platform just now. Try again in a moment."
+)
+_UNREACHABLE = {
+    Access.NO_CHANNEL: "I can't find {target}, or I'm not allowed to see it.",
+    Access.NOT_MEMBER: "You can only set reminders in channels you are a member of ({target}).",
+    Access.BOT_NOT_MEMBER: "I'm not a member of {target}, so I can't post there. Invite me first.",
+    Access.NO_USER: (
+        "I can't send reminders to {target}: they are not someone you can message here."
+    ),
+}
+
+
 def target_words(kind: str, ref: str, name: str) -> str:
     if kind == "me":
         return "you"
     if kind == "here":
         return "this channel"
     return f"@{ref}" if kind == "user" else f"#{name or ref}"
+
+
+def destination_words(dest: Destination) -> str:
+    return target_words(dest.kind, dest.ref, dest.name)
+
+
+def unreachable(reach: Reach) -> str:
+    return _UNREACHABLE[reach.access].format(target=destination_words(reach.destination))
 
 
 def when_words(when: datetime, tz: str, now: datetime) -> str:
@@ -43,9 +74,9 @@ def draft(rem: Reminder, cmd: Command, now: datetime) -> Reply:
     if cmd.recurrence is not None:
         repeats = f"{rule_words(cmd.recurrence)}; next: {next_dates(cmd.recurrence, now)}"
         fields.append(("Repeats", repeats))
-    fields.append(("To", target_words(rem.target_kind, rem.target_ref, rem.target_name)))
+    fields.append(("To", ", ".join(destination_words(d) for d in rem.destinations)))
     fields.append(("Message", rem.message or "(no message)"))
-    value = str(rem.id)
+    value = values.encode(rem.id)
     buttons = (
         Button(action_id=actions.CONFIRM, label="Confirm", value=value, style="primary"),
         Button(action_id=actions.EDIT, label="Edit", value=value),
@@ -59,9 +90,14 @@ def draft(rem: Reminder, cmd: Command, now: datetime) -> Reply:
     )
 
 
-def scheduled(rem: Reminder, now: datetime) -> Reply:
+def scheduled(made: list[Reminder], now: datetime) -> Reply:
+    """The answer to Confirm: the reminder, and the copies made for its other targets."""
+    rem = made[0]
     assert rem.next_due is not None
-    text = f"Scheduled #{rem.id}: {when_words(rem.next_due, rem.tz, now)}"
+    numbers = ", ".join(f"#{r.id}" for r in made)
+    text = f"Scheduled {numbers}: {when_words(rem.next_due, rem.tz, now)}"
+    if len(made) > 1:
+        text += " for " + ", ".join(destination_words(r.destination) for r in made)
     if rem.rrule and rem.dtstart:
         text += f", {rule_words(Recurrence(rrule=rem.rrule, dtstart=rem.dtstart, tz=rem.tz))}"
     return Reply(text=f"{text} \u2014 {rem.message or '(no message)'}", reminder_id=rem.id)
@@ -78,7 +114,7 @@ def delivery(rem: Reminder, occ: Occurrence, now: datetime) -> Reply:
     set_by = None
     if rem.created_by and rem.created_by != _recipient_key(rem):
         set_by = rem.created_by.rsplit(":", 1)[-1]
-    value = f"{rem.id}:{occ.id}"
+    value = values.encode(rem.id, occ.id)
     buttons = [Button(action_id=actions.COMPLETE, label="Complete", value=value, style="primary")]
     if rem.recurring:
         buttons.append(Button(action_id=actions.SKIP, label="Skip next", value=value))
@@ -86,7 +122,9 @@ def delivery(rem: Reminder, occ: Occurrence, now: datetime) -> Reply:
     menu = Menu(
         action_id=actions.SNOOZE,
         label="Snooze",
-        options=tuple((label, f"{value}:{code}") for label, code in actions.SNOOZE_CHOICES),
+        options=tuple(
+            (label, values.encode(rem.id, occ.id, code)) for label, code in actions.SNOOZE_CHOICES
+        ),
     )
     return Reply(
         text=text, buttons=tuple(buttons), menus=(menu,), reminder_id=rem.id, set_by=set_by
@@ -110,7 +148,12 @@ def listing(reminders: list[Reminder], now: datetime) -> Reply:
         to = target_words(rem.target_kind, rem.target_ref, rem.target_name)
         lines.append(f"  #{rem.id}  {when}{repeat}  to {to} \u2014 {rem.message or '(no message)'}")
     buttons = tuple(
-        Button(action_id=actions.DELETE, label=f"Delete #{r.id}", value=str(r.id), style="danger")
+        Button(
+            action_id=actions.DELETE,
+            label=f"Delete #{r.id}",
+            value=values.encode(r.id),
+            style="danger",
+        )
         for r in reminders[:10]
     )
     return Reply(text="\n".join(lines), buttons=buttons, ephemeral=True)

@@ -8,7 +8,7 @@ from bot.parsing.grammar import Scan, scan
 from bot.parsing.lexer import TABLES, Token, detect_language, lex, tokenize
 from bot.parsing.message import assemble, entity_spans, find_entity, is_quoted
 from bot.parsing.model import Command, ParseResult, Prefs, Refusal, RefusalCode
-from bot.parsing.recurrence import occurrences_after
+from bot.parsing.recurrence import occurrences_after, series_end
 from bot.parsing.resolve import Context, Refused, one_off
 from bot.parsing.rules import recurring
 from bot.parsing.targets import read_head
@@ -79,6 +79,8 @@ def _command(
     if "rec" in found.found:
         rec = recurring(found, ctx)
         firsts = tuple(occurrences_after(rec, ctx.now, 3))
+        if not firsts:  # "every hour until yesterday": the series ended before it began
+            raise Refused(RefusalCode.PAST, series_end(rec))
         when, recurrence = firsts[0], rec
     else:
         when, recurrence = one_off(found, ctx), None

@@ -132,6 +132,12 @@ def _elapsed(
             yield moment.astimezone(tz)
 
 
+def series_end(rec: Recurrence) -> datetime | None:
+    """The instant a rule's UNTIL names (its local wall time in ``rec.tz``), if any."""
+    parts = dict(p.split("=", 1) for p in rec.rrule.split(";") if "=" in p)
+    return _until(parts.get("UNTIL"), rec.tz)
+
+
 def _until(text: str | None, tz: object) -> datetime | None:
     if not text:
         return None

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.core.model import Delivery, Reply
+from bot.core.model import Access, Delivery, Destination, Reach, Reply, TargetKind
 from bot.core.ports import DeliveryError
+
+BOT = "BOT"  # the bot's own user id on this platform
 
 
 @dataclass
@@ -20,6 +22,7 @@ class FakePlatform:
     updates: list[tuple[str, Reply]] = field(default_factory=list)
     faults: list[DeliveryError] = field(default_factory=list)
     members: dict[str, set[str]] = field(default_factory=dict)
+    strangers: set[str] = field(default_factory=set)
 
     async def deliver(self, delivery: Delivery) -> str:
         if self.faults:
@@ -35,6 +38,19 @@ class FakePlatform:
 
     async def is_member(self, user: str, channel: str) -> bool:
         return user in self.members.get(channel, set())
+
+    async def reach(self, user: str, workspace: str, target: Destination) -> Reach:
+        """Channels listed in ``members`` need the person (and ``BOT``) in them; others
+        and people are open, unless listed in ``strangers``."""
+        if target.kind is TargetKind.USER and target.ref in self.strangers:
+            return Reach(access=Access.NO_USER, destination=target)
+        members = self.members.get(target.ref)
+        if target.kind is not TargetKind.CHANNEL or members is None:
+            return Reach(access=Access.OK, destination=target)
+        if BOT not in members:
+            return Reach(access=Access.BOT_NOT_MEMBER, destination=target)
+        ok = user in members
+        return Reach(access=Access.OK if ok else Access.NOT_MEMBER, destination=target)
 
     def texts(self) -> list[str]:
         return [d.reply.text for d in self.delivered]

@@ -8,6 +8,7 @@ from bot.core import actions
 from bot.core.model import ReminderState
 from bot.core.service import UPCOMING
 from tests.core.conftest import ANN, BO, CHANNEL, DM, Core
+from tests.core.platform import BOT
 
 
 async def draft_id(core: Core, text: str, actor: object = ANN) -> int:
@@ -178,7 +179,7 @@ async def test_recipient_may_complete_a_reminder_set_for_them(core: Core) -> Non
 
 
 async def test_channel_reminder_shows_which_members_marked_it_done(core: Core) -> None:
-    core.platform.members["C-ops"] = {"bo"}
+    core.platform.members["C-ops"] = {"ann", "bo", BOT}
     reply = await core.service.handle(ANN, CHANNEL, "remind here in 1 hour to rotate logs")
     await core.service.press(ANN, CHANNEL, actions.CONFIRM, str(reply.reminder_id))
     await core.tick(timedelta(hours=1))

@@ -68,7 +68,12 @@ class WebApi:
 
     def __init__(self, ws_url: Callable[[], str]) -> None:
         self.users: dict[str, JSON] = {}
-        self.channel_members: dict[str, list[str]] = {}
+        # Channels nobody configured hold everyone the tests use, the bot included, as in
+        # a small workspace; a channel mapped to None does not exist (or, private, the bot
+        # cannot see it: Slack answers channel_not_found for both).
+        self.channel_members: dict[str, list[str] | None] = {}
+        self.default_members = ["U1", "U2", "U3", p.BOT_USER_ID]
+        self.channel_info: dict[str, JSON] = {}  # conversations.info overrides (a name)
         self._ws_url = ws_url
         self._ts_count = 0
         self._view_count = 0
@@ -118,15 +123,23 @@ class WebApi:
             return _error("users_list_not_supplied")
         return {"ok": True, "no_op": False, "already_open": False, "channel": {"id": channel}}
 
+    def members_of(self, channel: str) -> list[str] | None:
+        return self.channel_members.get(channel, self.default_members)
+
     def _conversations_members(self, args: JSON) -> JSON:
-        members = self.channel_members.get(str(args.get("channel")))
+        members = self.members_of(str(args.get("channel")))
         if members is None:
             return _error("channel_not_found")
         return {"ok": True, "members": members, "response_metadata": {"next_cursor": ""}}
 
     def _conversations_info(self, args: JSON) -> JSON:
-        channel = args.get("channel")
-        return {"ok": True, "channel": p.conversation(channel)} if channel else _not_found()
+        channel = str(args.get("channel") or "")
+        members = self.members_of(channel)
+        if not channel or members is None:
+            return _not_found()
+        info = p.conversation(channel) | {"is_member": p.BOT_USER_ID in members}
+        info |= self.channel_info.get(channel, {})
+        return {"ok": True, "channel": info}
 
     def _post_message(self, args: JSON) -> JSON:
         channel = _channel(args)
@@ -134,6 +147,12 @@ class WebApi:
             return _not_found()
         if not any(args.get(k) for k in ("text", "blocks", "attachments")):
             return _error("no_text")
+        if not channel.startswith("D"):
+            members = self.members_of(channel)
+            if members is None:
+                return _not_found()
+            if p.BOT_USER_ID not in members:
+                return _error("not_in_channel")
         ts = self.next_ts()
         message = p.bot_message(str(args.get("text", "")), ts, args.get("blocks"))
         if args.get("thread_ts"):
@@ -157,8 +176,8 @@ class WebApi:
         channel, user = _channel(args), args.get("user")
         if not channel:
             return _not_found()
-        members = self.channel_members.get(channel)
-        if not user or (members is not None and user not in members):
+        members = [] if channel.startswith("D") else self.members_of(channel)
+        if not user or (members and user not in members):
             return _error("user_not_in_channel")
         return {"ok": True, "message_ts": self.next_ts()}
 
@@ -312,8 +331,9 @@ class FakeSlack:
         return self.web.users
 
     @property
-    def channel_members(self) -> dict[str, list[str]]:
-        """``conversations.members`` by channel; unknown channels answer channel_not_found."""
+    def channel_members(self) -> dict[str, list[str] | None]:
+        """``conversations.members`` by channel (None: no such channel); channels not set
+        here have ``WebApi.default_members``."""
         return self.web.channel_members
 
     @property

@@ -26,11 +26,15 @@ BOT_ID = "B1"
 VERIFICATION_TOKEN = "verification-token"
 DEFAULT_TS = "1700000000.000100"
 DEFAULT_RESPONSE_URL = "https://hooks.slack.com/actions/T1/1/xxx"
-TRIGGER_ID = "111.222.trigger"
 
 
 def new_event_id() -> str:
     return "Ev" + uuid.uuid4().hex[:10].upper()
+
+
+def new_trigger_id() -> str:
+    """Slack hands out a new trigger id for every invocation (``13345224609.7384.8088a0``)."""
+    return f"{uuid.uuid4().int % 10**11}.{uuid.uuid4().int % 10**9}.{uuid.uuid4().hex[:24]}"
 
 
 def _team() -> JSON:
@@ -81,7 +85,7 @@ def slash_command(
         "api_app_id": APP_ID,
         "is_enterprise_install": "false",
         "response_url": response_url,
-        "trigger_id": TRIGGER_ID,
+        "trigger_id": new_trigger_id(),
     }
 
 
@@ -221,7 +225,7 @@ def block_actions(
             "channel_id": channel_id,
             "is_ephemeral": is_ephemeral,
         },
-        "trigger_id": TRIGGER_ID,
+        "trigger_id": new_trigger_id(),
         "team": _team(),
         "enterprise": None,
         "is_enterprise_install": False,
@@ -277,7 +281,7 @@ def view_submission(
         "user": _user(user_id),
         "api_app_id": APP_ID,
         "token": VERIFICATION_TOKEN,
-        "trigger_id": TRIGGER_ID,
+        "trigger_id": new_trigger_id(),
         "view": view,
         "response_urls": list(response_urls),
         "is_enterprise_install": False,
@@ -315,7 +319,7 @@ def message_shortcut(
         "is_enterprise_install": False,
         "enterprise": None,
         "callback_id": callback_id,
-        "trigger_id": TRIGGER_ID,
+        "trigger_id": new_trigger_id(),
         "response_url": response_url,
         "message_ts": message_ts,
         "message": message,

@@ -16,6 +16,7 @@ from storage.migrate import downgrade_async
 from storage.models import Base
 from tests.conftest import Database
 
+HEAD = "0002"
 TABLES = {
     "alembic_version",
     "users",
@@ -45,7 +46,7 @@ async def test_sync_upgrade_from_empty_creates_all_tables(database: Database) ->
     engine = database.engine()
     try:
         assert await _tables(engine) == TABLES
-        assert await _version(engine) == ["0001"]
+        assert await _version(engine) == [HEAD]
     finally:
         await engine.dispose()
 
@@ -59,7 +60,7 @@ async def test_upgrade_twice_is_a_no_op(engine: AsyncEngine) -> None:
             )
         )
     await upgrade_async(engine)
-    assert await _version(engine) == ["0001"]
+    assert await _version(engine) == [HEAD]
     async with engine.connect() as connection:
         assert (await connection.execute(text("SELECT action FROM audit_log"))).scalar() == "kept"
 

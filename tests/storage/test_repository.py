@@ -11,7 +11,7 @@ from sqlalchemy.exc import StatementError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.clock import ManualClock
-from bot.core.model import OccurrenceState, Origin, ReminderState, UserPrefs
+from bot.core.model import OccurrenceState, Origin, ReminderState, TargetKind, UserPrefs
 from storage import SqlReminderRepository
 from storage.models import AuditRow
 from tests.factories import DUE, new_reminder
@@ -122,7 +122,7 @@ async def test_save_writes_changes_and_clears_lease(
         next_due=DUE + timedelta(days=1),
         occurrence_due=DUE + timedelta(hours=20),
         message="call the vet again",
-        target_kind="channel",
+        target_kind=TargetKind.CHANNEL,
         target_ref="C9",
         target_name="#ops",
         rrule="FREQ=DAILY",

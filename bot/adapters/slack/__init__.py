@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -13,11 +12,10 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncServerErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
-from starlette.requests import Request
-from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.adapters.slack.gateway import SlackGateway
+from bot.adapters.slack.http import events_endpoint
 from bot.adapters.slack.listeners import SlackListeners
 from bot.core.ports import Clock, ReminderRepository
 from bot.core.service import ReminderService
@@ -58,7 +56,14 @@ class SlackAdapter:
         signing_secret: str | None = None,
         command: str = "/reminder",
     ) -> None:
+        if not bot_token.strip():
+            raise ValueError("the Slack bot token is empty")
+        if signing_secret is not None and not signing_secret.strip():
+            raise ValueError("the Slack signing secret is empty")
         client = web_client(bot_token, api_url)
+        self._secret = signing_secret
+        # Without a secret there is no HTTP route (routes() refuses), only Socket Mode,
+        # whose requests arrive over our own authenticated websocket and are not signed.
         self.bolt = AsyncApp(
             client=client,
             signing_secret=signing_secret or "",
@@ -77,14 +82,15 @@ class SlackAdapter:
         log.info("connected to Slack over Socket Mode")
 
     def routes(self) -> list[Route]:
-        """HTTP mode: Slack's signed requests at ``/slack/events`` (401 when unsigned)."""
-        handler = AsyncSlackRequestHandler(self.bolt)
+        """HTTP mode: Slack's signed requests at ``/slack/events``.
 
-        async def events(request: Request) -> Response:
-            response: Response = await handler.handle(request)
-            return response
-
-        return [Route("/slack/events", events, methods=["POST"])]
+        Unsigned, badly signed or stale requests get 401 and signed ones with a body
+        that is not a Slack payload get 400, before bolt parses anything (bolt decodes
+        the body before it verifies it, and answers 500 to what it cannot decode).
+        """
+        if self._secret is None:
+            raise RuntimeError("HTTP mode needs the signing secret; verification is never off")
+        return [Route("/slack/events", events_endpoint(self.bolt, self._secret), methods=["POST"])]
 
     async def close(self) -> None:
         if self._socket is not None:

@@ -17,7 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.blocks import fallback, to_blocks
 from bot.adapters.slack.payloads import user_of
-from bot.core.model import Delivery, Reply
+from bot.core.model import Access, Delivery, Destination, Reach, Reply, TargetKind
 from bot.core.ports import DeliveryError
 
 log = logging.getLogger(__name__)
@@ -104,6 +104,41 @@ class SlackGateway:
             cached = (time.monotonic(), members)
             self._members[channel] = cached
         return user in cached[1]
+
+    async def reach(self, user: str, workspace: str, target: Destination) -> Reach:
+        if target.kind is TargetKind.USER:
+            return await self._reach_user(workspace, target)
+        if target.kind is TargetKind.CHANNEL:
+            return await self._reach_channel(user, target)
+        return Reach(access=Access.OK, destination=target)
+
+    async def _reach_user(self, workspace: str, target: Destination) -> Reach:
+        try:
+            person = (await self._call("users_info", user=target.ref)).get("user") or {}
+        except DeliveryError as error:
+            if error.temporary:
+                raise
+            return Reach(access=Access.NO_USER, destination=target)
+        # An external (Slack Connect) person belongs to another team: no DM from us.
+        outside = bool(workspace) and person.get("team_id") not in (workspace, None)
+        if person.get("deleted") or person.get("is_bot") or outside:
+            return Reach(access=Access.NO_USER, destination=target)
+        return Reach(access=Access.OK, destination=target)
+
+    async def _reach_channel(self, user: str, target: Destination) -> Reach:
+        try:
+            channel = await self._channel_id(target.ref, target.name)
+            info = (await self._call("conversations_info", channel=channel)).get("channel") or {}
+        except DeliveryError as error:
+            if error.temporary:
+                raise
+            return Reach(access=Access.NO_CHANNEL, destination=target)
+        found = Destination(kind=target.kind, ref=channel, name=info.get("name") or target.name)
+        if not info.get("is_member"):
+            return Reach(access=Access.BOT_NOT_MEMBER, destination=found)
+        if not await self.is_member(user, channel):
+            return Reach(access=Access.NOT_MEMBER, destination=found)
+        return Reach(access=Access.OK, destination=found)
 
     async def _all_members(self, channel: str) -> set[str]:
         members: set[str] = set()

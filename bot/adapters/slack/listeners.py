@@ -76,11 +76,13 @@ class SlackListeners:
     # -- inbound checks ----------------------------------------------------------------
 
     async def dedup(self, body: dict[str, Any], next: Callable[[], Awaitable[Any]]) -> Any:
-        event_id = body.get("event_id")
-        if isinstance(event_id, str):
-            fresh = await self.repo.mark_event_seen("slack", event_id, self.clock.now())
+        """Drop what was handled before: retried events, and replayed commands or clicks
+        (a signature carries no nonce, but every invocation has its own trigger id)."""
+        inbound_id = payloads.inbound_id(body)
+        if inbound_id is not None:
+            fresh = await self.repo.mark_event_seen("slack", inbound_id, self.clock.now())
             if not fresh:
-                log.info("dropped a repeated Slack event %s", event_id)
+                log.info("dropped a repeated Slack request %s", inbound_id)
                 return BoltResponse(status=200, body="")
         return await next()
 

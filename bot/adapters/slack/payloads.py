@@ -6,6 +6,7 @@ import json
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
 from bot.adapters.slack.blocks import PHRASE_BLOCK, PHRASE_INPUT, unescape
 from bot.core.model import Actor, Conversation
@@ -149,6 +150,43 @@ def shortcut(body: Body) -> tuple[Actor, str, str, str]:
     channel = (body.get("channel") or {}).get("id", "")
     actor = _actor(team, user["id"], user.get("username", ""))
     return actor, channel, body.get("message_ts") or message.get("ts", ""), quote
+
+
+def inbound_id(body: Body) -> str | None:
+    """What makes a request unique: an event's ``event_id``, else an invocation's
+    ``trigger_id`` (slash commands, button clicks, modal submissions, shortcuts)."""
+    for field, prefix in (("event_id", ""), ("trigger_id", "trigger:")):
+        value = body.get(field)
+        if isinstance(value, str) and value:
+            return prefix + value
+    return None
+
+
+def body_problem(body: bytes, content_type: str) -> str | None:
+    """Why a (signed) HTTP body is not a Slack payload, or ``None`` if it is one.
+
+    Read the way bolt reads it (``slack_bolt.request.internals.parse_body``): JSON when
+    the content type says so or it starts with ``{``; else a form, whose ``payload``
+    field, when present, is JSON. Whatever is JSON must be an object.
+    """
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "the body is not UTF-8"
+    if content_type.split(";")[0].strip().lower() == "application/json" or text.startswith("{"):
+        return _object_problem(text, "the JSON body")
+    if "payload" in text:
+        payload = dict(parse_qsl(text, keep_blank_values=True)).get("payload")
+        return None if payload is None else _object_problem(payload, "the payload field")
+    return None
+
+
+def _object_problem(text: str, what: str) -> str | None:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return f"{what} is not JSON"
+    return None if isinstance(value, dict) else f"{what} is not a JSON object"
 
 
 def user_of(key: str) -> str:

@@ -12,7 +12,7 @@ import pytest
 from bot.adapters.slack import SlackAdapter
 from bot.clock import ManualClock
 from bot.core.dispatch import Dispatcher
-from bot.core.ports import ChatGateway
+from bot.core.ports import ChatPlatform
 from bot.core.service import ReminderService
 from storage import SqlReminderRepository
 from tests.servers.slack import FakeSlack
@@ -47,7 +47,7 @@ async def slack() -> AsyncIterator[FakeSlack]:
 async def bot(
     slack: FakeSlack, repo: SqlReminderRepository, clock: ManualClock
 ) -> AsyncIterator[SlackBot]:
-    gateways: dict[str, ChatGateway] = {}
+    gateways: dict[str, ChatPlatform] = {}
     service = ReminderService(repo, clock, gateways=gateways)
     adapter = SlackAdapter(service, repo, clock, bot_token="xoxb-test", api_url=slack.api_url)
     gateways["slack"] = adapter.gateway

@@ -117,12 +117,12 @@ async def test_app_home_lists_reminders_and_its_delete_button_deletes(bot: Slack
 async def test_channel_members_may_complete_a_channel_reminder_and_others_may_not(
     bot: SlackBot,
 ) -> None:
+    bot.slack.channel_members["C2"] = ["U1", "U2", p.BOT_USER_ID]
     post = await deliver(
         bot, "<#C2|ops> in 10 minutes to check the dashboards", timedelta(minutes=10)
     )
     assert post.args["channel"] == "C2"
     complete = element(post.args["blocks"], actions.COMPLETE)
-    bot.slack.channel_members["C2"] = ["U1", "U2"]
 
     by_member = p.block_actions(
         actions.COMPLETE, complete["value"], user_id="U2", channel_id="C2", message_ts=DELIVERED_TS

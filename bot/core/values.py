@@ -1,0 +1,50 @@
+"""What buttons carry: the one codec for their values (``12``, ``12:40``, ``12:40:1h``).
+
+A value names a reminder, optionally one of its occurrences, and optionally a choice
+(a snooze length). Values come back from the platform as untrusted text, so decoding
+accepts ASCII digits only and says ``InvalidRequest`` for anything else.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.core.errors import InvalidRequest
+
+_ID = re.compile(r"[0-9]{1,20}", re.ASCII)
+STALE = "That button is not valid any more."
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ButtonValue:
+    reminder: int
+    occurrence: int | None = None
+    choice: str = ""
+
+
+def encode(reminder: int, occurrence: int | None = None, choice: str = "") -> str:
+    parts = [str(reminder)]
+    if occurrence is not None:
+        parts.append(str(occurrence))
+    if choice:
+        parts.append(choice)
+    return ":".join(parts)
+
+
+def decode(value: str, *, occurrence: bool = False) -> ButtonValue:
+    """Read a value; with ``occurrence``, one that must name an occurrence too.
+
+    Raises:
+        InvalidRequest: the value is not one of ours.
+    """
+    parts = value.split(":", 2)
+    if not _ID.fullmatch(parts[0]):
+        raise InvalidRequest(STALE)
+    if not occurrence:
+        return ButtonValue(reminder=int(parts[0]))
+    if len(parts) < 2 or not _ID.fullmatch(parts[1]):
+        raise InvalidRequest(STALE)
+    return ButtonValue(
+        reminder=int(parts[0]), occurrence=int(parts[1]), choice=parts[2] if len(parts) > 2 else ""
+    )
