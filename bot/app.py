@@ -16,8 +16,8 @@ from starlette.routing import BaseRoute
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.core.dispatch import Dispatcher
+from bot.core.engine import Engine, build_engine
 from bot.core.ports import ChatPlatform, Clock
-from bot.core.service import ReminderService
 from bot.scheduler import Scheduler
 from storage import SqlReminderRepository, make_engine, upgrade_async
 
@@ -30,9 +30,9 @@ class App:
 
     settings: Settings
     clock: Clock
-    engine: AsyncEngine
+    db: AsyncEngine
     repo: SqlReminderRepository
-    service: ReminderService
+    engine: Engine
     dispatcher: Dispatcher
     scheduler: Scheduler
     gateways: dict[str, ChatPlatform] = field(default_factory=dict)
@@ -48,7 +48,7 @@ class App:
     async def health(self) -> tuple[bool, dict[str, Any]]:
         """Whether the database answers, and which platforms are connected."""
         try:
-            async with self.engine.connect() as conn:
+            async with self.db.connect() as conn:
                 await conn.execute(text("SELECT 1"))
         except Exception:  # the check is the point: report, don't crash
             log.exception("health check: database unreachable")
@@ -59,16 +59,16 @@ class App:
         for closer in reversed(self.closers):
             await closer()
         await self.scheduler.stop()
-        await self.engine.dispose()
+        await self.db.dispose()
 
 
 async def build(settings: Settings, clock: Clock | None = None) -> App:
     """Build the app; migrates the database first when settings say so (SQLite default)."""
     clock = clock or SystemClock()
-    engine = make_engine(settings.database_url)
+    db = make_engine(settings.database_url)
     if settings.migrate_on_start:
-        await upgrade_async(engine)
-    repo = SqlReminderRepository(engine)
+        await upgrade_async(db)
+    repo = SqlReminderRepository(db)
     gateways: dict[str, ChatPlatform] = {}
     dispatcher = Dispatcher(
         repo,
@@ -78,26 +78,29 @@ async def build(settings: Settings, clock: Clock | None = None) -> App:
         late_limit=settings.late_limit,
     )
     scheduler = Scheduler(dispatcher, repo, clock, sweep=settings.sweep)
-    service = ReminderService(
+    parts = build_engine(
         repo,
         clock,
-        gateways=gateways,
+        gateways,
         wake=scheduler.arm,
         default_tz=settings.default_tz,
         min_interval=settings.min_interval,
+        commands=(settings.slack_command,),
     )
-    return App(settings, clock, engine, repo, service, dispatcher, scheduler, gateways)
+    return App(settings, clock, db, repo, parts, dispatcher, scheduler, gateways)
 
 
 async def start_platforms(app: App) -> list[Awaitable[object]]:
     """Connect the platforms the settings enable; return the long-running tasks.
 
-    Empty when no platform is configured (``remindbot run`` then says what to set).
+    The HTTP app runs whenever something is served over HTTP (a platform's callbacks, or
+    just ``/healthz`` beside a connected platform). Empty when nothing is configured
+    (``remindbot run`` then says what to set).
     """
     routes: list[BaseRoute] = []
     if app.settings.slack_enabled:
         routes += await _start_slack(app)
-    if not app.gateways:
+    if not (app.gateways or routes):
         return []
     from bot.http import create_http_app
 
@@ -118,9 +121,7 @@ async def _start_slack(app: App) -> list[BaseRoute]:
     assert s.slack_bot_token is not None
     secret = s.slack_signing_secret.get_secret_value() if s.slack_signing_secret else None
     slack = SlackAdapter(
-        app.service,
-        app.repo,
-        app.clock,
+        app.engine.front,
         bot_token=s.slack_bot_token.get_secret_value(),
         api_url=s.slack_api_url,
         signing_secret=None if s.slack_app_token else secret,

@@ -9,7 +9,6 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TextIO
 
@@ -107,11 +106,10 @@ async def _chat(settings: Settings, args: argparse.Namespace, io: _Io) -> int:
         sys.stderr.write(f"remindbot chat: unknown time zone {args.tz!r}\n")
         return 2
     app = await build(settings, io.clock)
-    console = ConsoleAdapter(app.service, io.stdin, io.stdout, args.user)
+    console = ConsoleAdapter(app.engine.front, io.stdin, io.stdout, args.user)
     app.add_gateway(console)
     if args.tz:
-        prefs = await app.service.prefs(console.actor)
-        await app.repo.save_user(replace(prefs, tz=args.tz, tz_source="user"))
+        await app.engine.people.set_timezone(console.actor, args.tz)
     try:
         await app.start()
         await console.run()
@@ -139,11 +137,12 @@ async def _run(settings: Settings) -> int:
 
 async def _list(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app import build
-    from bot.core.service import UPCOMING
+    from bot.core.model import UserRef
 
     app = await build(settings)
     try:
-        rows = await app.repo.list_for(args.user, UPCOMING, limit=1000)
+        owner = UserRef.of(args.user) if args.user else None
+        rows = await app.engine.drafts.upcoming(owner, limit=1000)
     finally:
         await app.close()
     for rem in rows:
@@ -165,33 +164,31 @@ def _row(rem: object) -> dict[str, object]:
 
 async def _add(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app import build
-    from bot.core import actions
-    from bot.core.model import Actor, Conversation, Origin
+    from bot.core import texts
+    from bot.core.errors import InvalidRequest, NotAllowed, NotFound
+    from bot.core.model import Actor, Conversation, Origin, Reply, UserRef
 
-    platform, workspace, user = _user_key(args.user)
-    actor = Actor(platform=platform, workspace=workspace, user=user)
+    person = UserRef.of(args.user)
+    actor = Actor(platform=person.platform, workspace=person.workspace, user=person.user)
+    where = Conversation(id=person.key, kind="dm")
     app = await build(settings)
     try:
         if args.tz:
-            prefs = await app.service.prefs(actor)
-            await app.repo.save_user(replace(prefs, tz=args.tz, tz_source="user"))
-        where = Conversation(id=f"{platform}:{user}", kind="dm")
-        reply = await app.service.draft(actor, where, args.text, Origin.API)
-        if args.yes and reply.reminder_id is not None and reply.buttons:
-            reply = await app.service.press(actor, where, actions.CONFIRM, str(reply.reminder_id))
+            await app.engine.people.set_timezone(actor, args.tz)
+        rem = await app.engine.drafts.draft(actor, where, args.text, Origin.API)
+        now = app.clock.now()
+        reply: Reply = texts.draft(rem, now)
+        if args.yes:
+            reply = texts.scheduled(await app.engine.drafts.confirm(actor, rem.id), now)
+    except (NotFound, NotAllowed, InvalidRequest) as error:
+        print(texts.problem(error).text)
+        return 1
     finally:
         await app.close()
     print(reply.text)
     for name, value in reply.fields:
         print(f"  {name}: {value}")
-    return 0 if reply.reminder_id is not None else 1
-
-
-def _user_key(text: str) -> tuple[str, str, str]:
-    parts = text.split(":")
-    if len(parts) == 3:
-        return parts[0], parts[1], parts[2]
-    return "console", "local", text
+    return 0
 
 
 def _db(settings: Settings, args: argparse.Namespace) -> int:

@@ -129,6 +129,18 @@ class InboundEventRow(Base):
     seen_at: Mapped[datetime] = mapped_column(index=True)
 
 
+class PromptRow(Base):
+    """A question asked in a conversation, answered by the person's next message there."""
+
+    __tablename__ = "pending_prompts"
+
+    user_key: Mapped[str] = mapped_column(KEY, primary_key=True)
+    conversation: Mapped[str] = mapped_column(KEY)
+    action_id: Mapped[str] = mapped_column(String(64))
+    value: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime]
+
+
 class AuditRow(Base):
     __tablename__ = "audit_log"
 

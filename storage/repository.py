@@ -17,6 +17,7 @@ from bot.core.model import (
     NewReminder,
     Occurrence,
     OccurrenceState,
+    PendingPrompt,
     Reminder,
     ReminderState,
     UserPrefs,
@@ -41,6 +42,7 @@ from storage.models import (
     CompletionRow,
     InboundEventRow,
     OccurrenceRow,
+    PromptRow,
     ReminderRow,
     UserRow,
 )
@@ -366,6 +368,42 @@ class SqlReminderRepository:
             await session.execute(forget.execution_options(synchronize_session=False))
             inserted = await session.scalar(remember)
         return inserted is not None
+
+    async def save_prompt(self, prompt: PendingPrompt) -> None:
+        values = {
+            "conversation": prompt.conversation,
+            "action_id": prompt.action_id,
+            "value": prompt.value,
+            "expires_at": prompt.expires_at,
+        }
+        stmt = (
+            self._upsert(PromptRow)
+            .values(user_key=prompt.user, **values)
+            .on_conflict_do_update(index_elements=[PromptRow.user_key], set_=values)
+        )
+        async with self._sessions.begin() as session:
+            await session.execute(stmt)
+
+    async def take_prompt(
+        self, user: str, conversation: str, now: datetime
+    ) -> PendingPrompt | None:
+        stmt = (
+            delete(PromptRow)
+            .where(PromptRow.user_key == user, PromptRow.conversation == conversation)
+            .returning(PromptRow)
+            .execution_options(synchronize_session=False)
+        )
+        async with self._sessions.begin() as session:
+            row = (await session.scalars(stmt)).one_or_none()
+        if row is None or row.expires_at <= now:
+            return None
+        return PendingPrompt(
+            user=row.user_key,
+            conversation=row.conversation,
+            action_id=row.action_id,
+            value=row.value,
+            expires_at=row.expires_at,
+        )
 
     async def audit(
         self,

@@ -58,6 +58,9 @@ class FileGateway:
     async def reach(self, user: str, workspace: str, target: Destination) -> Reach:
         return Reach(access=Access.OK, destination=target)
 
+    async def user_zone(self, user: str) -> str | None:
+        return None
+
 
 async def work(args: argparse.Namespace) -> int:
     engine = make_engine(args.db, schema=args.schema)

@@ -10,6 +10,8 @@ import asyncio
 import threading
 from typing import TextIO
 
+from bot.core.chat import ChatFront
+from bot.core.inbound import Message, Press
 from bot.core.model import (
     Access,
     Actor,
@@ -20,11 +22,10 @@ from bot.core.model import (
     Reach,
     Reply,
 )
-from bot.core.service import ReminderService
 
 PLATFORM = "console"
 WORKSPACE = "local"
-_HERE = Conversation(id="console", kind="dm", name="console")
+HERE = Conversation(id="console", kind="dm", name="console")
 
 
 class ConsoleAdapter:
@@ -32,13 +33,12 @@ class ConsoleAdapter:
 
     platform = PLATFORM
 
-    def __init__(self, service: ReminderService, reader: TextIO, writer: TextIO, user: str) -> None:
-        self.service = service
+    def __init__(self, front: ChatFront, reader: TextIO, writer: TextIO, user: str) -> None:
+        self.front = front
         self.reader = reader
         self.writer = writer
         self.actor = Actor(platform=PLATFORM, workspace=WORKSPACE, user=user, name=user)
         self._choices: list[tuple[str, str, str]] = []  # (label, action_id, value)
-        self._prompt: Prompt | None = None
         self._lines: asyncio.Queue[str | None] = asyncio.Queue()
 
     # -- reading ---------------------------------------------------------------------
@@ -63,18 +63,17 @@ class ConsoleAdapter:
         threading.Thread(target=pump, name="console-reader", daemon=True).start()
 
     async def answer(self, line: str) -> None:
-        """Handle one typed line: a prompt answer, a choice, or a message to the bot."""
-        if self._prompt is not None:
-            prompt, self._prompt = self._prompt, None
-            reply = await self.service.press(
-                self.actor, _HERE, prompt.action_id, prompt.value, text=line
-            )
-        elif (choice := self._choice(line)) is not None:
+        """Handle one typed line: a choice, or a message to the bot."""
+        choice = self._choice(line)
+        if choice is not None:
             _label, action_id, value = choice
-            reply = await self.service.press(self.actor, _HERE, action_id, value)
-        else:
-            reply = await self.service.handle(self.actor, _HERE, line)
-        self.show(reply)
+            press = Press(
+                event_id=None, actor=self.actor, conversation=HERE, action_id=action_id, value=value
+            )
+            await self.front.press(press, _Terminal(self))
+            return
+        message = Message(event_id=None, actor=self.actor, conversation=HERE, text=line)
+        await self.front.message(message, _Terminal(self))
 
     def _choice(self, line: str) -> tuple[str, str, str] | None:
         low = line.lower()
@@ -90,6 +89,7 @@ class ConsoleAdapter:
         self.writer.flush()
 
     def show(self, reply: Reply, prefix: str = "") -> None:
+        """Print a reply; its buttons become the choices a number picks, until the next."""
         lines = [prefix + reply.text]
         lines += [f"  {name}: {value}" for name, value in reply.fields]
         if reply.set_by:
@@ -99,17 +99,12 @@ class ConsoleAdapter:
         choices = [(b.label, b.action_id, b.value) for b in reply.buttons]
         for menu in reply.menus:
             choices += [(f"{menu.label} {label}", menu.action_id, v) for label, v in menu.options]
-        if choices or reply.prompt is not None:
-            self._choices = choices
+        self._choices = choices
         if choices:
             lines.append("  " + "  ".join(f"[{i}] {c[0]}" for i, c in enumerate(choices, 1)))
-        if reply.prompt is not None:
-            self._prompt = reply.prompt
-            if reply.prompt.initial:
-                lines.append(f"  (was: {reply.prompt.initial})")
         self.say("\n".join(lines))
 
-    # -- the gateway port --------------------------------------------------------------
+    # -- the gateway and directory ports ---------------------------------------------------
 
     async def deliver(self, delivery: Delivery) -> str:
         self.show(delivery.reply, prefix="\u23f0 ")
@@ -127,3 +122,22 @@ class ConsoleAdapter:
     async def reach(self, user: str, workspace: str, target: Destination) -> Reach:
         # One person at one terminal: every name is theirs to use.
         return Reach(access=Access.OK, destination=target)
+
+    async def user_zone(self, user: str) -> str | None:
+        return None  # the terminal's zone is set by `remindbot chat --tz`
+
+
+class _Terminal:
+    """The console's ``Replies``: everything is printed; prompts are asked in the chat."""
+
+    def __init__(self, console: ConsoleAdapter) -> None:
+        self.console = console
+
+    async def answer(self, reply: Reply) -> None:
+        self.console.show(reply)
+
+    async def replace(self, reply: Reply) -> None:
+        self.console.show(reply)
+
+    async def prompt(self, prompt: Prompt) -> bool:
+        return False

@@ -10,8 +10,12 @@ SNOOZE = "reminder.snooze"
 SKIP = "reminder.skip"
 STOP = "reminder.stop"
 DELETE = "reminder.delete"
+# The answer to "when?" after a message shortcut ("Remind me about this" in Slack).
+ABOUT = "reminder.shortcut"
 
 ALL = (CONFIRM, EDIT, CANCEL, COMPLETE, SNOOZE, SKIP, STOP, DELETE)
+ON_DRAFTS = (CONFIRM, EDIT, CANCEL, DELETE)
+ON_DELIVERIES = (COMPLETE, SNOOZE, SKIP, STOP)
 
 # Snooze menu values; any other value is read as a phrase ("until 4pm", "in 20 minutes").
 SNOOZE_CHOICES = (

@@ -22,7 +22,6 @@ from bot.core.model import (
     OccurrenceState,
     Reminder,
     ReminderState,
-    Reply,
 )
 from bot.core.policy import MAX_ATTEMPTS, quiet_until, retry_delay
 from bot.core.ports import ChatGateway, Clock, DeliveryError, Outcome, ReminderRepository
@@ -211,11 +210,10 @@ class Dispatcher:
 
     async def _tell_owner(self, rem: Reminder, reason: str) -> None:
         gateway = self.gateways.get(rem.platform)
-        text = f"I could not deliver reminder #{rem.id} ({reason}): {rem.message}"
         if gateway is None:
             return
         try:
-            await gateway.notify(rem.owner, Reply(text=text, reminder_id=rem.id))
+            await gateway.notify(rem.owner, texts.undeliverable(rem, reason))
         except DeliveryError as error:
             log.warning("could not tell the owner of reminder %s: %s", rem.id, error.reason)
 
@@ -323,11 +321,8 @@ def _planned(rem: Reminder, due: datetime) -> datetime:
 
 def _recipient(rem: Reminder) -> str | None:
     """The key of the user whose quiet hours apply; none for channels."""
-    if rem.target_kind == "user":
-        return f"{rem.platform}:{rem.workspace}:{rem.target_ref}"
-    if rem.target_kind == "me":
-        return rem.owner
-    return None
+    recipient = rem.recipient
+    return None if recipient is None else recipient.key
 
 
 def _outcome(

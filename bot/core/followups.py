@@ -2,110 +2,131 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
-from bot.core import actions, texts, values
+from bot.core import actions
+from bot.core.directory import Directories
+from bot.core.drafts import recurrence
 from bot.core.errors import InvalidRequest, NotAllowed, NotFound
 from bot.core.model import (
     Actor,
-    Conversation,
     NewReminder,
     Occurrence,
     Origin,
-    Prompt,
     Reminder,
     ReminderState,
-    Reply,
+    TargetKind,
     as_new,
 )
-from bot.parsing import Command, Recurrence, occurrences_after, parse
+from bot.core.people import People
+from bot.core.ports import Clock, ReminderRepository
+from bot.core.values import ButtonValue
+from bot.parsing import Command, occurrences_after, parse
 from bot.parsing.dates import monday
 from bot.parsing.zones import at, zone
 
-if TYPE_CHECKING:
-    from bot.core.service import ReminderService
+QUICK = {"15m": timedelta(minutes=15), "1h": timedelta(hours=1), "3h": timedelta(hours=3)}
 
-_QUICK = {"15m": timedelta(minutes=15), "1h": timedelta(hours=1), "3h": timedelta(hours=3)}
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Delivered:
+    """A delivered reminder and the occurrence a button of it names."""
+
+    reminder: Reminder
+    occurrence: Occurrence
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Snoozed:
+    reminder: Reminder  # what was delivered
+    until: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Skipped:
+    reminder: Reminder
+    skipped: datetime
+    following: datetime
 
 
 class Followups:
-    def __init__(self, service: ReminderService) -> None:
-        self.service = service
-        self.repo = service.repo
+    """The actions on a delivered reminder; each checks who may do it first."""
 
-    async def press(
-        self, actor: Actor, where: Conversation, action_id: str, value: str, text: str
-    ) -> Reply:
-        rem, occ, choice = await self._load(value)
-        await self._may_act(actor, rem, action_id)
-        if action_id == actions.COMPLETE:
-            return await self.complete(actor, rem, occ)
-        if action_id == actions.SNOOZE:
-            return await self.snooze(actor, rem, occ, text or choice)
-        if action_id == actions.SKIP:
-            return await self.skip(actor, rem)
-        if action_id == actions.STOP:
-            return await self.stop(actor, rem)
-        raise InvalidRequest(values.STALE)
+    def __init__(
+        self,
+        repo: ReminderRepository,
+        clock: Clock,
+        people: People,
+        directories: Directories,
+        *,
+        wake: Callable[[datetime], None] | None = None,
+    ) -> None:
+        self.repo = repo
+        self.clock = clock
+        self.people = people
+        self.directories = directories
+        self.wake = wake or (lambda _when: None)
 
-    async def _load(self, value: str) -> tuple[Reminder, Occurrence, str]:
-        pressed = values.decode(value, occurrence=True)
-        assert pressed.occurrence is not None
+    async def delivered(self, actor: Actor, pressed: ButtonValue, action: str) -> Delivered:
+        """The reminder and occurrence a delivery's button names, if ``actor`` may act.
+
+        Raises:
+            NotFound: no such reminder or occurrence (or they do not belong together).
+            NotAllowed: ``actor`` is neither owner nor recipient (nor, for completing
+                or snoozing a channel reminder, a member of the channel).
+        """
         rem = await self.repo.get(pressed.reminder)
-        occ = await self.repo.get_occurrence(pressed.occurrence)
+        occ = await self.repo.get_occurrence(pressed.occurrence or 0)
         if rem is None or rem.deleted_at is not None or occ is None or occ.reminder_id != rem.id:
             raise NotFound("reminder", pressed.reminder)
-        return rem, occ, pressed.choice
+        await self._may_act(actor, rem, action)
+        return Delivered(reminder=rem, occurrence=occ)
 
-    async def _may_act(self, actor: Actor, rem: Reminder, action_id: str) -> None:
-        """Owner or recipient; for a channel reminder, any member may complete or snooze."""
+    async def _may_act(self, actor: Actor, rem: Reminder, action: str) -> None:
         if actor.key == rem.owner:
             return
-        if rem.target_kind == "user" and actor.user == rem.target_ref:
+        if rem.target_kind is TargetKind.USER and actor.user == rem.target_ref:
             return
-        if rem.target_kind in ("channel", "here") and action_id in (
-            actions.COMPLETE,
-            actions.SNOOZE,
+        if (
+            rem.target_kind is TargetKind.CHANNEL
+            and action in (actions.COMPLETE, actions.SNOOZE)
+            and await self.directories.is_member(actor, rem.target_ref)
         ):
-            gateway = self.service.gateways.get(rem.platform)
-            if gateway is not None and await gateway.is_member(actor.user, rem.target_ref):
-                return
-        raise NotAllowed(actor.key, action_id, rem.id)
+            return
+        raise NotAllowed(actor.key, action, rem.id)
 
-    async def complete(self, actor: Actor, rem: Reminder, occ: Occurrence) -> Reply:
-        now = self.service.clock.now()
-        occ = await self.repo.add_completion(occ.id, actor.key, now)
-        if not rem.recurring and rem.state == ReminderState.SCHEDULED and rem.next_due:
+    async def complete(self, actor: Actor, done: Delivered) -> Delivered:
+        """Mark the occurrence done by ``actor`` (idempotent); the occurrence comes back
+        with everyone who has marked it."""
+        now = self.clock.now()
+        rem, occ = done.reminder, await self.repo.add_completion(done.occurrence.id, actor.key, now)
+        if not rem.recurring and rem.state is ReminderState.SCHEDULED and rem.next_due:
             # A snoozed one-off that is completed early: nothing more to deliver.
-            await self.repo.save(replace(rem, state=ReminderState.COMPLETED, next_due=None), now)
+            rem = await self.repo.save(
+                replace(rem, state=ReminderState.COMPLETED, next_due=None), now
+            )
         copy = await self.repo.snoozed_copy(occ.id) if rem.recurring else None
-        if copy is not None and copy.state == ReminderState.SCHEDULED:
+        if copy is not None and copy.state is ReminderState.SCHEDULED:
             # Done before its snooze ran out: the copy has nothing left to remind of.
             await self.repo.save(replace(copy, state=ReminderState.COMPLETED, next_due=None), now)
         await self.repo.audit(actor.key, "complete", now, rem.id, {"occurrence": occ.id})
-        if rem.target_kind == "channel":
-            # Every member may mark it done: keep the buttons and show who has.
-            who = tuple(key.rsplit(":", 1)[-1] for key in occ.completed_by)
-            return replace(texts.delivery(rem, occ, now), replace=True, done_by=who)
-        return Reply(
-            text=f"Reminder: {rem.message} \u2014 Completed", replace=True, reminder_id=rem.id
-        )
+        return Delivered(reminder=rem, occurrence=occ)
 
-    async def snooze(self, actor: Actor, rem: Reminder, occ: Occurrence, choice: str) -> Reply:
-        now = self.service.clock.now()
-        if choice == "custom":
-            # The answer comes back through press(), which needs the occurrence too.
-            value = values.encode(rem.id, occ.id)
-            prompt = Prompt(action_id=actions.SNOOZE, value=value, label="Snooze until")
-            return Reply(
-                text="Until when? (e.g. 4pm, in 20 minutes)", prompt=prompt, ephemeral=True
-            )
-        until = await self._snooze_time(actor, rem, choice, now)
+    async def snooze(self, actor: Actor, done: Delivered, choice: str) -> Snoozed:
+        """Deliver the occurrence again later: a quick choice (``1h``) or a phrase.
+
+        A one-off moves; a series occurrence gets one snoozed copy, which a later snooze
+        of the same occurrence (or the same click again) moves.
+
+        Raises:
+            InvalidRequest: ``snooze_time`` for a phrase that is no single later time.
+        """
+        now = self.clock.now()
+        rem, occ = done.reminder, done.occurrence
+        until = await self._snooze_time(actor, choice, now)
         if rem.recurring:
-            # The occurrence is snoozed, not the series: one copy stands in for it, and
-            # a later snooze (or the same click again) moves that copy.
             await self.repo.snooze_occurrence(_snoozed_copy(rem, occ, until, actor), now)
         else:
             state = ReminderState.SCHEDULED
@@ -113,18 +134,13 @@ class Followups:
                 replace(rem, state=state, next_due=until, occurrence_due=until), now
             )
         await self.repo.audit(actor.key, "snooze", now, rem.id, {"until": until.isoformat()})
-        self.service.wake(until)
-        local = until.astimezone(zone(rem.tz))
-        day = "" if local.date() == now.astimezone(local.tzinfo).date() else f"{local:%a %d %b} "
-        text = f"Reminder: {rem.message} \u2014 Snoozed until {day}{local:%H:%M}"
-        return Reply(text=text, replace=True, reminder_id=rem.id)
+        self.wake(until)
+        return Snoozed(reminder=rem, until=until)
 
-    async def _snooze_time(
-        self, actor: Actor, rem: Reminder, choice: str, now: datetime
-    ) -> datetime:
-        if choice in _QUICK:
-            return now + _QUICK[choice]
-        prefs = await self.service.prefs(actor)
+    async def _snooze_time(self, actor: Actor, choice: str, now: datetime) -> datetime:
+        if choice in QUICK:
+            return now + QUICK[choice]
+        prefs = await self.people.prefs(actor)
         tz = zone(prefs.tz)
         today = now.astimezone(tz).date()
         if choice == "tomorrow":
@@ -134,41 +150,37 @@ class Followups:
         phrase = choice.strip()
         if phrase.lower().startswith("until "):
             phrase = "at " + phrase[6:]
-        result = parse(f"remind me {phrase}", now, prefs.tz, self.service.parse_prefs(prefs))
+        result = parse(f"remind me {phrase}", now, prefs.tz, self.people.parse_prefs(prefs))
         if not isinstance(result, Command) or result.recurrence is not None:
-            raise InvalidRequest("I could not read that snooze time. Try '4pm' or 'in 20 minutes'.")
+            raise InvalidRequest("snooze_time")
         return result.when
 
-    async def skip(self, actor: Actor, rem: Reminder) -> Reply:
-        now = self.service.clock.now()
-        rec = _recurrence(rem)
+    async def skip(self, actor: Actor, done: Delivered) -> Skipped | Reminder:
+        """Pass over the next occurrence of a series; the last one stops it (the stopped
+        reminder comes back then).
+
+        Raises:
+            InvalidRequest: ``not_recurring``.
+        """
+        now = self.clock.now()
+        rem = done.reminder
+        rec = recurrence(rem)
         if rec is None or rem.next_due is None:
-            raise InvalidRequest("Only a repeating reminder has a next time to skip.")
+            raise InvalidRequest("not_recurring", rem.id)
         following = occurrences_after(rec, rem.next_due, 1)
         if not following:
-            return await self.stop(actor, rem)
+            return await self.stop(actor, done)
         nxt = following[0]
         await self.repo.save(replace(rem, next_due=nxt, occurrence_due=nxt), now)
         await self.repo.audit(actor.key, "skip", now, rem.id)
-        skipped = rem.next_due.astimezone(zone(rem.tz))
-        upcoming = nxt.astimezone(zone(rem.tz))
-        text = f"Skipped {skipped:%a %d %b %H:%M}; next on {upcoming:%a %d %b %H:%M}"
-        return Reply(
-            text=f"Reminder: {rem.message} \u2014 {text}", replace=True, reminder_id=rem.id
-        )
+        return Skipped(reminder=rem, skipped=rem.next_due, following=nxt)
 
-    async def stop(self, actor: Actor, rem: Reminder) -> Reply:
-        now = self.service.clock.now()
-        await self.repo.save(replace(rem, state=ReminderState.CANCELLED, next_due=None), now)
+    async def stop(self, actor: Actor, done: Delivered) -> Reminder:
+        now = self.clock.now()
+        rem = done.reminder
+        rem = await self.repo.save(replace(rem, state=ReminderState.CANCELLED, next_due=None), now)
         await self.repo.audit(actor.key, "stop", now, rem.id)
-        text = f"Reminder: {rem.message} \u2014 Stopped, no more reminders"
-        return Reply(text=text, replace=True, reminder_id=rem.id)
-
-
-def _recurrence(rem: Reminder) -> Recurrence | None:
-    if rem.rrule is None or rem.dtstart is None:
-        return None
-    return Recurrence(rrule=rem.rrule, dtstart=rem.dtstart, tz=rem.tz)
+        return rem
 
 
 def _snoozed_copy(rem: Reminder, occ: Occurrence, until: datetime, actor: Actor) -> NewReminder:

@@ -72,17 +72,38 @@ class Origin(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Actor:
-    """A person on a platform. ``key`` identifies them across the whole bot."""
+class UserRef:
+    """A person on a platform: ``user`` is the platform's own id, in ``workspace``.
+
+    ``key`` (``slack:T1:U1``) is how storage names them; ``UserRef.of`` reads one back.
+    """
 
     platform: str
     workspace: str
     user: str
-    name: str = ""
 
     @property
     def key(self) -> str:
         return f"{self.platform}:{self.workspace}:{self.user}"
+
+    @classmethod
+    def of(cls, key: str) -> UserRef:
+        """The person a key names; a bare name is a console user (``ann``)."""
+        platform, workspace, user = key.split(":", 2) if key.count(":") >= 2 else ("", "", key)
+        if not platform:
+            return cls(platform="console", workspace="local", user=user)
+        return cls(platform=platform, workspace=workspace, user=user)
+
+    def sibling(self, user: str) -> UserRef:
+        """Another person of the same workspace."""
+        return UserRef(platform=self.platform, workspace=self.workspace, user=user)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Actor(UserRef):
+    """The person doing something now, with the name the platform shows for them."""
+
+    name: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -127,6 +148,15 @@ class NewReminder:
     co_targets: tuple[Destination, ...] = ()
     snoozed_occurrence_id: int | None = None
 
+    @property
+    def destination(self) -> Destination:
+        return Destination(kind=self.target_kind, ref=self.target_ref, name=self.target_name)
+
+    @property
+    def destinations(self) -> tuple[Destination, ...]:
+        """Every target of a draft: its own, then the ones its confirmation copies to."""
+        return (self.destination, *self.co_targets)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Reminder(NewReminder):
@@ -150,13 +180,15 @@ class Reminder(NewReminder):
         return self.rrule is not None
 
     @property
-    def destination(self) -> Destination:
-        return Destination(kind=self.target_kind, ref=self.target_ref, name=self.target_name)
+    def owner_ref(self) -> UserRef:
+        return UserRef.of(self.owner)
 
     @property
-    def destinations(self) -> tuple[Destination, ...]:
-        """Every target of a draft: its own, then the ones its confirmation copies to."""
-        return (self.destination, *self.co_targets)
+    def recipient(self) -> UserRef | None:
+        """Whose DM it goes to (and whose quiet hours apply); ``None`` for a channel."""
+        if self.target_kind is TargetKind.USER:
+            return self.owner_ref.sibling(self.target_ref)
+        return self.owner_ref if self.target_kind is TargetKind.ME else None
 
 
 def as_new(rem: Reminder) -> NewReminder:
@@ -203,31 +235,42 @@ class Menu:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Prompt:
-    """A request for free text (Slack modal, Mattermost dialog, next terminal line).
+    """A request for free text (Slack modal, the next line in Mattermost or a terminal).
 
-    The answer goes back to core as ``press(actor, where, action_id, value, text=answer)``.
+    The answer comes back to the chat front as an ``inbound.Answer`` with this
+    ``action_id`` and ``value``. ``title`` and ``label`` are what the asking shows.
     """
 
     action_id: str
     value: str
+    title: str
     label: str
     initial: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PendingPrompt:
+    """A prompt asked in the conversation, waiting for the person's next message there."""
+
+    user: str  # the user key
+    conversation: str
+    action_id: str
+    value: str
+    expires_at: datetime
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Reply:
     """What the bot says. ``text`` is plain text (adapters escape it for their platform).
 
-    ``replace`` asks the adapter to replace the message whose button was pressed.
+    Where it goes (a new message, in place of the one pressed, to the person alone) is
+    the chat front's choice, made through the ``Replies`` port, not a property of it.
     """
 
     text: str
     fields: tuple[tuple[str, str], ...] = ()
     buttons: tuple[Button, ...] = ()
     menus: tuple[Menu, ...] = ()
-    ephemeral: bool = False
-    replace: bool = False
-    prompt: Prompt | None = None
     reminder_id: int | None = None
     done_by: tuple[str, ...] = ()  # platform user ids who marked it done
     set_by: str | None = None  # platform user id who set a reminder for someone else

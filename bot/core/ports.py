@@ -13,6 +13,8 @@ from bot.core.model import (
     NewReminder,
     Occurrence,
     OccurrenceState,
+    PendingPrompt,
+    Prompt,
     Reach,
     Reminder,
     ReminderState,
@@ -108,9 +110,37 @@ class Directory(Protocol):
         """
         ...
 
+    async def user_zone(self, user: str) -> str | None:
+        """The IANA zone the platform has for ``user``, or ``None`` (never raises)."""
+        ...
+
 
 class ChatPlatform(ChatGateway, Directory, Protocol):
     """What a chat adapter gives the engine: delivery and the directory."""
+
+
+class Replies(Protocol):
+    """How the chat front answers one inbound event; each adapter implements it for the
+    event it converted (a slash command's response URL, a DM, a pressed message)."""
+
+    async def answer(self, reply: Reply) -> None:
+        """Tell the person who wrote or pressed: privately where the platform can (an
+        ephemeral message), else in the conversation (a DM)."""
+        ...
+
+    async def replace(self, reply: Reply) -> None:
+        """Put ``reply`` in place of the message whose button was pressed (or answer, if
+        there is no such message)."""
+        ...
+
+    async def prompt(self, prompt: Prompt) -> bool:
+        """Ask for free text in the platform's own way (a modal).
+
+        Returns:
+            ``True`` if the platform will bring the answer back as an ``Answer`` event;
+            ``False`` if it cannot ask, and the front should ask in the conversation.
+        """
+        ...
 
 
 class ReminderRepository(Protocol):
@@ -269,6 +299,17 @@ class ReminderRepository(Protocol):
 
     async def mark_event_seen(self, platform: str, event_id: str, now: datetime) -> bool:
         """Remember an inbound event id; ``False`` if it was seen before (a retry)."""
+        ...
+
+    async def save_prompt(self, prompt: PendingPrompt) -> None:
+        """Remember a prompt asked in a conversation (replacing the person's earlier one)."""
+        ...
+
+    async def take_prompt(
+        self, user: str, conversation: str, now: datetime
+    ) -> PendingPrompt | None:
+        """Remove and return the person's prompt in ``conversation`` if it has not
+        expired; atomic, so of two takers one gets it."""
         ...
 
     async def audit(

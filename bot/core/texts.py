@@ -1,27 +1,36 @@
-"""Every sentence the bot says, in one place, as neutral ``Reply`` values."""
+"""Every sentence the bot says, in one place, as neutral ``Reply`` values.
+
+The use cases return values and raise typed errors; the chat front and the dispatcher
+turn them into words here, and nowhere else.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from bot.core import actions, values
+from bot.core.errors import InvalidRequest, NotAllowed, NotFound, PhraseRefused
 from bot.core.model import (
     Access,
     Button,
     Destination,
     Menu,
     Occurrence,
+    Prompt,
     Reach,
     Reminder,
     Reply,
+    TargetKind,
     UserPrefs,
+    UserRef,
 )
-from bot.parsing import Command, occurrences_after
-from bot.parsing.describe import EXAMPLES, moment, relative, rule_words
+from bot.parsing import occurrences_after
+from bot.parsing.describe import EXAMPLES, moment, refusal_text, relative, rule_words
 from bot.parsing.model import Recurrence
 from bot.parsing.zones import zone
 
 _LATE = timedelta(minutes=1)
+DASH = "\u2014"
 HELP = (
     "Tell me what to remind you of and when, for example:\n"
     + "\n".join(f"  {e}" for e in EXAMPLES)
@@ -29,11 +38,23 @@ HELP = (
     "Settings: 'set my timezone to Europe/Copenhagen', 'quiet hours 22:00-07:00',"
     " 'quiet hours off', 'default time 8:30', 'date order day/month'."
 )
-
-
-PLATFORM_UNAVAILABLE = (
-    "I could not check that with the chat platform just now. Try again in a moment."
-)
+NOT_FOUND = "That reminder no longer exists."
+NOT_ALLOWED = "Only the person who set this reminder (or its recipient) can do that."
+CANCELLED = "Cancelled. Nothing was scheduled."
+_PROBLEMS = {
+    "stale": "That button is not valid any more.",
+    "already": "Reminder #{ident} is already {state}.",
+    "expired": "That draft has expired. Send the phrase again.",
+    "time_passed": "That time has passed while waiting. Press Edit to change it.",
+    "snooze_time": "I could not read that snooze time. Try '4pm' or 'in 20 minutes'.",
+    "not_recurring": "Only a repeating reminder has a next time to skip.",
+    "platform_unavailable": (
+        "I could not check that with the chat platform just now. Try again in a moment."
+    ),
+    "unknown_zone": "I don't know that time zone. Use a name like Europe/Copenhagen.",
+    "quiet_format": "Quiet hours need two different times, like 22:00-07:00.",
+    "default_time_format": "A default time looks like 8:30 or 9am.",
+}
 _UNREACHABLE = {
     Access.NO_CHANNEL: "I can't find {target}, or I'm not allowed to see it.",
     Access.NOT_MEMBER: "You can only set reminders in channels you are a member of ({target}).",
@@ -44,20 +65,15 @@ _UNREACHABLE = {
 }
 
 
-def target_words(kind: str, ref: str, name: str) -> str:
-    if kind == "me":
+# -- pieces ----------------------------------------------------------------------------
+
+
+def target_words(dest: Destination) -> str:
+    if dest.kind is TargetKind.ME:
         return "you"
-    if kind == "here":
-        return "this channel"
-    return f"@{ref}" if kind == "user" else f"#{name or ref}"
-
-
-def destination_words(dest: Destination) -> str:
-    return target_words(dest.kind, dest.ref, dest.name)
-
-
-def unreachable(reach: Reach) -> str:
-    return _UNREACHABLE[reach.access].format(target=destination_words(reach.destination))
+    if dest.kind is TargetKind.USER:
+        return f"@{dest.ref}"
+    return f"#{dest.name.lstrip('#') or dest.ref}"
 
 
 def when_words(when: datetime, tz: str, now: datetime) -> str:
@@ -69,25 +85,46 @@ def next_dates(rec: Recurrence, after: datetime) -> str:
     return ", ".join(f"{d:%a %d %b %H:%M}" for d in occurrences_after(rec, after, 3))
 
 
-def draft(rem: Reminder, cmd: Command, now: datetime) -> Reply:
-    fields = [("When", when_words(cmd.when, cmd.tz, now))]
-    if cmd.recurrence is not None:
-        repeats = f"{rule_words(cmd.recurrence)}; next: {next_dates(cmd.recurrence, now)}"
-        fields.append(("Repeats", repeats))
-    fields.append(("To", ", ".join(destination_words(d) for d in rem.destinations)))
-    fields.append(("Message", rem.message or "(no message)"))
+def message_of(rem: Reminder) -> str:
+    return rem.message or "(no message)"
+
+
+def reminder_line(rem: Reminder, status: str = "") -> str:
+    """``Reminder: call Bo``, or with what became of it: ``Reminder: call Bo — Completed``."""
+    line = f"Reminder: {message_of(rem)}"
+    return f"{line} {DASH} {status}" if status else line
+
+
+def _recurrence(rem: Reminder) -> Recurrence | None:
+    if rem.rrule is None or rem.dtstart is None:
+        return None
+    return Recurrence(rrule=rem.rrule, dtstart=rem.dtstart, tz=rem.tz)
+
+
+def plain(text: str, reminder_id: int | None = None) -> Reply:
+    return Reply(text=text, reminder_id=reminder_id)
+
+
+# -- making reminders ---------------------------------------------------------------------
+
+
+def draft(rem: Reminder, now: datetime) -> Reply:
+    """The confirmation: what was read, with Confirm / Edit / Cancel."""
+    assert rem.next_due is not None
+    fields = [("When", when_words(rem.next_due, rem.tz, now))]
+    rec = _recurrence(rem)
+    if rec is not None:
+        fields.append(("Repeats", f"{rule_words(rec)}; next: {next_dates(rec, now)}"))
+    to = ", ".join(target_words(d) for d in rem.destinations)
+    fields += [("To", to), ("Message", message_of(rem))]
     value = values.encode(rem.id)
     buttons = (
         Button(action_id=actions.CONFIRM, label="Confirm", value=value, style="primary"),
         Button(action_id=actions.EDIT, label="Edit", value=value),
         Button(action_id=actions.CANCEL, label="Cancel", value=value, style="danger"),
     )
-    return Reply(
-        text=f"Remind {fields[-2][1]}: {fields[0][1]}?",
-        fields=tuple(fields),
-        buttons=buttons,
-        reminder_id=rem.id,
-    )
+    text = f"Remind {to}: {fields[0][1]}?"
+    return Reply(text=text, fields=tuple(fields), buttons=buttons, reminder_id=rem.id)
 
 
 def scheduled(made: list[Reminder], now: datetime) -> Reply:
@@ -97,23 +134,91 @@ def scheduled(made: list[Reminder], now: datetime) -> Reply:
     numbers = ", ".join(f"#{r.id}" for r in made)
     text = f"Scheduled {numbers}: {when_words(rem.next_due, rem.tz, now)}"
     if len(made) > 1:
-        text += " for " + ", ".join(destination_words(r.destination) for r in made)
-    if rem.rrule and rem.dtstart:
-        text += f", {rule_words(Recurrence(rrule=rem.rrule, dtstart=rem.dtstart, tz=rem.tz))}"
-    return Reply(text=f"{text} \u2014 {rem.message or '(no message)'}", reminder_id=rem.id)
+        text += " for " + ", ".join(target_words(r.destination) for r in made)
+    rec = _recurrence(rem)
+    if rec is not None:
+        text += f", {rule_words(rec)}"
+    return Reply(text=f"{text} {DASH} {message_of(rem)}", reminder_id=rem.id)
+
+
+def edit_prompt(rem: Reminder) -> Prompt:
+    return Prompt(
+        action_id=actions.EDIT,
+        value=values.encode(rem.id),
+        title="Edit reminder",
+        label="New phrase",
+        initial=rem.phrase,
+    )
+
+
+def snooze_prompt(rem: Reminder, occ: Occurrence) -> Prompt:
+    return Prompt(
+        action_id=actions.SNOOZE,
+        value=values.encode(rem.id, occ.id),
+        title="Snooze",
+        label="Snooze until",
+    )
+
+
+def asking(prompt: Prompt) -> Reply:
+    """A prompt asked in the conversation: the next message answers it."""
+    if prompt.action_id == actions.SNOOZE:
+        return plain("Until when? (e.g. 4pm, in 20 minutes)")
+    ident = values.decode(prompt.value).reminder
+    shown = f"\n  (was: {prompt.initial})" if prompt.initial else ""
+    return plain(f"Send the new phrase for #{ident}.{shown}", ident)
+
+
+def deleted(rem: Reminder) -> Reply:
+    return plain(f"Deleted reminder #{rem.id}.", rem.id)
+
+
+def listing(reminders: list[Reminder]) -> Reply:
+    if not reminders:
+        return plain("You have no upcoming reminders.")
+    lines = ["Your upcoming reminders:"]
+    for rem in reminders:
+        due = rem.next_due.astimezone(zone(rem.tz)) if rem.next_due else None
+        when = f"{due:%a %d %b %Y %H:%M}" if due else "not scheduled"
+        repeat = " (repeats)" if rem.recurring else ""
+        to = target_words(rem.destination)
+        lines.append(f"  #{rem.id}  {when}{repeat}  to {to} {DASH} {message_of(rem)}")
+    buttons = tuple(
+        Button(action_id=actions.DELETE, label=f"Delete #{r.id}", value=values.encode(r.id))
+        for r in reminders[:10]
+    )
+    return Reply(text="\n".join(lines), buttons=buttons)
+
+
+def settings(prefs: UserPrefs) -> Reply:
+    quiet = (
+        f"{prefs.quiet_start:%H:%M}-{prefs.quiet_end:%H:%M}"
+        if prefs.quiet_start and prefs.quiet_end
+        else "off"
+    )
+    fields = (
+        ("Time zone", prefs.tz),
+        ("Quiet hours", quiet),
+        ("Default time", f"{prefs.default_time:%H:%M}"),
+        ("Date order", "day/month" if prefs.date_order == "DMY" else "month/day"),
+    )
+    return Reply(text="Your settings", fields=fields)
+
+
+# -- delivered reminders ------------------------------------------------------------------
 
 
 def delivery(rem: Reminder, occ: Occurrence, now: datetime) -> Reply:
+    """A due reminder as delivered: its message (and lateness), with its buttons."""
     local_due = occ.due_at.astimezone(zone(rem.tz))
-    late = now - occ.due_at > _LATE
-    text = f"Reminder: {rem.message or '(no message)'}"
-    if late:
-        text += f" (due at {local_due:%H:%M}" + (
-            f" on {local_due:%a %d %b})" if (now - occ.due_at).days >= 1 else ")"
-        )
+    text = reminder_line(rem)
+    if now - occ.due_at > _LATE:
+        day = f" on {local_due:%a %d %b}" if (now - occ.due_at).days >= 1 else ""
+        text += f" (due at {local_due:%H:%M}{day})"
+    recipient = rem.recipient or rem.owner_ref  # a channel's: its owner's own doing
     set_by = None
-    if rem.created_by and rem.created_by != _recipient_key(rem):
-        set_by = rem.created_by.rsplit(":", 1)[-1]
+    if rem.created_by and rem.created_by != recipient.key:
+        set_by = UserRef.of(rem.created_by).user
     value = values.encode(rem.id, occ.id)
     buttons = [Button(action_id=actions.COMPLETE, label="Complete", value=value, style="primary")]
     if rem.recurring:
@@ -131,48 +236,65 @@ def delivery(rem: Reminder, occ: Occurrence, now: datetime) -> Reply:
     )
 
 
-def _recipient_key(rem: Reminder) -> str:
-    if rem.target_kind == "user":
-        return f"{rem.platform}:{rem.workspace}:{rem.target_ref}"
-    return rem.owner
-
-
-def listing(reminders: list[Reminder], now: datetime) -> Reply:
-    if not reminders:
-        return Reply(text="You have no upcoming reminders.", ephemeral=True)
-    lines = ["Your upcoming reminders:"]
-    for rem in reminders:
-        due = rem.next_due.astimezone(zone(rem.tz)) if rem.next_due else None
-        when = f"{due:%a %d %b %Y %H:%M}" if due else "not scheduled"
-        repeat = " (repeats)" if rem.recurring else ""
-        to = target_words(rem.target_kind, rem.target_ref, rem.target_name)
-        lines.append(f"  #{rem.id}  {when}{repeat}  to {to} \u2014 {rem.message or '(no message)'}")
-    buttons = tuple(
-        Button(
-            action_id=actions.DELETE,
-            label=f"Delete #{r.id}",
-            value=values.encode(r.id),
-            style="danger",
+def completed(rem: Reminder, occ: Occurrence, now: datetime) -> Reply:
+    if rem.target_kind is TargetKind.CHANNEL:
+        # Every member may mark it done: keep the buttons and show who has.
+        who = tuple(UserRef.of(key).user for key in occ.completed_by)
+        delivered = delivery(rem, occ, now)
+        return Reply(
+            text=delivered.text,
+            buttons=delivered.buttons,
+            menus=delivered.menus,
+            reminder_id=rem.id,
+            set_by=delivered.set_by,
+            done_by=who,
         )
-        for r in reminders[:10]
-    )
-    return Reply(text="\n".join(lines), buttons=buttons, ephemeral=True)
+    return plain(reminder_line(rem, "Completed"), rem.id)
 
 
-def settings(prefs: UserPrefs) -> Reply:
-    quiet = (
-        f"{prefs.quiet_start:%H:%M}-{prefs.quiet_end:%H:%M}"
-        if prefs.quiet_start and prefs.quiet_end
-        else "off"
-    )
-    fields = (
-        ("Time zone", prefs.tz),
-        ("Quiet hours", quiet),
-        ("Default time", f"{prefs.default_time:%H:%M}"),
-        ("Date order", "day/month" if prefs.date_order == "DMY" else "month/day"),
-    )
-    return Reply(text="Your settings", fields=fields, ephemeral=True)
+def snoozed(rem: Reminder, until: datetime, now: datetime) -> Reply:
+    local = until.astimezone(zone(rem.tz))
+    day = "" if local.date() == now.astimezone(local.tzinfo).date() else f"{local:%a %d %b} "
+    return plain(reminder_line(rem, f"Snoozed until {day}{local:%H:%M}"), rem.id)
 
 
-def plain(text: str, reminder_id: int | None = None) -> Reply:
-    return Reply(text=text, ephemeral=True, reminder_id=reminder_id)
+def skipped(rem: Reminder, skipped_at: datetime, following: datetime) -> Reply:
+    tz = zone(rem.tz)
+    skipped_local, next_local = skipped_at.astimezone(tz), following.astimezone(tz)
+    status = f"Skipped {skipped_local:%a %d %b %H:%M}; next on {next_local:%a %d %b %H:%M}"
+    return plain(reminder_line(rem, status), rem.id)
+
+
+def stopped(rem: Reminder) -> Reply:
+    return plain(reminder_line(rem, "Stopped, no more reminders"), rem.id)
+
+
+def undeliverable(rem: Reminder, reason: str) -> Reply:
+    """To the owner, when a delivery failed for good."""
+    return plain(f"I could not deliver reminder #{rem.id} ({reason}): {rem.message}", rem.id)
+
+
+# -- what went wrong ------------------------------------------------------------------------
+
+
+def unreachable(reach: Reach) -> str:
+    return _UNREACHABLE[reach.access].format(target=target_words(reach.destination))
+
+
+def problem(error: Exception) -> Reply:
+    """The one sentence for an error a person caused."""
+    if isinstance(error, NotFound):
+        return plain(NOT_FOUND)
+    if isinstance(error, NotAllowed):
+        return plain(NOT_ALLOWED)
+    if isinstance(error, PhraseRefused):
+        return plain(refusal_text(error.refusal, error.tz, error.prefs))
+    if isinstance(error, InvalidRequest):
+        if error.code == "unreachable":
+            return plain(unreachable(error.params["reach"]))
+        params = {"ident": error.ident, **error.params}
+        state = params.get("state")
+        params["state"] = getattr(state, "value", state)
+        ident = error.ident if isinstance(error.ident, int) else None
+        return plain(_PROBLEMS[error.code].format(**params), ident)
+    raise TypeError(f"not a user's error: {error!r}")

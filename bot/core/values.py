@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from bot.core.errors import InvalidRequest
 
 _ID = re.compile(r"[0-9]{1,20}", re.ASCII)
-STALE = "That button is not valid any more."
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -40,11 +39,11 @@ def decode(value: str, *, occurrence: bool = False) -> ButtonValue:
     """
     parts = value.split(":", 2)
     if not _ID.fullmatch(parts[0]):
-        raise InvalidRequest(STALE)
+        raise InvalidRequest("stale")
     if not occurrence:
         return ButtonValue(reminder=int(parts[0]))
     if len(parts) < 2 or not _ID.fullmatch(parts[1]):
-        raise InvalidRequest(STALE)
+        raise InvalidRequest("stale")
     return ButtonValue(
         reminder=int(parts[0]), occurrence=int(parts[1]), choice=parts[2] if len(parts) > 2 else ""
     )

@@ -14,14 +14,14 @@ from bot.adapters.console import ConsoleAdapter
 from bot.cli import main
 from bot.clock import ManualClock
 from bot.core.dispatch import Dispatcher
-from bot.core.service import ReminderService
+from bot.core.engine import build_engine
 from storage import SqlReminderRepository
 
 
 def console(repo: SqlReminderRepository, clock: ManualClock) -> tuple[ConsoleAdapter, Dispatcher]:
     gateways: dict[str, ConsoleAdapter] = {}
-    service = ReminderService(repo, clock, gateways=gateways)
-    adapter = ConsoleAdapter(service, io.StringIO(), io.StringIO(), "ann")
+    engine = build_engine(repo, clock, gateways)
+    adapter = ConsoleAdapter(engine.front, io.StringIO(), io.StringIO(), "ann")
     gateways["console"] = adapter
     return adapter, Dispatcher(repo, gateways, clock)
 

@@ -23,6 +23,7 @@ class FakePlatform:
     faults: list[DeliveryError] = field(default_factory=list)
     members: dict[str, set[str]] = field(default_factory=dict)
     strangers: set[str] = field(default_factory=set)
+    zones: dict[str, str] = field(default_factory=dict)
 
     async def deliver(self, delivery: Delivery) -> str:
         if self.faults:
@@ -51,6 +52,9 @@ class FakePlatform:
             return Reach(access=Access.BOT_NOT_MEMBER, destination=target)
         ok = user in members
         return Reach(access=Access.OK if ok else Access.NOT_MEMBER, destination=target)
+
+    async def user_zone(self, user: str) -> str | None:
+        return self.zones.get(user)
 
     def texts(self) -> list[str]:
         return [d.reply.text for d in self.delivered]

@@ -20,14 +20,14 @@ from tests.core.conftest import ANN, DM, Core
 
 
 async def schedule(core: Core, text: str) -> int:
-    reply = await core.service.handle(ANN, DM, text)
+    reply = await core.handle(ANN, DM, text)
     assert reply.reminder_id is not None, reply.text
-    await core.service.press(ANN, DM, actions.CONFIRM, str(reply.reminder_id))
+    await core.press(ANN, DM, actions.CONFIRM, str(reply.reminder_id))
     return reply.reminder_id
 
 
 async def test_quiet_hours_defer_delivery_to_their_end(core: Core) -> None:
-    await core.service.handle(ANN, DM, "quiet hours 09:30-11:00")
+    await core.handle(ANN, DM, "quiet hours 09:30-11:00")
     rid = await schedule(core, "remind me at 10:00 to stretch")
     assert await core.tick(timedelta(hours=1)) == 1
     assert core.platform.delivered == []
@@ -42,7 +42,7 @@ async def test_quiet_hours_defer_delivery_to_their_end(core: Core) -> None:
 async def test_quiet_hours_longer_than_the_late_limit_do_not_skip_the_reminder(
     core: Core,
 ) -> None:
-    await core.service.handle(ANN, DM, "quiet hours 09:30-13:00")
+    await core.handle(ANN, DM, "quiet hours 09:30-13:00")
     await schedule(core, "remind me at 10:00 to stretch")
     limited = Dispatcher(
         core.repo, {"console": core.platform}, core.clock, late_limit=timedelta(hours=1)

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.core import actions
+from bot.core.drafts import UPCOMING
 from bot.core.model import ReminderState
-from bot.core.service import UPCOMING
 from tests.core.conftest import ANN, BO, CHANNEL, DM, Core
 from tests.core.platform import BOT
 
 
 async def draft_id(core: Core, text: str, actor: object = ANN) -> int:
-    reply = await core.service.handle(actor, DM, text)  # type: ignore[arg-type]
+    reply = await core.handle(actor, DM, text)  # type: ignore[arg-type]
     assert reply.reminder_id is not None, reply.text
     assert [b.action_id for b in reply.buttons] == [actions.CONFIRM, actions.EDIT, actions.CANCEL]
     return reply.reminder_id
@@ -20,7 +20,7 @@ async def draft_id(core: Core, text: str, actor: object = ANN) -> int:
 
 async def confirmed(core: Core, text: str) -> int:
     rid = await draft_id(core, text)
-    reply = await core.service.press(ANN, DM, actions.CONFIRM, str(rid))
+    reply = await core.press(ANN, DM, actions.CONFIRM, str(rid))
     assert reply.text.startswith(f"Scheduled #{rid}"), reply.text
     return rid
 
@@ -39,8 +39,8 @@ async def test_confirmed_reminder_is_delivered_once_at_its_time(core: Core) -> N
 
 
 async def test_confirmation_shows_time_target_and_message(core: Core) -> None:
-    await core.service.handle(ANN, DM, "set my timezone to Europe/Copenhagen")
-    reply = await core.service.handle(ANN, DM, "remind me Friday 9am about case 123")
+    await core.handle(ANN, DM, "set my timezone to Europe/Copenhagen")
+    reply = await core.handle(ANN, DM, "remind me Friday 9am about case 123")
     assert dict(reply.fields) == {
         "When": "Friday 27 November 2026 at 09:00 (Europe/Copenhagen), in 4 days",
         "To": "you",
@@ -58,31 +58,29 @@ async def test_draft_is_not_delivered_until_confirmed(core: Core) -> None:
 
 async def test_cancelled_draft_schedules_nothing(core: Core) -> None:
     rid = await draft_id(core, "remind me in 5 minutes to stretch")
-    reply = await core.service.press(ANN, DM, actions.CANCEL, str(rid))
+    reply = await core.press(ANN, DM, actions.CANCEL, str(rid))
     assert reply.text == "Cancelled. Nothing was scheduled."
-    again = await core.service.press(ANN, DM, actions.CONFIRM, str(rid))
+    again = await core.press(ANN, DM, actions.CONFIRM, str(rid))
     assert again.text == f"Reminder #{rid} is already cancelled."
     assert await core.tick(timedelta(hours=1)) == 0
 
 
 async def test_edit_rereads_the_draft_quietly_and_confirm_uses_the_new_text(core: Core) -> None:
     rid = await draft_id(core, "remind me in 5 minutes to stretch")
-    ask = await core.service.press(ANN, DM, actions.EDIT, str(rid))
+    ask = await core.press(ANN, DM, actions.EDIT, str(rid))
     assert ask.prompt is not None and ask.prompt.initial == "remind me in 5 minutes to stretch"
-    edited = await core.service.press(
-        ANN, DM, actions.EDIT, str(rid), text="remind me in 2 hours to walk"
-    )
+    edited = await core.press(ANN, DM, actions.EDIT, str(rid), text="remind me in 2 hours to walk")
     assert dict(edited.fields)["Message"] == "walk"
-    bad = await core.service.press(ANN, DM, actions.EDIT, str(rid), text="remind me whenever")
+    bad = await core.press(ANN, DM, actions.EDIT, str(rid), text="remind me whenever")
     assert bad.text.startswith("I could not find a time")
-    await core.service.press(ANN, DM, actions.CONFIRM, str(rid))
+    await core.press(ANN, DM, actions.CONFIRM, str(rid))
     assert await core.tick(timedelta(minutes=5)) == 0
     assert await core.tick(timedelta(hours=1, minutes=55)) == 1
     assert core.platform.texts() == ["Reminder: walk"]
 
 
 async def test_refused_phrase_stores_nothing_and_explains(core: Core) -> None:
-    reply = await core.service.handle(ANN, DM, "remind me to call <!channel> yesterday")
+    reply = await core.handle(ANN, DM, "remind me to call <!channel> yesterday")
     assert reply.reminder_id is None
     assert reply.text.startswith("That time has already passed.")
     assert "<!channel>" not in reply.text
@@ -93,7 +91,7 @@ async def test_drafts_expire_after_a_day(core: Core) -> None:
     rid = await draft_id(core, "remind me in 3 days to stretch")
     core.clock.advance(timedelta(hours=24, minutes=1))
     assert await core.repo.expire_drafts(core.clock.now()) == 1
-    reply = await core.service.press(ANN, DM, actions.CONFIRM, str(rid))
+    reply = await core.press(ANN, DM, actions.CONFIRM, str(rid))
     assert reply.text == f"Reminder #{rid} is already cancelled."
 
 
@@ -102,7 +100,7 @@ async def test_snooze_delivers_again_after_the_chosen_time(core: Core) -> None:
     await core.tick(timedelta(minutes=10))
     menu = core.platform.delivered[0].reply.menus[0]
     fifteen = dict(menu.options)["15 minutes"]
-    reply = await core.service.press(ANN, DM, actions.SNOOZE, fifteen)
+    reply = await core.press(ANN, DM, actions.SNOOZE, fifteen)
     assert reply.replace and reply.text == "Reminder: stretch \u2014 Snoozed until 09:25"
     assert await core.tick(timedelta(minutes=14)) == 0
     assert await core.tick(timedelta(minutes=1)) == 1
@@ -113,15 +111,15 @@ async def test_snooze_accepts_a_phrase_and_refuses_nonsense(core: Core) -> None:
     await confirmed(core, "remind me in 10 minutes to stretch")
     await core.tick(timedelta(minutes=10))
     value = core.platform.delivered[0].reply.menus[0].options[-1][1]
-    custom = await core.service.press(ANN, DM, actions.SNOOZE, value)
+    custom = await core.press(ANN, DM, actions.SNOOZE, value)
     assert custom.prompt is not None
     # The answer goes back with the prompt's own value, as an adapter sends it.
     base = custom.prompt.value
     occ = core.platform.delivered[0].occurrence
     assert base == f"{occ.reminder_id}:{occ.id}"
-    bad = await core.service.press(ANN, DM, actions.SNOOZE, base, text="whenever")
+    bad = await core.press(ANN, DM, actions.SNOOZE, base, text="whenever")
     assert bad.text.startswith("I could not read that snooze time")
-    good = await core.service.press(ANN, DM, actions.SNOOZE, base, text="until 4pm")
+    good = await core.press(ANN, DM, actions.SNOOZE, base, text="until 4pm")
     assert good.text.endswith("Snoozed until 16:00")
     assert await core.tick(timedelta(hours=6, minutes=49)) == 0
     assert await core.tick(timedelta(minutes=1)) == 1
@@ -129,7 +127,7 @@ async def test_snooze_accepts_a_phrase_and_refuses_nonsense(core: Core) -> None:
 
 async def test_recurring_reminder_keeps_local_time_across_dst(core: Core) -> None:
     core.clock.set(datetime(2026, 3, 27, 12, 0, tzinfo=UTC))
-    await core.service.handle(ANN, DM, "set my timezone to Europe/Copenhagen")
+    await core.handle(ANN, DM, "set my timezone to Europe/Copenhagen")
     await confirmed(core, "remind me every day at 9am to water the plants")
     for _ in range(4):
         await core.tick(timedelta(days=1))
@@ -146,11 +144,11 @@ async def test_skip_next_and_stop_a_recurring_reminder(core: Core) -> None:
     rid = await confirmed(core, "remind me every day at 10:00 to log hours")
     await core.tick(timedelta(hours=1))
     value = core.platform.delivered[0].reply.buttons[1].value
-    skipped = await core.service.press(ANN, DM, actions.SKIP, value)
+    skipped = await core.press(ANN, DM, actions.SKIP, value)
     assert skipped.text.endswith("Skipped Tue 24 Nov 10:00; next on Wed 25 Nov 10:00")
     assert await core.tick(timedelta(days=1)) == 0
     assert await core.tick(timedelta(days=1)) == 1
-    stopped = await core.service.press(ANN, DM, actions.STOP, value)
+    stopped = await core.press(ANN, DM, actions.STOP, value)
     assert stopped.text.endswith("Stopped, no more reminders")
     assert await core.tick(timedelta(days=3)) == 0
     rem = await core.repo.get(rid)
@@ -159,36 +157,36 @@ async def test_skip_next_and_stop_a_recurring_reminder(core: Core) -> None:
 
 async def test_only_the_owner_may_confirm_or_delete(core: Core) -> None:
     rid = await draft_id(core, "remind me in 1 hour to stretch")
-    refused = await core.service.press(BO, DM, actions.CONFIRM, str(rid))
+    refused = await core.press(BO, DM, actions.CONFIRM, str(rid))
     assert refused.text.startswith("Only the person who set this reminder")
-    await core.service.press(ANN, DM, actions.CONFIRM, str(rid))
-    assert (await core.service.handle(BO, DM, f"delete {rid}")).text.startswith("Only the person")
-    assert (await core.service.handle(ANN, DM, f"delete {rid}")).text == f"Deleted reminder #{rid}."
+    await core.press(ANN, DM, actions.CONFIRM, str(rid))
+    assert (await core.handle(BO, DM, f"delete {rid}")).text.startswith("Only the person")
+    assert (await core.handle(ANN, DM, f"delete {rid}")).text == f"Deleted reminder #{rid}."
     assert await core.tick(timedelta(hours=2)) == 0
 
 
 async def test_recipient_may_complete_a_reminder_set_for_them(core: Core) -> None:
     rid = await draft_id(core, "remind @bo in 1 hour to send the report")
-    await core.service.press(ANN, DM, actions.CONFIRM, str(rid))
+    await core.press(ANN, DM, actions.CONFIRM, str(rid))
     await core.tick(timedelta(hours=1))
     delivered = core.platform.delivered[0]
     assert delivered.reminder.target_ref == "bo"
     assert delivered.reply.set_by == "ann"
-    done = await core.service.press(BO, DM, actions.COMPLETE, delivered.reply.buttons[0].value)
+    done = await core.press(BO, DM, actions.COMPLETE, delivered.reply.buttons[0].value)
     assert done.text == "Reminder: send the report \u2014 Completed"
 
 
 async def test_channel_reminder_shows_which_members_marked_it_done(core: Core) -> None:
     core.platform.members["C-ops"] = {"ann", "bo", BOT}
-    reply = await core.service.handle(ANN, CHANNEL, "remind here in 1 hour to rotate logs")
-    await core.service.press(ANN, CHANNEL, actions.CONFIRM, str(reply.reminder_id))
+    reply = await core.handle(ANN, CHANNEL, "remind here in 1 hour to rotate logs")
+    await core.press(ANN, CHANNEL, actions.CONFIRM, str(reply.reminder_id))
     await core.tick(timedelta(hours=1))
     value = core.platform.delivered[0].reply.buttons[0].value
-    assert (await core.service.press(ANN, CHANNEL, actions.COMPLETE, value)).done_by == ("ann",)
-    both = await core.service.press(BO, CHANNEL, actions.COMPLETE, value)
+    assert (await core.press(ANN, CHANNEL, actions.COMPLETE, value)).done_by == ("ann",)
+    both = await core.press(BO, CHANNEL, actions.COMPLETE, value)
     assert both.done_by == ("ann", "bo")
     assert both.text == "Reminder: rotate logs" and both.buttons[0].action_id == actions.COMPLETE
-    outsider = await core.service.press(
+    outsider = await core.press(
         BO.__class__(platform="console", workspace="local", user="cy"),
         CHANNEL,
         actions.COMPLETE,
@@ -204,24 +202,24 @@ async def test_settings_are_stored_and_shown(core: Core) -> None:
         "default time 8:30",
         "date order day/month",
     ):
-        await core.service.handle(ANN, DM, line)
-    shown = await core.service.handle(ANN, DM, "settings")
+        await core.handle(ANN, DM, line)
+    shown = await core.handle(ANN, DM, "settings")
     assert dict(shown.fields) == {
         "Time zone": "Europe/Copenhagen",
         "Quiet hours": "22:00-07:00",
         "Default time": "08:30",
         "Date order": "day/month",
     }
-    draft = await core.service.handle(ANN, DM, "remind me 1/12 to pay rent")
+    draft = await core.handle(ANN, DM, "remind me 1/12 to pay rent")
     assert dict(draft.fields)["When"].startswith("Tuesday 1 December 2026 at 08:30")
-    bad = await core.service.handle(ANN, DM, "set my timezone to Mars/Olympus")
+    bad = await core.handle(ANN, DM, "set my timezone to Mars/Olympus")
     assert bad.text.startswith("I don't know that time zone")
 
 
 async def test_list_and_help(core: Core) -> None:
-    assert (await core.service.handle(ANN, DM, "list")).text == "You have no upcoming reminders."
+    assert (await core.handle(ANN, DM, "list")).text == "You have no upcoming reminders."
     rid = await confirmed(core, "remind me tomorrow at 3pm to call Bo")
-    listing = await core.service.handle(ANN, DM, "list")
+    listing = await core.handle(ANN, DM, "list")
     assert f"#{rid}  Tue 24 Nov 2026 15:00  to you \u2014 call Bo" in listing.text
     assert listing.buttons[0].action_id == actions.DELETE
-    assert "remind me tomorrow at 9am" in (await core.service.handle(ANN, DM, "help")).text
+    assert "remind me tomorrow at 9am" in (await core.handle(ANN, DM, "help")).text

@@ -25,6 +25,7 @@ TABLES = {
     "occurrence_completions",
     "inbound_events",
     "audit_log",
+    "pending_prompts",
 }
 
 

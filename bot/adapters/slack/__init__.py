@@ -17,8 +17,7 @@ from starlette.routing import Route
 from bot.adapters.slack.gateway import SlackGateway
 from bot.adapters.slack.http import events_endpoint
 from bot.adapters.slack.listeners import SlackListeners
-from bot.core.ports import Clock, ReminderRepository
-from bot.core.service import ReminderService
+from bot.core.chat import ChatFront
 
 log = logging.getLogger(__name__)
 DEFAULT_API_URL = "https://slack.com/api/"
@@ -28,7 +27,7 @@ def web_client(token: str, api_url: str | None) -> AsyncWebClient:
     """A Web API client that waits out 429s and retries 5xx and connection errors.
 
     slack_sdk only retries connection errors by default; rate-limit and server-error
-    retries must be added (shared/research/platform-notes.md section 3).
+    retries must be added (``slack_sdk.http_retry.builtin_async_handlers``).
     """
     base = api_url or DEFAULT_API_URL
     return AsyncWebClient(
@@ -47,9 +46,7 @@ class SlackAdapter:
 
     def __init__(
         self,
-        service: ReminderService,
-        repo: ReminderRepository,
-        clock: Clock,
+        front: ChatFront,
         *,
         bot_token: str,
         api_url: str | None = None,
@@ -71,7 +68,7 @@ class SlackAdapter:
             process_before_response=False,
         )
         self.gateway = SlackGateway(client)
-        self.listeners = SlackListeners(self.bolt, service, repo, self.gateway, clock, command)
+        self.listeners = SlackListeners(self.bolt, front, self.gateway, command)
         self.listeners.register()
         self._socket: AsyncSocketModeHandler | None = None
 

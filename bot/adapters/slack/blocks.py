@@ -142,7 +142,12 @@ def _menu(menu: Menu) -> Block:
     }
 
 
-def prompt_view(prompt: Prompt, callback_id: str, metadata: str, title: str) -> Block:
+def message(reply: Reply) -> dict[str, Any]:
+    """A reply as a message's ``text`` and ``blocks``."""
+    return {"text": fallback(reply), "blocks": to_blocks(reply)}
+
+
+def prompt_view(prompt: Prompt, callback_id: str, metadata: str) -> Block:
     """A modal asking for one line of text (edit a draft, custom snooze, shortcut)."""
     element: Block = {"type": "plain_text_input", "action_id": PHRASE_INPUT}
     if prompt.initial:
@@ -151,7 +156,7 @@ def prompt_view(prompt: Prompt, callback_id: str, metadata: str, title: str) -> 
         "type": "modal",
         "callback_id": callback_id,
         "private_metadata": metadata[:3000],
-        "title": plain(title, 24),
+        "title": plain(prompt.title, 24),
         "submit": plain("Save", 24),
         "close": plain("Cancel", 24),
         "blocks": [

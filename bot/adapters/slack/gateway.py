@@ -8,7 +8,6 @@ problems are temporary, and the errors listed in ``PERMANENT`` fail the occurren
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
 import aiohttp
@@ -16,8 +15,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.blocks import fallback, to_blocks
-from bot.adapters.slack.payloads import user_of
-from bot.core.model import Access, Delivery, Destination, Reach, Reply, TargetKind
+from bot.core.model import Access, Delivery, Destination, Reach, Reply, TargetKind, UserRef
 from bot.core.ports import DeliveryError
 
 log = logging.getLogger(__name__)
@@ -43,7 +41,6 @@ PERMANENT = frozenset(
     }
 )
 _TEMPORARY = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout"})
-_MEMBERS_TTL = 300.0
 
 
 class SlackGateway:
@@ -55,15 +52,14 @@ class SlackGateway:
         self.client = client
         self._dm: dict[str, str] = {}
         self._names: dict[str, str] = {}
-        self._members: dict[str, tuple[float, set[str]]] = {}
 
     async def deliver(self, delivery: Delivery) -> str:
         rem = delivery.reminder
-        if rem.target_kind == "channel":
+        if rem.target_kind is TargetKind.CHANNEL:
             channel = await self._channel_id(rem.target_ref, rem.target_name)
         else:
-            user = rem.target_ref if rem.target_kind == "user" else user_of(rem.owner)
-            channel = await self._dm_channel(user)
+            recipient = rem.recipient or rem.owner_ref
+            channel = await self._dm_channel(recipient.user)
         return await self.post(channel, delivery.reply)
 
     async def post(self, channel: str, reply: Reply, thread_ts: str | None = None) -> str:
@@ -85,7 +81,7 @@ class SlackGateway:
         )
 
     async def notify(self, owner: str, reply: Reply) -> None:
-        await self.post(await self._dm_channel(user_of(owner)), reply)
+        await self.post(await self._dm_channel(UserRef.of(owner).user), reply)
 
     async def ephemeral(self, channel: str, user: str, reply: Reply, thread_ts: str | None) -> None:
         await self._call(
@@ -98,12 +94,23 @@ class SlackGateway:
         )
 
     async def is_member(self, user: str, channel: str) -> bool:
-        cached = self._members.get(channel)
-        if cached is None or time.monotonic() - cached[0] > _MEMBERS_TTL:
-            members = await self._all_members(channel)
-            cached = (time.monotonic(), members)
-            self._members[channel] = cached
-        return user in cached[1]
+        return user in await self._all_members(channel)
+
+    async def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
+        await self._call("views_open", trigger_id=trigger_id, view=view)
+
+    async def publish_home(self, user: str, view: dict[str, Any]) -> None:
+        await self._call("views_publish", user_id=user, view=view)
+
+    async def permalink(self, channel: str, ts: str) -> str:
+        """The link to a message, or "" when Slack gives none (the reminder is kept)."""
+        try:
+            answer = await self._call("chat_getPermalink", channel=channel, message_ts=ts)
+        except DeliveryError as error:
+            log.warning("chat.getPermalink failed: %s", error.reason)
+            return ""
+        link = answer.get("permalink")
+        return link if isinstance(link, str) else ""
 
     async def reach(self, user: str, workspace: str, target: Destination) -> Reach:
         if target.kind is TargetKind.USER:

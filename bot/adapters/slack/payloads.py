@@ -1,44 +1,46 @@
-"""Slack request bodies -> typed values. Pure: no I/O, no bolt objects."""
+"""Slack request bodies -> the chat front's inbound events. Pure: no I/O, no bolt objects.
+
+Each converter also returns a ``Route``: where on Slack the answer goes (a response URL,
+the pressed message, a thread), which the listeners give the ``SlackReplies``. A body
+that is not what it claims to be converts to ``None``, never to an exception.
+"""
 
 from __future__ import annotations
 
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import parse_qsl
 
 from bot.adapters.slack.blocks import PHRASE_BLOCK, PHRASE_INPUT, unescape
-from bot.core.model import Actor, Conversation
+from bot.core.inbound import Answer, Message, Press
+from bot.core.model import Actor, Conversation, Origin
+from bot.parsing import refs
 
 PLATFORM = "slack"
 _MENTION_HEAD = re.compile(r"^\s*<@[UW][A-Z0-9]+(?:\|[^>]*)?>[\s,:]*")
+# What Slack puts in angle brackets: people, channels, links and specials (<!here>).
+_BRACKETED = re.compile(r"<[^<>]*>")
+_PERSON = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
+_CHANNEL = re.compile(r"<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>")
 
 Body = dict[str, Any]
+Kind = Literal["slash", "dm", "mention", "press", "home", "modal"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Incoming:
-    """A phrase someone sent us, and where to answer."""
+class Route:
+    """Where on Slack to answer an event (see ``replies.SlackReplies``)."""
 
-    actor: Actor
-    where: Conversation
-    text: str
+    kind: Kind
+    channel: str
+    user: str
+    message_ts: str | None = None
+    ephemeral: bool = False
+    response_url: str | None = None
+    trigger_id: str | None = None
     thread_ts: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Press:
-    """A button click or menu pick on one of our messages."""
-
-    actor: Actor
-    where: Conversation
-    action_id: str
-    value: str
-    message_ts: str | None
-    ephemeral: bool
-    response_url: str | None
-    trigger_id: str | None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -59,97 +61,57 @@ class Source:
     def load(cls, text: str) -> Source | None:
         try:
             data = json.loads(text)
-            return cls(**{k: data.get(k) for k in cls.__slots__ if k in data})
+            source = cls(**{k: data.get(k) for k in cls.__slots__ if k in data})
         except (ValueError, TypeError):
             return None
+        strings = (source.action_id, source.value, source.channel, source.note)
+        return source if all(isinstance(s, str) for s in strings) else None
 
 
-def _actor(team: str, user: str, name: str = "") -> Actor:
-    return Actor(platform=PLATFORM, workspace=team, user=user, name=name)
+def phrase(raw: str) -> str:
+    """A phrase as the parser reads it: Slack's mentions as neutral references, links
+    unwrapped, entities decoded, and literal ``<@``/``<#`` typed by a person defused."""
+    pieces, last = [], 0
+    for m in _BRACKETED.finditer(raw):
+        pieces.append(refs.literal(unescape(raw[last : m.start()])))
+        pieces.append(_neutral(m.group()))
+        last = m.end()
+    pieces.append(refs.literal(unescape(raw[last:])))
+    return "".join(pieces).strip()
+
+
+def _neutral(bracketed: str) -> str:
+    if m := _PERSON.fullmatch(bracketed):
+        return refs.user(m.group(1), m.group(2) or "")
+    if m := _CHANNEL.fullmatch(bracketed):
+        return refs.channel(m.group(1), m.group(2) or "")
+    return refs.literal(unescape(bracketed))  # a link, or <!here> kept as text
+
+
+def _str(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _dict(value: Any) -> Body:
+    return value if isinstance(value, dict) else {}
+
+
+def _actor(team: Any, user: Any, name: Any = "") -> Actor | None:
+    if not _str(user):
+        return None
+    return Actor(platform=PLATFORM, workspace=_str(team), user=user, name=_str(name))
+
+
+def _user_actor(body: Body) -> Actor | None:
+    user = _dict(body.get("user"))
+    team = _dict(body.get("team")).get("id") or user.get("team_id")
+    return _actor(team, user.get("id"), user.get("username"))
 
 
 def conversation(channel: str, name: str = "") -> Conversation:
     if channel.startswith("D") or name == "directmessage":
         return Conversation(id=channel, kind="dm", name=name)
     return Conversation(id=channel, kind="channel", name=name)
-
-
-def slash_command(body: Body) -> Incoming:
-    return Incoming(
-        actor=_actor(body.get("team_id", ""), body["user_id"], body.get("user_name", "")),
-        where=conversation(body.get("channel_id", ""), body.get("channel_name", "")),
-        text=unescape(body.get("text", "")).strip(),
-    )
-
-
-def message_event(body: Body) -> Incoming | None:
-    """A direct message to the bot; ``None`` for edits, bots and other channels."""
-    event = body.get("event", {})
-    if event.get("subtype") or event.get("bot_id") or event.get("channel_type") != "im":
-        return None
-    if "user" not in event:
-        return None
-    return Incoming(
-        actor=_actor(body.get("team_id", ""), event["user"]),
-        where=conversation(event.get("channel", "")),
-        text=unescape(event.get("text", "")).strip(),
-    )
-
-
-def mention_event(body: Body) -> Incoming | None:
-    """A mention of the bot in a channel: the text after the mention, answered in thread."""
-    event = body.get("event", {})
-    if event.get("bot_id") or "user" not in event:
-        return None
-    text = _MENTION_HEAD.sub("", unescape(event.get("text", "")), count=1)
-    return Incoming(
-        actor=_actor(body.get("team_id", ""), event["user"]),
-        where=conversation(event.get("channel", "")),
-        text=text.strip(),
-        thread_ts=event.get("thread_ts") or event.get("ts"),
-    )
-
-
-def press(body: Body) -> Press:
-    action = body["actions"][0]
-    value = action.get("value") or (action.get("selected_option") or {}).get("value", "")
-    container = body.get("container", {})
-    channel = (body.get("channel") or {}).get("id") or container.get("channel_id", "")
-    user = body["user"]
-    team = (body.get("team") or {}).get("id") or user.get("team_id", "")
-    return Press(
-        actor=_actor(team, user["id"], user.get("username", "")),
-        where=conversation(channel, (body.get("channel") or {}).get("name", "")),
-        action_id=action["action_id"],
-        value=value,
-        message_ts=container.get("message_ts"),
-        ephemeral=bool(container.get("is_ephemeral")),
-        response_url=body.get("response_url"),
-        trigger_id=body.get("trigger_id"),
-    )
-
-
-def submission(body: Body) -> tuple[Actor, str, Source | None]:
-    """A modal submit: who, the phrase typed, and where the modal came from."""
-    view = body["view"]
-    values = view.get("state", {}).get("values", {})
-    text = (values.get(PHRASE_BLOCK, {}).get(PHRASE_INPUT) or {}).get("value") or ""
-    user = body["user"]
-    team = (body.get("team") or {}).get("id") or user.get("team_id", "")
-    actor = _actor(team, user["id"], user.get("username", ""))
-    return actor, text.strip(), Source.load(view.get("private_metadata", ""))
-
-
-def shortcut(body: Body) -> tuple[Actor, str, str, str]:
-    """A message shortcut: who, the channel, the message ts and the start of its text."""
-    user = body["user"]
-    team = (body.get("team") or {}).get("id") or user.get("team_id", "")
-    message = body.get("message", {})
-    quote = " ".join(unescape(message.get("text", "")).split())
-    quote = quote[:80] + ("\u2026" if len(quote) > 80 else "")
-    channel = (body.get("channel") or {}).get("id", "")
-    actor = _actor(team, user["id"], user.get("username", ""))
-    return actor, channel, body.get("message_ts") or message.get("ts", ""), quote
 
 
 def inbound_id(body: Body) -> str | None:
@@ -160,6 +122,139 @@ def inbound_id(body: Body) -> str | None:
         if isinstance(value, str) and value:
             return prefix + value
     return None
+
+
+def slash_command(body: Body) -> tuple[Message, Route] | None:
+    actor = _actor(body.get("team_id"), body.get("user_id"), body.get("user_name"))
+    channel = _str(body.get("channel_id"))
+    if actor is None:
+        return None
+    message = Message(
+        event_id=inbound_id(body),
+        actor=actor,
+        conversation=conversation(channel, _str(body.get("channel_name"))),
+        text=phrase(_str(body.get("text"))),
+        origin=Origin.SLASH,
+    )
+    url = _str(body.get("response_url")) or None
+    return message, Route(kind="slash", channel=channel, user=actor.user, response_url=url)
+
+
+def message_event(body: Body) -> tuple[Message, Route] | None:
+    """A direct message to the bot; ``None`` for edits, bots and other channels."""
+    event = _dict(body.get("event"))
+    if event.get("subtype") or event.get("bot_id") or event.get("channel_type") != "im":
+        return None
+    actor = _actor(body.get("team_id"), event.get("user"))
+    text = phrase(_str(event.get("text")))
+    if actor is None or not text:
+        return None
+    channel = _str(event.get("channel"))
+    message = Message(
+        event_id=inbound_id(body), actor=actor, conversation=conversation(channel), text=text
+    )
+    return message, Route(kind="dm", channel=channel, user=actor.user)
+
+
+def mention_event(body: Body) -> tuple[Message, Route] | None:
+    """A mention of the bot in a channel: the text after the mention, answered in thread."""
+    event = _dict(body.get("event"))
+    actor = _actor(body.get("team_id"), event.get("user"))
+    if event.get("bot_id") or actor is None:
+        return None
+    channel = _str(event.get("channel"))
+    text = phrase(_MENTION_HEAD.sub("", _str(event.get("text")), count=1))
+    message = Message(
+        event_id=inbound_id(body), actor=actor, conversation=conversation(channel), text=text
+    )
+    thread = _str(event.get("thread_ts")) or _str(event.get("ts")) or None
+    return message, Route(kind="mention", channel=channel, user=actor.user, thread_ts=thread)
+
+
+def press(body: Body) -> tuple[Press, Route] | None:
+    actions = body.get("actions")
+    actor = _user_actor(body)
+    if not isinstance(actions, list) or not actions or actor is None:
+        return None
+    action = _dict(actions[0])
+    value = _str(action.get("value")) or _str(_dict(action.get("selected_option")).get("value"))
+    container = _dict(body.get("container"))
+    where = _dict(body.get("channel"))
+    channel = _str(where.get("id")) or _str(container.get("channel_id"))
+    event = Press(
+        event_id=inbound_id(body),
+        actor=actor,
+        conversation=conversation(channel, _str(where.get("name"))),
+        action_id=_str(action.get("action_id")),
+        value=value,
+    )
+    route = Route(
+        kind="home" if container.get("type") == "view" else "press",
+        channel=channel,
+        user=actor.user,
+        message_ts=_str(container.get("message_ts")) or None,
+        ephemeral=bool(container.get("is_ephemeral")),
+        response_url=_str(body.get("response_url")) or None,
+        trigger_id=_str(body.get("trigger_id")) or None,
+    )
+    return event, route
+
+
+def submission(body: Body) -> tuple[Answer, Route] | None:
+    """A modal submit: the phrase typed, as the answer to the prompt the modal asked."""
+    view = _dict(body.get("view"))
+    source = Source.load(_str(view.get("private_metadata")))
+    actor = _user_actor(body)
+    if source is None or actor is None:
+        return None
+    values = _dict(_dict(view.get("state")).get("values"))
+    text = _str(_dict(_dict(values.get(PHRASE_BLOCK)).get(PHRASE_INPUT)).get("value"))
+    answer = Answer(
+        event_id=inbound_id(body),
+        actor=actor,
+        conversation=conversation(source.channel),
+        action_id=source.action_id,
+        value=source.value,
+        text=phrase(text),
+        note=source.note,
+    )
+    route = Route(
+        kind="modal",
+        channel=source.channel,
+        user=actor.user,
+        message_ts=source.message_ts,
+        ephemeral=source.message_ts is None,
+        response_url=source.response_url,
+    )
+    return answer, route
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Shortcut:
+    """ "Remind me about this" on a message: who, where, and the start of its text."""
+
+    actor: Actor
+    channel: str
+    message_ts: str
+    quote: str
+    trigger_id: str
+
+
+def shortcut(body: Body) -> Shortcut | None:
+    actor = _user_actor(body)
+    trigger = _str(body.get("trigger_id"))
+    if actor is None or not trigger:
+        return None
+    message = _dict(body.get("message"))
+    quote = " ".join(unescape(_str(message.get("text"))).split())
+    quote = quote[:80] + ("\u2026" if len(quote) > 80 else "")
+    return Shortcut(
+        actor=actor,
+        channel=_str(_dict(body.get("channel")).get("id")),
+        message_ts=_str(body.get("message_ts")) or _str(message.get("ts")),
+        quote=quote,
+        trigger_id=trigger,
+    )
 
 
 def body_problem(body: bytes, content_type: str) -> str | None:
@@ -187,8 +282,3 @@ def _object_problem(text: str, what: str) -> str | None:
     except ValueError:
         return f"{what} is not JSON"
     return None if isinstance(value, dict) else f"{what} is not a JSON object"
-
-
-def user_of(key: str) -> str:
-    """``slack:T1:U1`` -> ``U1``."""
-    return key.rsplit(":", 1)[-1]

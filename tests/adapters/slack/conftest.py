@@ -12,8 +12,8 @@ import pytest
 from bot.adapters.slack import SlackAdapter
 from bot.clock import ManualClock
 from bot.core.dispatch import Dispatcher
+from bot.core.engine import Engine, build_engine
 from bot.core.ports import ChatPlatform
-from bot.core.service import ReminderService
 from storage import SqlReminderRepository
 from tests.servers.slack import FakeSlack
 
@@ -22,7 +22,7 @@ from tests.servers.slack import FakeSlack
 class SlackBot:
     slack: FakeSlack
     adapter: SlackAdapter
-    service: ReminderService
+    engine: Engine
     dispatcher: Dispatcher
     clock: ManualClock
     repo: SqlReminderRepository
@@ -48,13 +48,13 @@ async def bot(
     slack: FakeSlack, repo: SqlReminderRepository, clock: ManualClock
 ) -> AsyncIterator[SlackBot]:
     gateways: dict[str, ChatPlatform] = {}
-    service = ReminderService(repo, clock, gateways=gateways)
-    adapter = SlackAdapter(service, repo, clock, bot_token="xoxb-test", api_url=slack.api_url)
+    engine = build_engine(repo, clock, gateways, commands=("/reminder",))
+    adapter = SlackAdapter(engine.front, bot_token="xoxb-test", api_url=slack.api_url)
     gateways["slack"] = adapter.gateway
     dispatcher = Dispatcher(repo, gateways, clock)
     await adapter.connect_socket_mode("xapp-test")
     await slack.wait_connected()
     try:
-        yield SlackBot(slack, adapter, service, dispatcher, clock, repo)
+        yield SlackBot(slack, adapter, engine, dispatcher, clock, repo)
     finally:
         await adapter.close()

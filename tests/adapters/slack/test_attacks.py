@@ -21,9 +21,9 @@ from bot.adapters.slack import SlackAdapter
 from bot.clock import ManualClock
 from bot.core import actions
 from bot.core.dispatch import Dispatcher
+from bot.core.engine import build_engine
 from bot.core.model import Origin, ReminderState
 from bot.core.ports import ChatPlatform
-from bot.core.service import ReminderService
 from bot.http import create_http_app
 from storage import SqlReminderRepository
 from tests.adapters.slack.steps import element
@@ -72,9 +72,9 @@ async def http_bot(
     slack: FakeSlack, repo: SqlReminderRepository, clock: ManualClock
 ) -> AsyncIterator[HttpBot]:
     gateways: dict[str, ChatPlatform] = {}
-    service = ReminderService(repo, clock, gateways=gateways)
+    engine = build_engine(repo, clock, gateways)
     adapter = SlackAdapter(
-        service, repo, clock, bot_token="xoxb-test", api_url=slack.api_url, signing_secret=SECRET
+        engine.front, bot_token="xoxb-test", api_url=slack.api_url, signing_secret=SECRET
     )
     gateways["slack"] = adapter.gateway
     dispatcher = Dispatcher(repo, gateways, clock)
@@ -338,6 +338,5 @@ class _NoRepo:
 
 def _adapter(secret: str | None) -> SlackAdapter:
     repo: Any = _NoRepo()
-    clock = ManualClock(START)
-    service = ReminderService(repo, clock)
-    return SlackAdapter(service, repo, clock, bot_token="xoxb-test", signing_secret=secret)
+    engine = build_engine(repo, ManualClock(START), {})
+    return SlackAdapter(engine.front, bot_token="xoxb-test", signing_secret=secret)

@@ -19,7 +19,7 @@ from starlette.applications import Starlette
 from bot.adapters.slack import SlackAdapter
 from bot.clock import ManualClock
 from bot.core import actions
-from bot.core.service import ReminderService
+from bot.core.engine import build_engine
 from storage import SqlReminderRepository
 from tests.adapters.slack.steps import element, words
 from tests.servers import slack_payloads as p
@@ -33,9 +33,9 @@ FORM = "application/x-www-form-urlencoded"
 async def http(
     slack: FakeSlack, repo: SqlReminderRepository, clock: ManualClock
 ) -> AsyncIterator[httpx.AsyncClient]:
-    service = ReminderService(repo, clock)
+    engine = build_engine(repo, clock, {})
     adapter = SlackAdapter(
-        service, repo, clock, bot_token="xoxb-test", api_url=slack.api_url, signing_secret=SECRET
+        engine.front, bot_token="xoxb-test", api_url=slack.api_url, signing_secret=SECRET
     )
     transport = httpx.ASGITransport(app=Starlette(routes=adapter.routes()))
     async with httpx.AsyncClient(transport=transport, base_url="http://remindbot.test") as client:

@@ -1,0 +1,248 @@
+"""Making reminders: read a phrase into a draft, confirm, edit or cancel it; the owner's
+list and deletions. Values out, typed errors (``bot.core.errors``) for what cannot be."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from bot.core.directory import Directories
+from bot.core.errors import InvalidRequest, NotAllowed, NotFound, PhraseRefused
+from bot.core.model import (
+    Actor,
+    Conversation,
+    Destination,
+    NewReminder,
+    Origin,
+    Reminder,
+    ReminderState,
+    TargetKind,
+    UserRef,
+)
+from bot.core.people import People
+from bot.core.ports import Clock, ReminderRepository
+from bot.parsing import Command, Recurrence, Target, occurrences_after, parse
+from bot.parsing.refs import readable
+
+log = logging.getLogger(__name__)
+
+DRAFT_TTL = timedelta(hours=24)
+UPCOMING = (ReminderState.SCHEDULED, ReminderState.PAUSED)
+
+
+class Drafts:
+    """The life of a reminder up to its schedule, and its owner's view of it.
+
+    Args:
+        repo: storage.
+        clock: the time source.
+        people: preferences (the zone a phrase is read in).
+        directories: who may post where.
+        wake: called with a due time whenever a reminder is scheduled, so the
+            scheduler can re-arm earlier than planned.
+    """
+
+    def __init__(
+        self,
+        repo: ReminderRepository,
+        clock: Clock,
+        people: People,
+        directories: Directories,
+        *,
+        wake: Callable[[datetime], None] | None = None,
+    ) -> None:
+        self.repo = repo
+        self.clock = clock
+        self.people = people
+        self.directories = directories
+        self.wake = wake or (lambda _when: None)
+
+    async def read(self, actor: Actor, text: str) -> Command:
+        """The phrase read in ``actor``'s zone and preferences; nothing is stored.
+
+        Raises:
+            PhraseRefused: the parser's refusal.
+        """
+        prefs = await self.people.prefs(actor)
+        read_with = self.people.parse_prefs(prefs)
+        result = parse(text, self.clock.now(), prefs.tz, read_with)
+        if not isinstance(result, Command):
+            raise PhraseRefused(result, prefs.tz, read_with)
+        return replace(result, message=readable(result.message))
+
+    async def draft(
+        self,
+        actor: Actor,
+        where: Conversation,
+        text: str,
+        origin: Origin = Origin.CHAT,
+        note: str = "",
+    ) -> Reminder:
+        """Read a phrase and store it as a draft awaiting Confirm.
+
+        ``note`` is added to the message (a quoted message and its link, from a
+        shortcut). Nothing is stored when the phrase is refused or a target may not be
+        used.
+
+        Raises:
+            PhraseRefused: the phrase could not be read.
+            InvalidRequest: ``unreachable`` or ``platform_unavailable`` for a target.
+        """
+        now = self.clock.now()
+        cmd = await self.read(actor, text)
+        if note:
+            cmd = replace(cmd, message=f"{cmd.message} {note}".strip())
+        new = await self.directories.checked(actor, _new(actor, where, text, cmd, origin, now))
+        rem = await self.repo.add(new, now)
+        await self.repo.audit(actor.key, "draft", now, rem.id)
+        return rem
+
+    async def confirm(self, actor: Actor, reminder_id: int) -> list[Reminder]:
+        """Schedule a draft, and its copies for the other people or channels it names.
+
+        Returns:
+            The reminder, then its copies.
+
+        Raises:
+            InvalidRequest: ``already`` (confirmed or cancelled, also by a concurrent
+                Confirm), ``expired``, ``time_passed``, or a target now out of reach.
+        """
+        now = self.clock.now()
+        rem = await self._draft_of(actor, reminder_id, "confirm")
+        if rem.draft_expires_at is not None and rem.draft_expires_at <= now:
+            raise InvalidRequest("expired", rem.id)
+        due = rem.next_due
+        if due is not None and due <= now:
+            due = _next_after(rem, now)
+            if due is None:
+                raise InvalidRequest("time_passed", rem.id)
+        # Asked again: membership may have changed since the draft was read.
+        rem = await self.directories.checked(actor, rem)
+        scheduled = replace(rem, state=ReminderState.SCHEDULED, next_due=due, occurrence_due=due)
+        made = await self.repo.confirm_draft(scheduled, now)
+        if made is None:  # another Confirm (a double click, a second device) won
+            raise InvalidRequest("already", rem.id, state=ReminderState.SCHEDULED)
+        copies = {"copies": [r.id for r in made[1:]]} if len(made) > 1 else None
+        await self.repo.audit(actor.key, "confirm", now, rem.id, copies)
+        if due is not None:
+            self.wake(due)
+        return made
+
+    async def edit(self, actor: Actor, reminder_id: int, text: str) -> Reminder:
+        """Read a draft again from new text; a refused phrase leaves it as it was."""
+        now = self.clock.now()
+        rem = await self._draft_of(actor, reminder_id, "edit")
+        cmd = await self.read(actor, text)
+        where = Conversation(id=rem.conversation)
+        new = _new(actor, where, text, cmd, rem.origin, now)
+        new = await self.directories.checked(actor, new)
+        rem = await self.repo.save(_merge(rem, new), now)
+        await self.repo.audit(actor.key, "edit", now, rem.id)
+        return rem
+
+    async def editable(self, actor: Actor, reminder_id: int) -> Reminder:
+        """The draft ``actor`` may edit (to ask for the new phrase)."""
+        return await self._draft_of(actor, reminder_id, "edit")
+
+    async def cancel(self, actor: Actor, reminder_id: int) -> Reminder:
+        """Drop a draft (a reminder already scheduled stays as it is)."""
+        now = self.clock.now()
+        rem = await self.owned(actor, reminder_id, "cancel")
+        if rem.state is ReminderState.DRAFT:
+            rem = await self.repo.save(
+                replace(rem, state=ReminderState.CANCELLED, next_due=None), now
+            )
+            await self.repo.audit(actor.key, "cancel", now, rem.id)
+        return rem
+
+    async def delete(self, actor: Actor, reminder_id: int) -> Reminder:
+        now = self.clock.now()
+        rem = await self.owned(actor, reminder_id, "delete")
+        rem = replace(rem, state=ReminderState.CANCELLED, next_due=None, deleted_at=now)
+        rem = await self.repo.save(rem, now)
+        await self.repo.audit(actor.key, "delete", now, rem.id)
+        return rem
+
+    async def upcoming(self, owner: UserRef | None, limit: int = 100) -> list[Reminder]:
+        """Scheduled and paused reminders of ``owner`` (of everyone for ``None``)."""
+        return await self.repo.list_for(owner.key if owner else None, UPCOMING, limit)
+
+    async def owned(self, actor: UserRef, reminder_id: int, action: str) -> Reminder:
+        """The reminder, if ``actor`` owns it.
+
+        Raises:
+            NotFound: there is no such reminder (or it was deleted).
+            NotAllowed: someone else's.
+        """
+        rem = await self.repo.get(reminder_id)
+        if rem is None or rem.deleted_at is not None:
+            raise NotFound("reminder", reminder_id)
+        if rem.owner != actor.key:
+            raise NotAllowed(actor.key, action, reminder_id)
+        return rem
+
+    async def _draft_of(self, actor: Actor, reminder_id: int, action: str) -> Reminder:
+        rem = await self.owned(actor, reminder_id, action)
+        if rem.state is not ReminderState.DRAFT:
+            raise InvalidRequest("already", rem.id, state=rem.state)
+        return rem
+
+
+def _new(
+    actor: Actor, where: Conversation, text: str, cmd: Command, origin: Origin, now: datetime
+) -> NewReminder:
+    first, *others = dict.fromkeys(destination(t, where) for t in cmd.targets)
+    rec = cmd.recurrence
+    return NewReminder(
+        owner=actor.key,
+        platform=actor.platform,
+        workspace=actor.workspace,
+        conversation=where.id,
+        target_kind=first.kind,
+        target_ref=first.ref,
+        target_name=first.name,
+        co_targets=tuple(others),
+        message=cmd.message,
+        phrase=text,
+        tz=cmd.tz,
+        state=ReminderState.DRAFT,
+        origin=origin,
+        next_due=cmd.when,
+        entity_type=cmd.entity.type if cmd.entity else None,
+        entity_id=cmd.entity.id if cmd.entity else None,
+        rrule=rec.rrule if rec else None,
+        dtstart=rec.dtstart if rec else None,
+        draft_expires_at=now + DRAFT_TTL,
+        created_by=actor.key,
+    )
+
+
+def destination(target: Target, where: Conversation) -> Destination:
+    """Where a parsed target goes; ``here`` is the conversation it was written in."""
+    if target.kind == "here":
+        if where.kind == "dm":
+            return Destination(kind=TargetKind.ME)
+        return Destination(kind=TargetKind.CHANNEL, ref=where.id, name=where.name or where.id)
+    return Destination(kind=TargetKind(target.kind), ref=target.ref, name=target.name)
+
+
+def recurrence(rem: Reminder) -> Recurrence | None:
+    if rem.rrule is None or rem.dtstart is None:
+        return None
+    return Recurrence(rrule=rem.rrule, dtstart=rem.dtstart, tz=rem.tz)
+
+
+def _next_after(rem: Reminder, now: datetime) -> datetime | None:
+    rec = recurrence(rem)
+    found: Sequence[datetime] = occurrences_after(rec, now, 1) if rec else ()
+    return found[0] if found else None
+
+
+def _merge(rem: Reminder, new: NewReminder) -> Reminder:
+    fixed = ("owner", "created_by", "origin", "conversation", "platform", "workspace")
+    changes = {
+        name: getattr(new, name) for name in NewReminder.__dataclass_fields__ if name not in fixed
+    }
+    return replace(rem, **changes, occurrence_due=new.next_due)

@@ -1,0 +1,44 @@
+"""The use cases and the chat front wired together over one repository."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.core.chat import ChatFront
+from bot.core.directory import Directories
+from bot.core.drafts import Drafts
+from bot.core.followups import Followups
+from bot.core.people import People
+from bot.core.ports import Clock, Directory, ReminderRepository
+
+
+@dataclass(frozen=True, slots=True)
+class Engine:
+    """Everything platform-free that a process runs besides the dispatcher."""
+
+    people: People
+    directories: Directories
+    drafts: Drafts
+    followups: Followups
+    front: ChatFront
+
+
+def build_engine(
+    repo: ReminderRepository,
+    clock: Clock,
+    directories: Mapping[str, Directory],
+    *,
+    wake: Callable[[datetime], None] | None = None,
+    default_tz: str = "UTC",
+    min_interval: timedelta = timedelta(minutes=5),
+    commands: Sequence[str] = (),
+) -> Engine:
+    """Wire the use cases; ``directories`` is shared, so adapters may join it later."""
+    people = People(repo, clock, default_tz=default_tz, min_interval=min_interval)
+    found = Directories(directories, clock)
+    drafts = Drafts(repo, clock, people, found, wake=wake)
+    followups = Followups(repo, clock, people, found, wake=wake)
+    front = ChatFront(repo, clock, people, found, drafts, followups, commands=commands)
+    return Engine(people, found, drafts, followups, front)
