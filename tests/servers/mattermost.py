@@ -179,7 +179,7 @@ class FakeMattermost:
         route: str,
         status: int = 500,
         *,
-        reset: int = 1,
+        reset: int | None = 1,
         retry_after: int | None = None,
         times: int = 1,
     ) -> None:

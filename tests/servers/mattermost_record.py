@@ -30,11 +30,11 @@ class Call:
 @dataclass(frozen=True, slots=True)
 class Fault:
     """``status`` 429 answers ``limit exceeded`` with ``X-Ratelimit-*`` headers (``reset``
-    seconds, and ``Retry-After`` if given); other statuses answer an AppError; ``hang``
-    never answers (until the stand-in stops)."""
+    seconds; ``None`` leaves them out) and ``Retry-After`` if given; other statuses answer
+    an AppError; ``hang`` never answers (until the stand-in stops)."""
 
     status: int = 500
-    reset: int = 1
+    reset: int | None = 1
     retry_after: int | None = None
     hang: bool = False
 

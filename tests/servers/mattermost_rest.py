@@ -209,11 +209,13 @@ def _fault_response(fault: Fault) -> web.Response:
         error = p.app_error("fake.injected_fault.app_error", "Injected fault.", fault.status)
         return _json(fault.status, error)
     # The server's throttled limiter: plain text, headers in seconds (section 5 of the notes).
-    headers = {
-        "X-Ratelimit-Limit": "10",
-        "X-Ratelimit-Remaining": "0",
-        "X-Ratelimit-Reset": str(fault.reset),
-    }
+    headers: dict[str, str] = {}
+    if fault.reset is not None:
+        headers = {
+            "X-Ratelimit-Limit": "10",
+            "X-Ratelimit-Remaining": "0",
+            "X-Ratelimit-Reset": str(fault.reset),
+        }
     if fault.retry_after is not None:
         headers["Retry-After"] = str(fault.retry_after)
     return web.Response(status=429, text="limit exceeded\n", headers=headers)
