@@ -91,10 +91,14 @@ class WebsocketListener:
         self.connects = 0  # connections that got hello
         self.connection_id = ""
 
-    async def events(self) -> AsyncIterator[JSON]:
-        """Each event but ``hello``, decoded, ``data.post`` a dict; ends on ``close()``."""
+    def events(self) -> AsyncIterator[JSON]:
+        """Start listening (once); iterate for each event but ``hello``, decoded, with
+        ``data.post`` a dict. The iteration ends on ``close()``."""
         if self._task is None and not self._closed:
             self._task = asyncio.create_task(self._run(), name="mattermost-websocket")
+        return self._drain()
+
+    async def _drain(self) -> AsyncIterator[JSON]:
         while not self._closed:
             item = await self._queue.get()
             if item is _CLOSED or self._closed:
