@@ -69,8 +69,11 @@ class Recorder:
                 while not ready():
                     await self._changed.wait()
         except TimeoutError:
-            seen = [f"{c.route}:{c.status}" for c in self.calls]
-            raise TimeoutError(f"no {what} within {seconds} s; calls seen: {seen}") from None
+            seen = [f"{c.route}:{c.status}" for c in self.calls[-20:]]
+            count = len(self.calls)
+            raise TimeoutError(
+                f"no {what} within {seconds} s; {count} calls, the last: {seen}"
+            ) from None
 
 
 def now() -> float:

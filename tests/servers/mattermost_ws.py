@@ -19,7 +19,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from . import mattermost_payloads as p
-from .mattermost_record import Recorder
+from .mattermost_record import Recorder, now
 from .mattermost_rest import bearer
 from .mattermost_world import DataFor, World
 
@@ -60,6 +60,7 @@ class Hub:
     def __init__(self, recorder: Recorder) -> None:
         self.world: World | None = None
         self.attempts = 0  # upgrade requests, refused ones included
+        self.attempted_at: list[float] = []  # monotonic time of each attempt
         self.connections = 0  # upgrades accepted
         self.authenticated: list[str] = []  # "header"/"challenge", one per authentication
         self.open: list[Connection] = []
@@ -108,6 +109,7 @@ class Hub:
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         self.attempts += 1
+        self.attempted_at.append(now())
         self._recorder.changed()
         if self._refusing():
             return web.Response(status=503, text="service unavailable")
@@ -115,6 +117,7 @@ class Hub:
         await ws.prepare(request)
         conn = Connection(request, ws, self._world.new_id("conn"))
         self.connections += 1
+        self._recorder.changed()
         plan = self._drops.popleft() if self._drops else None
         writer = asyncio.create_task(self._write(conn))
         self.open.append(conn)

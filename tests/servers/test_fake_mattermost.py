@@ -317,3 +317,4 @@ async def test_connections_can_be_dropped_refused_and_cut_after_accept(
     assert dropped.value.rcvd is None  # no close frame: 1006
     assert refused.value.response.status_code == 503
     assert (mm.hub.attempts, mm.connections) == (3, 2)
+    assert mm.hub.attempted_at == sorted(mm.hub.attempted_at) and len(mm.hub.attempted_at) == 3
