@@ -225,7 +225,9 @@ class MattermostClient:
             raise MattermostError("connection_error", temporary=True) from None
         if not response.is_success:
             error = error_from(response.status_code, response.headers, response.content)
-            log.warning("Mattermost %s %s: %s %s", method, path, response.status_code, error)
+            # Expected answers (404 from is_member, a 403 the caller handles) stay quiet.
+            level = logging.WARNING if error.temporary or error.status == 401 else logging.DEBUG
+            log.log(level, "Mattermost %s %s: %s %s", method, path, response.status_code, error)
             raise error
         return _decode(response)
 

@@ -87,13 +87,15 @@ class WebsocketListener:
         self._queue: asyncio.Queue[object] = asyncio.Queue(maxsize=1000)
         self._task: asyncio.Task[None] | None = None
         self._closed = False
+        self._failure: Exception | None = None
         self.attempts = 0  # connection attempts
         self.connects = 0  # connections that got hello
         self.connection_id = ""
 
     def events(self) -> AsyncIterator[JSON]:
-        """Start listening (once); iterate for each event but ``hello``, decoded, with
-        ``data.post`` a dict. The iteration ends on ``close()``."""
+        """Start listening (call it once); iterate for each event but ``hello``, decoded,
+        with ``data.post`` a dict. The iteration ends on ``close()``, and raises what
+        stopped the listener if something unexpected did."""
         if self._task is None and not self._closed:
             self._task = asyncio.create_task(self._run(), name="mattermost-websocket")
         return self._drain()
@@ -101,6 +103,8 @@ class WebsocketListener:
     async def _drain(self) -> AsyncIterator[JSON]:
         while not self._closed:
             item = await self._queue.get()
+            if self._failure is not None:
+                raise self._failure
             if item is _CLOSED or self._closed:
                 return
             assert isinstance(item, dict)
@@ -119,6 +123,14 @@ class WebsocketListener:
     # --- the loop ----------------------------------------------------------------------------
 
     async def _run(self) -> None:
+        try:
+            await self._reconnect_forever()
+        except Exception as error:  # a bug, or the injected sleep failing: do not hang
+            log.exception("Mattermost websocket listener stopped")
+            self._failure = error
+            self._queue.put_nowait(_CLOSED)
+
+    async def _reconnect_forever(self) -> None:
         while not self._closed:
             life = _Life()
             reason = await self._connection(life)

@@ -275,6 +275,18 @@ async def test_close_stops_the_listener_while_connects_keep_failing(
     assert listener.attempts == attempts
 
 
+async def test_an_unexpected_failure_ends_the_iteration_loudly(mm: FakeMattermost) -> None:
+    async def broken_sleep(delay: float) -> None:
+        raise RuntimeError("no clock today")
+
+    mm.refuse_connections(times=1)
+    listener = WebsocketListener(mm.ws_url, mm.bot_token, sleep=broken_sleep)
+
+    with pytest.raises(RuntimeError, match="no clock today"):
+        await next_event(listener.events())
+    await listener.close()
+
+
 def _sleep_forever(sleeps: Sleeps) -> Callable[[float], Any]:
     async def sleep(delay: float) -> None:
         await sleeps(delay)
