@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,7 +86,7 @@ async def build(settings: Settings, clock: Clock | None = None) -> App:
         wake=scheduler.arm,
         default_tz=settings.default_tz,
         min_interval=settings.min_interval,
-        commands=(settings.slack_command,),
+        commands=(settings.slack_command, settings.mattermost_command),
     )
     return App(settings, clock, db, repo, parts, dispatcher, scheduler, gateways)
 
@@ -100,6 +101,8 @@ async def start_platforms(app: App) -> list[Awaitable[object]]:
     routes: list[BaseRoute] = []
     if app.settings.slack_enabled:
         routes += await _start_slack(app)
+    if app.settings.mattermost_enabled:
+        routes += await _start_mattermost(app)
     if not (app.gateways or routes):
         return []
     from bot.http import create_http_app
@@ -133,3 +136,30 @@ async def _start_slack(app: App) -> list[BaseRoute]:
         await slack.connect_socket_mode(s.slack_app_token.get_secret_value())
         return []
     return list(slack.routes())
+
+
+async def _start_mattermost(app: App) -> list[BaseRoute]:
+    from bot.adapters.mattermost import MattermostAdapter
+
+    s = app.settings
+    assert s.mattermost_url is not None and s.mattermost_token is not None
+    assert s.mattermost_actions_url is not None
+    secret = (
+        s.mattermost_actions_secret.get_secret_value()
+        if s.mattermost_actions_secret
+        else await app.repo.shared_secret("mattermost_actions", lambda: secrets.token_hex(32))
+    )
+    slash = s.mattermost_slash_token.get_secret_value() if s.mattermost_slash_token else None
+    adapter = MattermostAdapter(
+        app.engine.front,
+        app.clock,
+        url=s.mattermost_url,
+        token=s.mattermost_token.get_secret_value(),
+        actions_url=s.mattermost_actions_url,
+        secret=secret,
+        slash_token=slash,
+    )
+    app.closers.append(adapter.close)
+    await adapter.connect()
+    app.add_gateway(adapter.gateway)
+    return list(adapter.routes())

@@ -53,6 +53,21 @@ class Settings(BaseSettings):
     slack_api_url: str | None = Field(default=None, validation_alias=_env("SLACK_API_URL"))
     slack_command: str = "/reminder"
 
+    mattermost_url: str | None = Field(default=None, validation_alias=_env("MATTERMOST_URL"))
+    mattermost_token: SecretStr | None = Field(
+        default=None, validation_alias=_env("MATTERMOST_TOKEN")
+    )
+    mattermost_slash_token: SecretStr | None = Field(
+        default=None, validation_alias=_env("MATTERMOST_SLASH_TOKEN")
+    )
+    mattermost_actions_url: str | None = Field(
+        default=None, validation_alias=_env("MATTERMOST_ACTIONS_URL")
+    )
+    mattermost_actions_secret: SecretStr | None = Field(
+        default=None, validation_alias=_env("MATTERMOST_ACTIONS_SECRET")
+    )
+    mattermost_command: str = "/remind"
+
     @field_validator("default_tz")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -60,7 +75,14 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown IANA time zone {value!r} (try Europe/Copenhagen)")
         return value
 
-    @field_validator("slack_bot_token", "slack_app_token", "slack_signing_secret")
+    @field_validator(
+        "slack_bot_token",
+        "slack_app_token",
+        "slack_signing_secret",
+        "mattermost_token",
+        "mattermost_slash_token",
+        "mattermost_actions_secret",
+    )
     @classmethod
     def _not_blank(cls, value: SecretStr | None) -> SecretStr | None:
         # A secret set to "" would otherwise sign (or skip) every check: refuse it.
@@ -78,6 +100,17 @@ class Settings(BaseSettings):
             raise ValueError(
                 "SLACK_BOT_TOKEN needs SLACK_APP_TOKEN (Socket Mode) "
                 "or SLACK_SIGNING_SECRET (HTTP mode)"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _mattermost_complete(self) -> Settings:
+        if (self.mattermost_url is None) != (self.mattermost_token is None):
+            raise ValueError("MATTERMOST_URL and MATTERMOST_TOKEN go together: set both")
+        if self.mattermost_url is not None and not self.mattermost_actions_url:
+            raise ValueError(
+                "MATTERMOST_ACTIONS_URL is needed for the buttons: the public URL of "
+                "/mattermost/actions on this bot, as the Mattermost server reaches it"
             )
         return self
 
@@ -104,6 +137,10 @@ class Settings(BaseSettings):
     @property
     def migrate_on_start(self) -> bool:
         return self.is_sqlite if self.auto_migrate is None else self.auto_migrate
+
+    @property
+    def mattermost_enabled(self) -> bool:
+        return self.mattermost_url is not None and self.mattermost_token is not None
 
     @property
     def slack_enabled(self) -> bool:

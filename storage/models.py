@@ -141,6 +141,15 @@ class PromptRow(Base):
     expires_at: Mapped[datetime]
 
 
+class SecretRow(Base):
+    """A secret the bot made itself (the Mattermost action key), shared by every replica."""
+
+    __tablename__ = "bot_secrets"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
 class AuditRow(Base):
     __tablename__ = "audit_log"
 

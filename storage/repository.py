@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -44,6 +44,7 @@ from storage.models import (
     OccurrenceRow,
     PromptRow,
     ReminderRow,
+    SecretRow,
     UserRow,
 )
 
@@ -404,6 +405,19 @@ class SqlReminderRepository:
             value=row.value,
             expires_at=row.expires_at,
         )
+
+    async def shared_secret(self, name: str, make: Callable[[], str]) -> str:
+        stmt = (
+            self._upsert(SecretRow)
+            .values(name=name, value=make())
+            .on_conflict_do_nothing(index_elements=[SecretRow.name])
+        )
+        async with self._sessions.begin() as session:
+            await session.execute(stmt)
+            # Whoever inserted first, this is the value every replica now reads.
+            return (
+                await session.scalars(select(SecretRow.value).where(SecretRow.name == name))
+            ).one()
 
     async def audit(
         self,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -310,6 +310,11 @@ class ReminderRepository(Protocol):
     ) -> PendingPrompt | None:
         """Remove and return the person's prompt in ``conversation`` if it has not
         expired; atomic, so of two takers one gets it."""
+        ...
+
+    async def shared_secret(self, name: str, make: Callable[[], str]) -> str:
+        """The secret called ``name``: the one stored, or ``make()``'s, stored now; every
+        process gets the same value, also when they start at once."""
         ...
 
     async def audit(

@@ -72,7 +72,7 @@ def target_words(dest: Destination) -> str:
     if dest.kind is TargetKind.ME:
         return "you"
     if dest.kind is TargetKind.USER:
-        return f"@{dest.ref}"
+        return f"@{dest.name or dest.ref}"
     return f"#{dest.name.lstrip('#') or dest.ref}"
 
 

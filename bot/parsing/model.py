@@ -21,6 +21,8 @@ class Prefs:
         language: ``en``, ``da`` or ``None`` to detect from the phrase.
         min_interval: recurrences more frequent than this are refused.
         max_message: longest message accepted, in characters.
+        commands: slash command names a phrase may begin with (``/remind``); they are
+            configuration (the chat front strips its own before parsing).
     """
 
     default_time: time = time(9, 0)
@@ -28,6 +30,7 @@ class Prefs:
     language: str | None = None
     min_interval: timedelta = timedelta(minutes=5)
     max_message: int = 4000
+    commands: tuple[str, ...] = ("/remind", "/reminder")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 
+from bot.parsing import refs
 from bot.parsing.lang.table import WordTable
 from bot.parsing.lexer import Token
 from bot.parsing.model import ME, Target
 
-_SLACK_USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
-_SLACK_CHANNEL = re.compile(r"^<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>$")
+# People and channels arrive as neutral references (``bot.parsing.refs``), whatever the
+# platform's own syntax, or as people write them: @name, #name, ~name.
 _PLAIN_USER = re.compile(r"^@([\w.\-]+)$")
 _PLAIN_CHANNEL = re.compile(r"^[#~]([\w.\-]+)$")
 _POLITE = {"please", "pls", "plz", "hey", "hi"}
@@ -17,15 +18,20 @@ _JOIN = {",", "and", "og", "&"}
 _BROADCAST = {"channel", "here", "everyone", "all"}
 
 
-def read_head(tokens: list[Token], table: WordTable) -> tuple[tuple[Target, ...], set[int]]:
-    """Targets named at the start, and the indexes of the head tokens to leave out."""
+def read_head(
+    tokens: list[Token], table: WordTable, commands: tuple[str, ...] = ()
+) -> tuple[tuple[Target, ...], set[int]]:
+    """Targets named at the start, and the indexes of the head tokens to leave out.
+
+    ``commands`` are the slash command names (configuration) a phrase may start with.
+    """
     low = [t.text.lower() for t in tokens]
     i = 0
-    if len(low) > 1 and _is_mention(tokens[0].text) and _is_trigger(low[1], table):
+    if len(low) > 1 and _is_mention(tokens[0].text) and _is_trigger(low[1], table, commands):
         i = 1
     while i < len(low) and low[i] in _POLITE:
         i += 1
-    if i < len(low) and _is_trigger(low[i], table):
+    if i < len(low) and _is_trigger(low[i], table, commands):
         i += 1
     targets: list[Target] = []
     while i < len(tokens):
@@ -41,12 +47,12 @@ def read_head(tokens: list[Token], table: WordTable) -> tuple[tuple[Target, ...]
     return tuple(dict.fromkeys(targets)), set(range(i))
 
 
-def _is_trigger(word: str, table: WordTable) -> bool:
-    return word in table.triggers or word in ("/remind", "/reminder", "remind", "reminder")
+def _is_trigger(word: str, table: WordTable, commands: tuple[str, ...]) -> bool:
+    return word in table.triggers or word in commands or word in ("remind", "reminder")
 
 
 def _is_mention(text: str) -> bool:
-    return bool(_SLACK_USER.match(text) or _PLAIN_USER.match(text))
+    return bool(refs.USER.fullmatch(text) or _PLAIN_USER.match(text))
 
 
 def read_target(text: str, table: WordTable) -> Target | None:
@@ -55,9 +61,9 @@ def read_target(text: str, table: WordTable) -> Target | None:
         return ME
     if low in table.here or low == "here":
         return Target(kind="here")
-    if m := _SLACK_USER.match(text):
-        return Target(kind="user", ref=m.group(1))
-    if m := _SLACK_CHANNEL.match(text):
+    if m := refs.USER.fullmatch(text):
+        return Target(kind="user", ref=m.group(1), name=m.group(2) or "")
+    if m := refs.CHANNEL.fullmatch(text):
         return Target(kind="channel", ref=m.group(1), name=m.group(2) or m.group(1))
     if (m := _PLAIN_USER.match(text)) and m.group(1).lower() not in _BROADCAST:
         return Target(kind="user", ref=m.group(1))

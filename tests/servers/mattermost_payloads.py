@@ -34,6 +34,19 @@ SERVER_VERSION = "10.5.0.10.5.0.fake.false"  # {version}.{build}.{hash}.{enterpr
 # --- users, channels, members ---------------------------------------------------------------
 
 
+def team() -> JSON:
+    """The one team, as ``model.Team`` serialises."""
+    return {
+        "id": TEAM_ID,
+        "create_at": 1_700_000_000_000,
+        "update_at": 1_700_000_000_000,
+        "delete_at": 0,
+        "display_name": "Remindbot Test",
+        "name": TEAM_NAME,
+        "type": "O",
+    }
+
+
 def timezone(
     automatic: str = "", manual: str = "", *, use_automatic: bool = True
 ) -> dict[str, str]:

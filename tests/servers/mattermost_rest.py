@@ -41,7 +41,16 @@ class RestApi:
         v4 = "/api/v4"
         table: list[tuple[str, str, str, Handler]] = [
             ("GET", "/users/me", "get_me", self._me),
+            ("GET", "/users/me/teams", "get_teams_for_user", self._teams),
+            ("GET", "/users/me/channels", "get_channels_for_user", self._my_channels),
+            ("GET", "/users/username/{username}", "get_user_by_username", self._by_username),
             ("GET", "/users/{user_id}", "get_user", self._user),
+            (
+                "GET",
+                "/teams/{team_id}/channels/name/{channel_name}",
+                "get_channel_by_name",
+                self._channel_by_name,
+            ),
             ("POST", "/channels/direct", "create_direct_channel", self._direct),
             ("GET", "/channels/{channel_id}", "get_channel", self._channel),
             (
@@ -118,6 +127,19 @@ class RestApi:
 
     def _user(self, request: web.Request, _: str, __: Any) -> Answer:
         return 200, self.world.user(request.match_info["user_id"])
+
+    def _my_channels(self, _: web.Request, user_id: str, __: Any) -> Answer:
+        return 200, self.world.channels_of(user_id)
+
+    def _teams(self, _: web.Request, __: str, ___: Any) -> Answer:
+        return 200, [p.team()]
+
+    def _by_username(self, request: web.Request, _: str, __: Any) -> Answer:
+        return 200, self.world.user_named(request.match_info["username"])
+
+    def _channel_by_name(self, request: web.Request, user_id: str, _: Any) -> Answer:
+        team, name = request.match_info["team_id"], request.match_info["channel_name"]
+        return 200, self.world.channel_named(team, name, user_id)
 
     def _direct(self, _: web.Request, user_id: str, body: Any) -> Answer:
         return 201, self.world.create_direct(user_id, body)

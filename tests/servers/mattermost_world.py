@@ -99,6 +99,27 @@ class World:
             raise ApiError(404, "app.user.missing_account.const", "Unable to find the user.")
         return found
 
+    def channels_of(self, user_id: str) -> list[JSON]:
+        """Every channel ``user_id`` is in, DMs included (``GET /users/{id}/channels``)."""
+        return [c for cid, c in self.channels.items() if user_id in self.members.get(cid, ())]
+
+    def user_named(self, username: str) -> JSON:
+        found = next((u for u in self.users.values() if u["username"] == username), None)
+        if found is None:
+            raise ApiError(404, "app.user.missing_account.const", "Unable to find the user.")
+        return found
+
+    def channel_named(self, team_id: str, name: str, requester: str) -> JSON:
+        """A team's channel by name; one the requester may not read is not found, as
+        ``GetChannelByName`` answers for a private channel they are not in."""
+        found = next(
+            (c for c in self.channels.values() if c["team_id"] == team_id and c["name"] == name),
+            None,
+        )
+        if found is None or not self.can_read(found["id"], requester):
+            raise ApiError(404, "app.channel.get_by_name.missing.app_error", "No such channel.")
+        return found
+
     def add_channel(self, name: str, *, type_: str = "O", members: Iterable[str] = ()) -> str:
         channel_id = self.new_id("chan")
         self.channels[channel_id] = p.channel(channel_id, name, type_=type_)
@@ -177,6 +198,7 @@ class World:
         )
         _generate_action_ids(stored, self.new_id)
         self.posts[stored["id"]] = stored
+        self.channels[channel_id]["last_post_at"] = stored["create_at"]
         self._publish_posted(stored)
         return stored
 

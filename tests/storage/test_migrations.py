@@ -26,6 +26,7 @@ TABLES = {
     "inbound_events",
     "audit_log",
     "pending_prompts",
+    "bot_secrets",
 }
 
 

@@ -1,5 +1,81 @@
-"""Mattermost: a thin client on httpx and websockets (REST API v4 and the event stream).
+"""Mattermost: our own thin client (httpx + websockets) under the chat front.
 
-mattermostdriver as released is broken (shared/research/platform-notes.md section 1);
-this client covers the few endpoints the bot needs and owns its reconnect policy.
+mattermostdriver 7.3.2 (the released one) blocks the event loop, fails over wss:// and
+reconnects without backoff; its successor retries inside calls and reconnects on a
+fixed delay. The client here is a few endpoints, with the reconnect policy we need.
 """
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from starlette.routing import Route
+
+from bot.adapters.mattermost.auth import Signer
+from bot.adapters.mattermost.client import MattermostClient
+from bot.adapters.mattermost.gateway import MattermostGateway
+from bot.adapters.mattermost.listener import MattermostListener
+from bot.core.chat import ChatFront
+from bot.core.ports import Clock
+
+log = logging.getLogger(__name__)
+
+
+class MattermostAdapter:
+    """One Mattermost server. ``gateway`` is what the dispatcher delivers through.
+
+    Args:
+        front: the chat front.
+        clock: the time source (button expiry).
+        url: ``MATTERMOST_URL``, the site URL.
+        token: the bot account's token.
+        actions_url: the public URL of ``/mattermost/actions`` that the server calls.
+        secret: the key of the buttons' signed contexts.
+        slash_token: the custom slash command's token (``None``: no slash command).
+        events_options: passed to the websocket listener (tests shorten its delays).
+    """
+
+    def __init__(
+        self,
+        front: ChatFront,
+        clock: Clock,
+        *,
+        url: str,
+        token: str,
+        actions_url: str,
+        secret: str,
+        slash_token: str | None = None,
+        timeout: float = 10.0,
+        events_options: dict[str, Any] | None = None,
+    ) -> None:
+        self.client = MattermostClient(url, token, timeout=timeout)
+        self.gateway = MattermostGateway(self.client, Signer(secret, clock), actions_url)
+        self.listener = MattermostListener(
+            front,
+            self.gateway,
+            self.gateway.signer,
+            slash_token=slash_token,
+            events_options=events_options,
+        )
+        self._events: asyncio.Task[None] | None = None
+
+    async def connect(self) -> None:
+        """Check the token (``users/me``), then listen to the websocket."""
+        await self.gateway.start()
+        self._events = asyncio.create_task(self.listener.run(), name="mattermost-events")
+        log.info("connected to Mattermost as %s", self.gateway.bot_name)
+
+    def routes(self) -> list[Route]:
+        return self.listener.routes()
+
+    async def close(self) -> None:
+        await self.client.close()
+        if self._events is not None:
+            self._events.cancel()
+            await asyncio.gather(self._events, return_exceptions=True)
+            self._events = None
+
+
+__all__ = ["MattermostAdapter", "MattermostClient"]

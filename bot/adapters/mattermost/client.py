@@ -12,6 +12,7 @@ import json
 import logging
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -102,6 +103,11 @@ class MattermostClient:
 
     # --- users and channels ------------------------------------------------------------------
 
+    @property
+    def bot_id(self) -> str | None:
+        """The bot's user id, once ``me()`` was called."""
+        return self._bot_id
+
     async def me(self) -> JSON:
         """The bot's own user."""
         me = await self._call("GET", "/users/me")
@@ -111,6 +117,37 @@ class MattermostClient:
     async def user(self, user_id: str) -> JSON:
         """A user, with ``timezone`` (``useAutomaticTimezone`` is "true" or "false")."""
         return await self._call("GET", f"/users/{user_id}")
+
+    async def teams(self) -> list[JSON]:
+        """The teams the bot is on."""
+        return await self._list("/users/me/teams")
+
+    async def my_channels(self) -> list[JSON]:
+        """Every channel the bot is in, DMs included, with their ``last_post_at``
+        (server 6.1 and newer)."""
+        return await self._list("/users/me/channels")
+
+    async def _list(self, path: str) -> list[JSON]:
+        try:
+            response = await self._http.get(path)
+        except httpx.TransportError:
+            raise MattermostError("connection_error", temporary=True) from None
+        if not response.is_success:
+            raise error_from(response.status_code, response.headers, response.content)
+        try:
+            found = response.json()
+        except ValueError:
+            raise MattermostError("bad_response", temporary=True) from None
+        return [t for t in found if isinstance(t, dict)] if isinstance(found, list) else []
+
+    async def user_named(self, username: str) -> JSON:
+        """A user by username (without the ``@``)."""
+        return await self._call("GET", f"/users/username/{quote(username, safe='')}")
+
+    async def channel_named(self, team_id: str, name: str) -> JSON:
+        """A team's channel by its name (``town-square``), if the bot may read it."""
+        path = f"/teams/{quote(team_id, safe='')}/channels/name/{quote(name, safe='')}"
+        return await self._call("GET", path)
 
     async def direct_channel(self, user_id: str) -> JSON:
         """The bot's DM channel with ``user_id``, created on first use, then cached."""

@@ -5,6 +5,7 @@ transaction that confirms the draft. ``snoozed_occurrence_id``: the series occur
 snoozed copy stands in for, unique, so a series occurrence has one snoozed copy at most.
 ``pending_prompts``: a question asked in a conversation (edit a draft, snooze until…),
 answered by the person's next message there, on whichever replica receives it.
+``bot_secrets``: keys the bot generates itself, the same for every replica.
 
 Revision ID: 0002
 Revises: 0001
@@ -34,6 +35,12 @@ def upgrade() -> None:
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("user_key", name=op.f("pk_pending_prompts")),
     )
+    op.create_table(
+        "bot_secrets",
+        sa.Column("name", sa.String(length=64), nullable=False),
+        sa.Column("value", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_bot_secrets")),
+    )
     with op.batch_alter_table("reminders") as batch:
         batch.add_column(sa.Column("co_targets", sa.JSON(), nullable=True))
         batch.add_column(sa.Column("snoozed_occurrence_id", sa.Integer(), nullable=True))
@@ -48,3 +55,4 @@ def downgrade() -> None:
         batch.drop_column("snoozed_occurrence_id")
         batch.drop_column("co_targets")
     op.drop_table("pending_prompts")
+    op.drop_table("bot_secrets")
