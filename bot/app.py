@@ -18,11 +18,16 @@ from bot.clock import SystemClock
 from bot.config import Settings
 from bot.core.dispatch import Dispatcher
 from bot.core.engine import Engine, build_engine
-from bot.core.ports import ChatPlatform, Clock
+from bot.core.ports import ChatPlatform, Clock, DeliveryError
 from bot.scheduler import Scheduler
 from storage import SqlReminderRepository, make_engine, upgrade_async
 
 log = logging.getLogger(__name__)
+
+
+class StartError(Exception):
+    """A platform refused to start (a token it does not accept, a server not there);
+    ``str()`` is the one sentence ``remindbot run`` prints."""
 
 
 @dataclass(slots=True)
@@ -114,7 +119,9 @@ async def start_platforms(app: App) -> list[Awaitable[object]]:
         log_level=app.settings.log_level.lower(),
         lifespan="off",
     )
-    return [asyncio.create_task(uvicorn.Server(config).serve())]
+    server = uvicorn.Server(config)
+    app.extras["http"] = server  # its sockets tell where it listens (port 0 in tests)
+    return [asyncio.create_task(server.serve())]
 
 
 async def _start_slack(app: App) -> list[BaseRoute]:
@@ -130,8 +137,12 @@ async def _start_slack(app: App) -> list[BaseRoute]:
         signing_secret=None if s.slack_app_token else secret,
         command=s.slack_command,
     )
-    app.add_gateway(slack.gateway)
     app.closers.append(slack.close)
+    try:
+        await slack.gateway.check()
+    except DeliveryError as error:
+        raise StartError(f"Slack did not accept SLACK_BOT_TOKEN ({error.reason}).") from None
+    app.add_gateway(slack.gateway)
     if s.slack_app_token is not None:
         await slack.connect_socket_mode(s.slack_app_token.get_secret_value())
         return []
@@ -160,6 +171,11 @@ async def _start_mattermost(app: App) -> list[BaseRoute]:
         slash_token=slash,
     )
     app.closers.append(adapter.close)
-    await adapter.connect()
+    try:
+        await adapter.connect()
+    except DeliveryError as error:
+        raise StartError(
+            f"Mattermost at {s.mattermost_url} did not accept MATTERMOST_TOKEN ({error.reason})."
+        ) from None
     app.add_gateway(adapter.gateway)
     return list(adapter.routes())

@@ -120,11 +120,15 @@ async def _chat(settings: Settings, args: argparse.Namespace, io: _Io) -> int:
 
 
 async def _run(settings: Settings) -> int:
-    from bot.app import build, start_platforms
+    from bot.app import StartError, build, start_platforms
 
     app = await build(settings)
     try:
-        servers = await start_platforms(app)
+        try:
+            servers = await start_platforms(app)
+        except StartError as problem:
+            print(f"remindbot run: {problem}", file=sys.stderr)
+            return 2
         if not servers:
             print(NO_PLATFORM, file=sys.stderr)
             return 2

@@ -53,6 +53,10 @@ class SlackGateway:
         self._dm: dict[str, str] = {}
         self._names: dict[str, str] = {}
 
+    async def check(self) -> None:
+        """``auth.test``: raises ``DeliveryError`` when Slack refuses the token."""
+        await self._call("auth_test")
+
     async def deliver(self, delivery: Delivery) -> str:
         rem = delivery.reminder
         if rem.target_kind is TargetKind.CHANNEL:

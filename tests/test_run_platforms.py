@@ -1,0 +1,114 @@
+"""``remindbot run``'s wiring: Slack and Mattermost in one process on one database, and a
+token a platform refuses stops the start with one sentence."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from pathlib import Path
+
+import httpx
+import pytest
+from pydantic import SecretStr
+
+from bot.app import App, StartError, build, start_platforms
+from bot.config import Settings
+from tests.servers import slack_payloads as p
+from tests.servers.mattermost import FakeMattermost
+from tests.servers.slack import FakeSlack
+
+
+async def _stop(app: App, tasks: list[Awaitable[object]]) -> None:
+    for task in tasks:
+        assert isinstance(task, asyncio.Task)
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    await app.close()
+
+
+def _settings(tmp_path: Path, slack: FakeSlack, mm: FakeMattermost, **extra: object) -> Settings:
+    values: dict[str, object] = {
+        "database_url": f"sqlite:///{tmp_path / 'bot.db'}",
+        "slack_bot_token": SecretStr("xoxb-test"),
+        "slack_app_token": SecretStr("xapp-test"),
+        "slack_api_url": slack.api_url,
+        "mattermost_url": mm.url,
+        "mattermost_token": SecretStr(mm.bot_token),
+        "mattermost_actions_url": "http://remindbot.test/mattermost/actions",
+        "http_port": 0,
+    }
+    return Settings(**(values | extra))  # type: ignore[arg-type]
+
+
+async def test_one_process_runs_slack_and_mattermost_on_one_database(tmp_path: Path) -> None:
+    async with FakeSlack() as slack, FakeMattermost() as mm:
+        alice = mm.add_user("alice")
+        app = await build(_settings(tmp_path, slack, mm))
+        tasks = await start_platforms(app)
+        try:
+            assert sorted(app.gateways) == ["mattermost", "slack"]
+            await app.start()
+            await slack.wait_connected()
+            await mm.wait_connected()
+            await slack.send_envelope("events_api", p.message_im_event("help"))
+            mm.user_posts_dm(alice, "help")
+            answer = (await slack.wait_for_call("chat.postMessage"))[0]
+            assert answer.args["text"].startswith("Tell me what to remind you of")
+            replies = await mm.wait_for_posts(mm.dm_with(alice), 2)
+            assert replies[1]["message"].startswith("Tell me what to remind you of")
+            ok, health = await app.health()
+            assert ok and health["platforms"] == ["mattermost", "slack"]
+            # No MATTERMOST_ACTIONS_SECRET: one was made and kept for every replica.
+            again = await app.repo.shared_secret("mattermost_actions", lambda: "other")
+            assert len(again) == 64
+        finally:
+            await _stop(app, tasks)
+
+
+@pytest.mark.parametrize(
+    ("which", "sentence"),
+    [
+        ("slack", "Slack did not accept SLACK_BOT_TOKEN (invalid_auth)."),
+        ("mattermost", "did not accept MATTERMOST_TOKEN (unauthorized)."),
+    ],
+)
+async def test_a_refused_token_stops_the_start_with_a_sentence(
+    tmp_path: Path, which: str, sentence: str
+) -> None:
+    async with FakeSlack() as slack, FakeMattermost() as mm:
+        wrong = (
+            {"slack_bot_token": SecretStr("xoxb-wrong")}
+            if which == "slack"
+            else {"mattermost_token": SecretStr("not-the-token")}
+        )
+        slack.web.answers["auth.test"] = lambda args: (
+            {"ok": False, "error": "invalid_auth"} if which == "slack" else p.auth_test()
+        )
+        app = await build(_settings(tmp_path, slack, mm, **wrong))
+        try:
+            with pytest.raises(StartError) as refused:
+                await start_platforms(app)
+            assert str(refused.value).endswith(sentence)
+        finally:
+            await app.close()
+
+
+async def test_healthz_over_http_names_the_platforms(tmp_path: Path) -> None:
+    async with FakeSlack() as slack, FakeMattermost() as mm:
+        app = await build(_settings(tmp_path, slack, mm))
+        tasks = await start_platforms(app)
+        try:
+            server = app.extras["http"]
+            async with asyncio.timeout(5):
+                while not server.started:
+                    await asyncio.sleep(0.01)
+            port = server.servers[0].sockets[0].getsockname()[1]
+            async with httpx.AsyncClient() as http:
+                answer = await http.get(f"http://127.0.0.1:{port}/healthz")
+            assert answer.json() == {
+                "ok": True,
+                "database": "ok",
+                "platforms": ["mattermost", "slack"],
+            }
+        finally:
+            await _stop(app, tasks)
