@@ -14,6 +14,7 @@ from pydantic import SecretStr
 from bot.app import App, StartError, build, start_platforms
 from bot.config import Settings
 from tests.servers import slack_payloads as p
+from tests.servers.asgi import listening
 from tests.servers.mattermost import FakeMattermost
 from tests.servers.slack import FakeSlack
 
@@ -98,11 +99,7 @@ async def test_healthz_over_http_names_the_platforms(tmp_path: Path) -> None:
         app = await build(_settings(tmp_path, slack, mm))
         tasks = await start_platforms(app)
         try:
-            server = app.extras["http"]
-            async with asyncio.timeout(5):
-                while not server.started:
-                    await asyncio.sleep(0.01)
-            port = server.servers[0].sockets[0].getsockname()[1]
+            port = await listening(app.extras["http"])
             async with httpx.AsyncClient() as http:
                 answer = await http.get(f"http://127.0.0.1:{port}/healthz")
             assert answer.json() == {

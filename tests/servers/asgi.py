@@ -10,18 +10,24 @@ import uvicorn
 from starlette.types import ASGIApp
 
 
+async def listening(server: uvicorn.Server, task: asyncio.Task[None] | None = None) -> int:
+    """The port ``server`` listens on, once it does (uvicorn offers a flag, no event)."""
+    async with asyncio.timeout(10):
+        while not server.started:
+            if task is not None and task.done():
+                task.result()
+            await asyncio.sleep(0.005)
+    port: int = server.servers[0].sockets[0].getsockname()[1]
+    return port
+
+
 @asynccontextmanager
 async def serve(app: ASGIApp) -> AsyncIterator[str]:
     """Run ``app`` until the block ends; yields its base URL (``http://127.0.0.1:PORT``)."""
     config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
-    async with asyncio.timeout(10):
-        while not server.started:  # uvicorn sets it once the socket listens
-            if task.done():
-                task.result()
-            await asyncio.sleep(0.005)
-    port = server.servers[0].sockets[0].getsockname()[1]
+    port = await listening(server, task)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
