@@ -15,11 +15,15 @@ from bot.parsing.lang.table import WordTable
 MASK = "§"
 TABLES: dict[str, WordTable] = {"en": en.TABLE, "da": da.TABLE}
 
-_TOKEN = re.compile(
+# Quoted text is one token. A single quote opens only where no word precedes it and
+# closes only where none follows, so the apostrophes of "o'clock" and "Bob's" stay inside.
+QUOTED = (
     r'"[^"\n]*"|\u201c[^\u201d\n]*\u201d|\u201e[^\u201c\u201d\n]*[\u201c\u201d]'
-    r"|<[@#!][^>\s]*>|[\w'\u2019:./\-#~@&+]+|[^\s\w]"
+    r"|(?<![\w'\u2019])'(?=\S)(?:[^'\n]|'(?=\w))*?(?<=\S)'(?!\w)"
+    r"|\u2018(?:[^\u2019\n]|\u2019(?=\w))*?\u2019(?!\w)"
 )
-_CLOCK_SUFFIX = re.compile(r"^(\d{1,2}(?:[:.]\d{2})?)(am|pm|a|p|a\.m\.?|p\.m\.?)$")
+_TOKEN = re.compile(rf"{QUOTED}|<[@#!][^>\s]*>|[\w'\u2019:./\-#~@&+]+|[^\s\w]")
+_CLOCK_SUFFIX = re.compile(r"^(\d{1,2}(?:[:.]\d{2})?|\d{3,4})(am|pm|a|p|a\.m\.?|p\.m\.?)$")
 _UNIT_WORDS = {
     "s": "seconds",
     "sec": "seconds",
@@ -67,6 +71,7 @@ _WEEKDAY_CONTEXT = {
     "by",
     "from",
 }
+_ABBREVIATED = {*en.WEEKDAYS, *en.MONTHS}
 _KEEP_DOT = re.compile(r"^(?:\d{1,2}\.\d{1,2}\.(?:\d{2,4})?|\d+\.\d+)$")
 
 
@@ -96,7 +101,7 @@ def tokenize(text: str) -> list[Token]:
     for m in _TOKEN.finditer(text):
         tok = m.group()
         start = m.start()
-        tail = len(tok) - len(tok.rstrip(".'\u2019"))
+        tail = len(tok) - len(tok.rstrip(".'\u2019:"))
         if tail and len(tok) > tail and not _keeps_dot(tok):
             tokens.append(Token(tok[:-tail], start, start + len(tok) - tail))
             tokens.append(Token(tok[-tail:], start + len(tok) - tail, m.end()))
@@ -133,12 +138,23 @@ def lex(tokens: list[Token], masked: set[int], table: WordTable) -> Lexed:
         size, canon = _phrase_at(lowered, i, masked, table)
         if size == 0:
             canon = MASK if i in masked else _canon(lowered, i, words, table)
-            size = 1
+            size = 2 if _glued_mark(tokens, i, canon, masked) else 1
         for w in canon.split():
             words.append(w)
             owner.append((i, i + size - 1))
         i += size
     return Lexed(tokens=tokens, words=words, owner=owner, table=table)
+
+
+def _glued_mark(tokens: list[Token], i: int, canon: str, masked: set[int]) -> bool:
+    """A ``.`` after a short weekday or month (``fri.``, ``Sept.``) or a ``'`` after a
+    unit (``two days' time``) belongs to the word before it."""
+    if i + 1 >= len(tokens) or i + 1 in masked or tokens[i].end != tokens[i + 1].start:
+        return False
+    mark = tokens[i + 1].text
+    if mark == ".":
+        return canon in _ABBREVIATED and len(tokens[i].text) < len(canon)
+    return mark in ("'", "\u2019") and canon in _UNIT_WORDS.values()
 
 
 def _phrase_at(lowered: list[str], i: int, masked: set[int], table: WordTable) -> tuple[int, str]:
