@@ -138,6 +138,8 @@ _UNSUPPORTED = {
     "times_rule": "Those times cannot share one repeat: I can keep several times only when "
     "they have the same minutes (like 9:30 and 17:30). Set one reminder for each time.",
     "times_days": "Those times cannot share one repeat. Set one reminder for each time.",
+    "date_in_repeat": "I read a repeat and also a date or time that does not fit into it. "
+    "Say when it starts with \u201cstarting \u2026\u201d, or set one reminder for each.",
 }
 _ORDERS = ("day/month", "month/day")
 
@@ -172,8 +174,9 @@ def _invalid(refusal: Refusal) -> str:
 def _unsupported(refusal: Refusal) -> str:
     if refusal.detail == "per_day":
         n = refusal.hint
+        times = "twice" if n == "2" else f"{n} times"
         return (
-            f"\u201c{n} times a day\u201d needs {n} times of day, like "
+            f"\u201c{times.capitalize()} a day\u201d needs {n} times of day, like "
             f"\u201ctwice a day at 9 and 17\u201d."
         )
     return _UNSUPPORTED.get(refusal.detail, "I could not store that as one reminder.")

@@ -16,6 +16,8 @@ from bot.parsing.clock import Clock
 from bot.parsing.context import Context, Refused, unsupported
 from bot.parsing.dates import Days
 from bot.parsing.forms.bounds import BOUND, EXCEPT, START, Bound
+from bot.parsing.forms.dates import DATE
+from bot.parsing.forms.periods import AGO, DURATION
 from bot.parsing.forms.repeats import REC, Repeat
 from bot.parsing.grammar import Scan
 from bot.parsing.model import Recurrence, RefusalCode
@@ -28,6 +30,9 @@ def recurring(sc: Scan, ctx: Context) -> Recurrence:
     """The recurrence a phrase names, anchored at its first occurrence; raises ``Refused``."""
     hit = sc.get(REC)
     assert hit is not None
+    if sc.has(DATE) or sc.has(DURATION) or sc.has(AGO):
+        # "every Monday at 9 and Tuesday at 10": a date the rule has no room for.
+        raise unsupported("date_in_repeat")
     repeat = hit.build(ctx)
     bound = _bound(sc, ctx)
     if repeat.rule.subdaily:

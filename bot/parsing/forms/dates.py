@@ -10,6 +10,7 @@ from bot.parsing.context import Context
 from bot.parsing.dates import (
     Days,
     add_months,
+    last_of_month,
     month_day,
     named,
     nth_weekday,
@@ -19,10 +20,13 @@ from bot.parsing.dates import (
     weekday,
     weekday_day,
 )
-from bot.parsing.parts import Groups, Kind, Part
+from bot.parsing.parts import USED, Groups, Kind, Part
 from bot.parsing.vocab import DAY, MONTH, ORDINAL, RANK, WEEKDAY, YEAR
 
 ON = r"(?:(?:on|for|by|before|this coming) )?"
+# A day number alone ("the 4th", "on the second") ends where a time phrase can end, so
+# that "the 4th chapter" and "the second floor" stay in the message.
+_ENDS = rf"(?=$| (?:to|about|that|at|by|in|for|from|until|and|,|\.|:|!|-|\(|\)|{USED}))"
 _YEAR = rf"(?: (?:, )?(?P<year>{YEAR}))?"
 _WHICH = rf"(?P<which>next month|this month|the month|{MONTH})"
 _WEEK = r"(?:next week|this week|the week after next|week after next)"
@@ -78,6 +82,13 @@ def _weekday(g: Groups, ctx: Context) -> Days:
     return weekday(WEEKDAYS.index(g["weekday"]), g.get("mod", ""), week, ctx.today)
 
 
+def _last_day(g: Groups, ctx: Context) -> Days:
+    first = ctx.today.replace(day=1)
+    if "which" in g:
+        return Days((last_of_month(add_months(first, 1)),))
+    return Days((last_of_month(first), last_of_month(add_months(first, 1))))
+
+
 def _named(g: Groups, ctx: Context) -> Days:
     return named(g["named"], ctx.today)
 
@@ -121,10 +132,13 @@ DATE: Kind[Days] = Kind(
         Part("the nth", rf"{ON}the (?P<day>{ORDINAL})(?: (?:of )?{_WHICH})?", _the_nth),
         Part(
             "on the first, on the second",
-            rf"(?:on|by|for|before|until) the (?P<day>first|second)(?: (?:of )?{_WHICH})?",
+            rf"(?:on|by|for|before|until) the (?P<day>first|second)"
+            rf"(?: (?:of )?{_WHICH}|{_ENDS})",
             _the_nth,
         ),
-        Part("on 9th", rf"(?:on|by|for|before) (?P<day>{ORDINAL})(?: of {_WHICH})?", _the_nth),
+        Part(
+            "on 9th", rf"(?:on|by|for|before) (?P<day>{ORDINAL})(?: of {_WHICH}|{_ENDS})", _the_nth
+        ),
         Part("9th of next month", rf"(?P<day>{ORDINAL}) of {_WHICH}", _the_nth),
         Part(
             "next month on the 9th",
@@ -136,6 +150,11 @@ DATE: Kind[Days] = Kind(
             rf"{ON}(?:(?P<mod>this coming|this|next|coming|last) |(?P<pre>{_WEEK}) (?:on )?)?"
             rf"(?P<weekday>{WEEKDAY})(?: (?:of |, |on )?(?P<week>{_WEEK}|after next))?",
             _weekday,
+        ),
+        Part(
+            "the last day of the month",
+            rf"{ON}(?:the )?last days? of (?:the |this |(?P<which>next) )?month",
+            _last_day,
         ),
         Part(
             "end of week, next week, weekend",

@@ -81,7 +81,7 @@ def day_codes(text: str) -> tuple[str, ...]:
 
 
 def _day_of_month(word: str) -> int:
-    return -1 if word == "last day" else ordinal(word)
+    return -1 if word.startswith("last") else ordinal(word)
 
 
 def _monthly_step(g: Groups) -> int:
@@ -229,18 +229,18 @@ REC: Kind[Repeat] = Kind(
         ),
         Part(
             "every month on the 15th",
-            rf"{_MONTHLY} (?:on the |the |on )(?P<day>{DAY}|last day)(?: of the month)?",
+            rf"{_MONTHLY} (?:on the |the |on )(?P<day>{DAY}|last days?)(?: of the month)?",
             _monthly_on,
         ),
         Part(
             "the 15th of every month",
-            rf"(?:on )?(?:the )?(?P<day>{DAY}|last day) (?:day )?of {EVERY} "
+            rf"(?:on )?(?:the )?(?P<day>{DAY}|last days?) (?:day )?of {EVERY} "
             r"(?:(?P<n>\d+|other) )?months?",
             _monthly_on,
         ),
         Part(
             "every 15th",
-            rf"{EVERY} (?P<day>{ORDINAL}|last day)(?: {_OF_MONTH})?",
+            rf"{EVERY} (?P<day>{ORDINAL}|last days?)(?: {_OF_MONTH})?",
             _monthly_on,
         ),
         Part(

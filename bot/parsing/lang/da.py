@@ -40,6 +40,8 @@ _MONTHS = {
     "dec": "december",
 }
 
+_MONTH_NAMES = tuple(list(_MONTHS)[:12])  # the full names, before the short forms
+
 _WORDS: dict[str, str] = {
     **_DAYS,
     **{k + "e": v + "s" for k, v in _DAYS.items()},
@@ -199,6 +201,10 @@ TABLE = WordTable(
         "ugen efter næste": "the week after next",
         "i hver": "of every",
         "i hvert": "of every",
+        "i næste måned": "of next month",
+        "i denne måned": "of this month",
+        "den anden": "the second",
+        **{f"i {name}": f"in {_MONTHS[name]}" for name in _MONTH_NAMES},
         "en gang": "once",
     },
     guarded={
