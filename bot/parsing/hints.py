@@ -60,6 +60,13 @@ def _shown(lexed: Lexed, first: int, last: int) -> str:
     return " ".join(t.text for t in lexed.tokens[lo : hi + 1])
 
 
+def _ends_here(lexed: Lexed, i: int) -> bool:
+    """Word ``i`` starts the message (or there is none): a time would end before it."""
+    if _word(lexed, i) in ("", *_CONNECTORS):
+        return True
+    return _shown(lexed, i, i).lower() in lexed.table.connectors
+
+
 def _spelling(lexed: Lexed, i: int) -> str | None:
     """The written word ``i`` is a slip of, and its canonical meaning."""
     word = _shown(lexed, i, i).lower()
@@ -84,7 +91,7 @@ def _amount_without_unit(lexed: Lexed, i: int) -> Near | None:
     """``in 10`` -> ``in 10 minutes``."""
     if _word(lexed, i) not in ("in", "within") or not _NUMBER.match(_word(lexed, i + 1)):
         return None
-    if _word(lexed, i + 2) not in ("", *_CONNECTORS):
+    if not _ends_here(lexed, i + 2):
         return None
     said = lexed.table.said
     return _shown(lexed, i, i + 1), f"{said('in')} {_word(lexed, i + 1)} {said('minutes')}"
@@ -101,12 +108,20 @@ def _slipped_day(lexed: Lexed, i: int) -> Near | None:
     if meaning in WEEKDAYS:
         hint = f"{said('on')} {spelt}"
     elif meaning in MONTHS:
-        hint = f"{spelt} 1"
+        day = _word(lexed, i + 1)
+        hint = f"{spelt} {day if day.isdigit() and int(day) <= 31 else 1}"
     elif meaning in PODS:
-        hint = f"{said('tomorrow')} {spelt}"
+        hint = f"{_day_before(lexed, i)} {spelt}"
     else:
         hint = f"{said('at')} {spelt}" if meaning in NAMED else spelt
     return _shown(lexed, i, i), hint
+
+
+def _day_before(lexed: Lexed, i: int) -> str:
+    """``this evenning`` -> ``this``; otherwise the part of day tomorrow, always ahead."""
+    if _word(lexed, i - 1) == "this":
+        return _shown(lexed, i - 1, i - 1)
+    return lexed.table.said("tomorrow")
 
 
 def _half_hour(lexed: Lexed, i: int) -> Near | None:
@@ -128,7 +143,7 @@ def _glued(lexed: Lexed, i: int) -> Near | None:
 def _bare_number(lexed: Lexed, i: int) -> Near | None:
     """``remind me 1715 to call``: a clock-like number alone before the message."""
     word = _word(lexed, i)
-    if not _NUMBER.match(word) or _word(lexed, i + 1) not in ("", *_CONNECTORS):
+    if not _NUMBER.match(word) or not _ends_here(lexed, i + 1):
         return None
     if i > 0 and _word(lexed, i - 1) != MASK:
         return None

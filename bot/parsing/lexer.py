@@ -22,6 +22,7 @@ QUOTED = (
     r"|(?<![\w'\u2019])'(?=\S)(?:[^'\n]|'(?=\w))*?(?<=\S)'(?!\w)"
     r"|\u2018(?:[^\u2019\n]|\u2019(?=\w))*?\u2019(?!\w)"
 )
+_WHOLE_QUOTE = re.compile(QUOTED)
 _TOKEN = re.compile(rf"{QUOTED}|<[@#!][^>\s]*>|[\w'\u2019:./\-#~@&+]+|[^\s\w]")
 _CLOCK_SUFFIX = re.compile(r"^(\d{1,2}(?:[:.]\d{2})?|\d{3,4})(am|pm|a|p|a\.m\.?|p\.m\.?)$")
 _UNIT_WORDS = {
@@ -102,7 +103,7 @@ def tokenize(text: str) -> list[Token]:
         tok = m.group()
         start = m.start()
         tail = len(tok) - len(tok.rstrip(".'\u2019:"))
-        if tail and len(tok) > tail and not _keeps_dot(tok):
+        if tail and len(tok) > tail and not _keeps_dot(tok) and not _WHOLE_QUOTE.fullmatch(tok):
             tokens.append(Token(tok[:-tail], start, start + len(tok) - tail))
             tokens.append(Token(tok[-tail:], start + len(tok) - tail, m.end()))
         else:

@@ -129,7 +129,7 @@ DATE: Kind[Days] = Kind(
             rf"{ON}(?P<weekday>{WEEKDAY}) (?:, )?the (?P<day>{ORDINAL})(?: (?:of )?{_WHICH})?",
             _weekday_the_nth,
         ),
-        Part("the nth", rf"{ON}the (?P<day>{ORDINAL})(?: (?:of )?{_WHICH})?", _the_nth),
+        Part("the nth", rf"{ON}the (?P<day>{ORDINAL})(?: (?:of )?{_WHICH}|{_ENDS})", _the_nth),
         Part(
             "on the first, on the second",
             rf"(?:on|by|for|before|until) the (?P<day>first|second)"
