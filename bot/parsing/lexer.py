@@ -73,6 +73,24 @@ _WEEKDAY_CONTEXT = {
     "from",
 }
 _ABBREVIATED = {*en.WEEKDAYS, *en.MONTHS}
+_DAY_DOT = re.compile(r"\d{1,2}\.")
+# Look-ups built once from the word tables: the hot path only reads dicts and sets.
+_PHRASE_STARTS = {code: {p.split()[0] for p in t.phrases} for code, t in TABLES.items()}
+_MONTH_WORDS = {
+    code: {w for w, c in t.words.items() if c in en.MONTHS} for code, t in TABLES.items()
+}
+
+
+def _strong_words() -> dict[str, list[tuple[str, bool]]]:
+    """Each language's telling words -> (language, is a trigger word)."""
+    found: dict[str, list[tuple[str, bool]]] = {}
+    for code, table in TABLES.items():
+        for word in table.strong:
+            found.setdefault(word, []).append((code, word in table.triggers))
+    return found
+
+
+_STRONG = _strong_words()
 _KEEP_DOT = re.compile(r"^(?:\d{1,2}\.\d{1,2}\.(?:\d{2,4})?|\d+\.\d+)$")
 
 
@@ -115,16 +133,14 @@ def _keeps_dot(tok: str) -> bool:
     low = tok.lower()
     if low in ("a.m.", "p.m.", "kl.", "d.", "ang."):
         return True
-    return bool(re.fullmatch(r"\d{1,2}\.", low)) or bool(_KEEP_DOT.match(low))
+    return bool(_DAY_DOT.fullmatch(low)) or bool(_KEEP_DOT.match(low))
 
 
 def detect_language(tokens: list[Token]) -> str:
     scores = dict.fromkeys(TABLES, 0)
     for i, tok in enumerate(tokens[:60]):
-        low = tok.text.lower()
-        for code, table in TABLES.items():
-            if low in table.strong:
-                scores[code] += 3 if (i < 2 and low in table.triggers) else 1
+        for code, trigger in _STRONG.get(tok.text.lower(), ()):
+            scores[code] += 3 if (i < 2 and trigger) else 1
     best = max(scores.values())
     return "en" if scores["en"] == best else max(scores, key=lambda c: scores[c])
 
@@ -159,6 +175,8 @@ def _glued_mark(tokens: list[Token], i: int, canon: str, masked: set[int]) -> bo
 
 
 def _phrase_at(lowered: list[str], i: int, masked: set[int], table: WordTable) -> tuple[int, str]:
+    if lowered[i] not in _PHRASE_STARTS[table.code]:
+        return 0, ""
     for size in (3, 2):
         if i + size > len(lowered) or any(j in masked for j in range(i, i + size)):
             continue
@@ -179,7 +197,7 @@ def _canon(lowered: list[str], i: int, done: list[str], table: WordTable) -> str
         return table.guarded[low] if is_day else low
     if table.half_to and low == "halv":
         return "half to" if (nxt[:1].isdigit() or nxt in table.numbers) else "half"
-    if done and done[-1] == "the" and re.fullmatch(r"\d{1,2}\.", low):
+    if done and done[-1] == "the" and _DAY_DOT.fullmatch(low):
         return f"{low[:-1]}th"  # Danish "den 15." is "the 15th", month named or not
     return _canon_form(low, nxt, table)
 
@@ -194,8 +212,8 @@ def _canon_form(low: str, nxt: str, table: WordTable) -> str:
         parts = _COMPACT.findall(low)
         if all(unit in _UNIT_WORDS for _, unit in parts):
             return " ".join(f"{n} {_UNIT_WORDS[unit]}" for n, unit in parts)
-    if re.fullmatch(r"\d{1,2}\.", low):
-        return f"{low[:-1]}th" if nxt.rstrip(".") in _month_words(table) else low[:-1]
+    if _DAY_DOT.fullmatch(low):
+        return f"{low[:-1]}th" if nxt.rstrip(".") in _MONTH_WORDS[table.code] else low[:-1]
     return low
 
 
@@ -209,7 +227,3 @@ def _number(low: str, table: WordTable) -> int | None:
             if tens % 10 == 0 and tens >= 20 and ones < 10:
                 return tens + ones
     return None
-
-
-def _month_words(table: WordTable) -> set[str]:
-    return {w for w, c in table.words.items() if c in en.MONTHS}

@@ -74,10 +74,13 @@ def parse(text: str, now: datetime, tz: str, prefs: Prefs = DEFAULT_PREFS) -> Pa
 def _masked(text: str, tokens: list[Token]) -> set[int]:
     """Tokens never read as time: quoted text and references such as ``case 123``."""
     spans = entity_spans(text)
-    masked = set()
-    for i, tok in enumerate(tokens):
-        if is_quoted(tok.text) or any(a < tok.end and tok.start < b for a, b in spans):
-            masked.add(i)
+    masked = {i for i, tok in enumerate(tokens) if is_quoted(tok.text)}
+    if spans:
+        masked |= {
+            i
+            for i, tok in enumerate(tokens)
+            if any(a < tok.end and tok.start < b for a, b in spans)
+        }
     return masked
 
 

@@ -6,9 +6,8 @@ canonical words with group names of its own (``hour``, ``month``), and a builder
 turns the groups into a value (a ``Clock``, candidate ``Days``, a ``Repeat``). Adding a
 form is adding one row next to the builder that reads it.
 
-A kind is compiled into one alternation, so the leftmost match wins and parts that
-match at the same word are tried in table order; each part's groups are renamed
-mechanically (``p3_hour``) so that parts never clash.
+A kind's search finds the leftmost match, and of parts that match at the same word
+the first in the table. Parts may use the same group names: each is its own pattern.
 """
 
 from __future__ import annotations
@@ -19,16 +18,13 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from bot.parsing.context import Context
+from bot.parsing.gates import required
 
 T = TypeVar("T")
 Groups = dict[str, str]
 USED = "\u00a4"  # a consumed word, as later kinds see it
 
 _NAMED = re.compile(r"\(\?P<(\w+)>")
-
-
-def _renamed(pattern: str, prefix: str) -> str:
-    return _NAMED.sub(lambda m: f"(?P<{prefix}{m.group(1)}>", pattern)
 
 
 def plain(pattern: str) -> str:
@@ -59,34 +55,44 @@ class Hit(Generic[T]):
 
 
 class Kind(Generic[T]):
-    """The parts of one kind of expression, compiled into one leftmost-first search."""
+    """The parts of one kind of expression, searched leftmost-first.
+
+    The leftmost match wins, and of parts matching at the same word the first in the
+    table: what one alternation of all the parts would find. Each part is its own
+    expression so that parts whose required text (``gates``) is absent are skipped.
+    """
 
     def __init__(self, name: str, parts: Sequence[Part[T]]) -> None:
         self.name = name
         self.parts = tuple(parts)
-        alternatives = []
-        self._names: list[list[tuple[str, str]]] = []
-        for i, part in enumerate(self.parts):
-            alternatives.append(f"(?P<p{i}>{_renamed(part.pattern, f'p{i}_')})")
-            names = re.compile(part.pattern).groupindex
-            self._names.append([(f"p{i}_{n}", n) for n in names])
-        body = "|".join(alternatives)
-        self.regex = re.compile(rf"(?<!\S)(?:{body})(?!\S)")
+        self._regexes = [re.compile(rf"(?<!\S)(?:{p.pattern})(?!\S)") for p in self.parts]
+        self._gates = [required(p.pattern) for p in self.parts]
+        self._texts = tuple({s for gate in self._gates if gate for s in gate})
         self.plain = "(?:" + "|".join(plain(p.pattern) for p in self.parts) + ")"
 
     def search(self, text: str) -> Hit[T] | None:
-        return self._hit(self.regex.search(text))
+        best: Hit[T] | None = None
+        for i in self._open(text):
+            m = self._regexes[i].search(text)
+            if m is not None and (best is None or m.start() < best.start):
+                best = self._hit(i, m)
+        return best
 
     def whole(self, text: str) -> Hit[T] | None:
-        """The part that reads all of ``text`` (an expression embedded in another)."""
-        return self._hit(self.regex.fullmatch(text))
+        """The first part that reads all of ``text`` (an expression embedded in another)."""
+        for i in self._open(text):
+            m = self._regexes[i].fullmatch(text)
+            if m is not None:
+                return self._hit(i, m)
+        return None
 
-    def _hit(self, m: re.Match[str] | None) -> Hit[T] | None:
-        if m is None or m.lastgroup is None:
-            return None
-        index = int(m.lastgroup[1:])
-        found = m.groupdict()
-        groups = {
-            short: found[full] for full, short in self._names[index] if found[full] is not None
-        }
+    def _open(self, text: str) -> list[int]:
+        """The parts whose required text is in ``text``."""
+        present = {s for s in self._texts if s in text}
+        return [
+            i for i, gate in enumerate(self._gates) if gate is None or not gate.isdisjoint(present)
+        ]
+
+    def _hit(self, index: int, m: re.Match[str]) -> Hit[T]:
+        groups = {k: v for k, v in m.groupdict().items() if v is not None}
         return Hit(self.parts[index], groups, m.start(), m.end())
