@@ -196,7 +196,12 @@ REC: Kind[Repeat] = Kind(
         Part(
             "every 30 minutes, every half hour",
             rf"{EVERY} (?:(?P<n>\d+(?:\.\d+)?|other|half(?: an?)?|quarter(?: of an?)?) )?"
-            rf"(?P<unit>seconds?(?! {WEEKDAY})|minutes?|hours?|quarter-hours?|half-hours?)",
+            rf"(?P<unit>seconds?(?! {WEEKDAY})|minutes?|hours?)",
+            _subdaily,
+        ),
+        Part(
+            "every quarter-hour (Danish kvarter, halvtime)",
+            rf"{EVERY} (?:(?P<n>\d+|other) )?(?P<unit>quarter-hours?|half-hours?)",
             _subdaily,
         ),
         Part("hourly", rf"{ADVERB}hourly", _hourly),
