@@ -35,6 +35,8 @@ ORDER: tuple[tuple[Kind[Any], bool], ...] = (
     (POD, False),
 )
 TIME_KINDS = (REC, AGO, DURATION, TIME, DATE, POD)
+# Every text a part's gate asks for, looked up once per phrase for all kinds.
+_GATE_TEXTS = tuple(sorted(frozenset().union(*(kind.gate_texts for kind, _ in ORDER))))
 
 
 @dataclass(slots=True)
@@ -62,10 +64,12 @@ def scan(lexed: Lexed) -> Scan:
     words = lexed.words
     starts = _starts(words)
     text = " ".join(words)
+    # Consumed words only ever remove text, so what the whole phrase holds is enough.
+    present = [t for t in _GATE_TEXTS if t in text]
     for kind, needs_repeat in ORDER:
         if needs_repeat and REC.name not in result.hits:
             continue
-        hit = kind.search(text)
+        hit = kind.search(text, present)
         if hit is None:
             continue
         result.hits[kind.name] = hit

@@ -206,6 +206,8 @@ def _canon_form(low: str, nxt: str, table: WordTable) -> str:
     number = _number(low, table)
     if number is not None:
         return str(number)
+    if not low[:1].isdigit():  # every form below starts with a digit
+        return low
     if m := _CLOCK_SUFFIX.match(low):
         return f"{m.group(1)} {'am' if m.group(2).startswith('a') else 'pm'}"
     if _COMPACT_ALL.match(low):

@@ -13,7 +13,7 @@ the first in the table. Parts may use the same group names: each is its own patt
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -66,13 +66,28 @@ class Kind(Generic[T]):
         self.name = name
         self.parts = tuple(parts)
         self._regexes = [re.compile(rf"(?<!\S)(?:{p.pattern})(?!\S)") for p in self.parts]
-        self._gates = [required(p.pattern) for p in self.parts]
-        self._texts = tuple({s for gate in self._gates if gate for s in gate})
+        # Parts as bits: those with no gate are always open; a gate's text opens its parts.
+        self._always = 0
+        self._opens: dict[str, int] = {}
+        for i, part in enumerate(self.parts):
+            gate = required(part.pattern)
+            if gate is None:
+                self._always |= 1 << i
+            for text in gate or ():
+                self._opens[text] = self._opens.get(text, 0) | 1 << i
+        self._open_parts: dict[int, tuple[int, ...]] = {}
         self.plain = "(?:" + "|".join(plain(p.pattern) for p in self.parts) + ")"
 
-    def search(self, text: str) -> Hit[T] | None:
+    @property
+    def gate_texts(self) -> frozenset[str]:
+        """Every text some part of this kind requires."""
+        return frozenset(self._opens)
+
+    def search(self, text: str, present: Iterable[str] | None = None) -> Hit[T] | None:
+        """The leftmost match in ``text``; ``present``: the gate texts it contains, if
+        the caller already knows (a superset is fine: it only opens more parts)."""
         best: Hit[T] | None = None
-        for i in self._open(text):
+        for i in self._open(text, present):
             m = self._regexes[i].search(text)
             if m is not None and (best is None or m.start() < best.start):
                 best = self._hit(i, m)
@@ -80,18 +95,22 @@ class Kind(Generic[T]):
 
     def whole(self, text: str) -> Hit[T] | None:
         """The first part that reads all of ``text`` (an expression embedded in another)."""
-        for i in self._open(text):
+        for i in self._open(text, None):
             m = self._regexes[i].fullmatch(text)
             if m is not None:
                 return self._hit(i, m)
         return None
 
-    def _open(self, text: str) -> list[int]:
-        """The parts whose required text is in ``text``."""
-        present = {s for s in self._texts if s in text}
-        return [
-            i for i, gate in enumerate(self._gates) if gate is None or not gate.isdisjoint(present)
-        ]
+    def _open(self, text: str, present: Iterable[str] | None) -> tuple[int, ...]:
+        """The parts whose required text is in ``text``, in table order."""
+        if present is None:
+            present = [t for t in self._opens if t in text]
+        mask = self._always
+        for required_text in present:
+            mask |= self._opens.get(required_text, 0)
+        if mask not in self._open_parts:
+            self._open_parts[mask] = tuple(i for i in range(len(self.parts)) if mask >> i & 1)
+        return self._open_parts[mask]
 
     def _hit(self, index: int, m: re.Match[str]) -> Hit[T]:
         groups = {k: v for k, v in m.groupdict().items() if v is not None}

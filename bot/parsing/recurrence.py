@@ -114,7 +114,13 @@ def occurrences_after(rec: Recurrence, after: datetime, count: int) -> list[date
 
 @lru_cache(maxsize=4096)
 def _expanded(text: str, dtstart: datetime) -> rrule:
-    result = rrulestr(text, dtstart=dtstart)
+    # Reading the rule's text costs about four times building it again for a new start.
+    return _parsed(text).replace(dtstart=dtstart)
+
+
+@lru_cache(maxsize=1024)
+def _parsed(text: str) -> rrule:
+    result = rrulestr(text, dtstart=datetime(2000, 1, 1))
     assert isinstance(result, rrule)
     return result
 
