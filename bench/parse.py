@@ -309,6 +309,8 @@ def whole_answers(phrases: Sequence[Phrase], call: Callable[[int], object]) -> t
         if p.record is None:
             continue
         expect, result = json.loads(p.record), call(i)
+        if str(expect.get("target", "")).startswith("~"):  # channels are written #name
+            expect["target"] = "#" + expect["target"][1:]
         got = record(result) if result is not None else {}  # type: ignore[arg-type]
         scored += 1
         right += all(got.get(k) == v for k, v in expect.items())
