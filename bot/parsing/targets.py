@@ -7,7 +7,6 @@ import re
 from bot.parsing.lang.table import WordTable
 from bot.parsing.lexer import Token
 from bot.parsing.model import ME, Target
-from bot.parsing.typos import is_slip_of
 
 _SLACK_USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 _SLACK_CHANNEL = re.compile(r"^<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>$")
@@ -44,6 +43,8 @@ def read_head(tokens: list[Token], table: WordTable) -> tuple[tuple[Target, ...]
 
 def _is_trigger(word: str, table: WordTable) -> bool:
     """A trigger word, or a typo of one (``remnid``) that is not a real word itself."""
+    from bot.parsing.typos import is_slip_of  # here, to keep this change to this function
+
     if word in table.triggers or word in ("/remind", "/reminder", "remind", "reminder"):
         return True
     return is_slip_of(word, table.triggers, table.near_triggers)
