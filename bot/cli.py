@@ -73,7 +73,9 @@ def _add_parse(p: argparse.ArgumentParser) -> None:
 def cmd_parse(args: argparse.Namespace) -> int:
     prefs = Prefs(language=args.lang, date_order=args.date_order)
     if args.jsonl:
-        for line in run_batch(sys.stdin, prefs):
+        # A line without "now" or "tz" is read at --now (else now), in --tz ($TZ, else UTC).
+        default_now = datetime.fromisoformat(args.now) if args.now else datetime.now(UTC)
+        for line in run_batch(sys.stdin, prefs, default_now=default_now, default_tz=args.tz):
             sys.stdout.write(line + "\n")
             sys.stdout.flush()
         return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -97,3 +98,32 @@ def test_jsonl_answers_every_line_in_order_and_survives_bad_lines() -> None:
         ],
         "rrule": "FREQ=WEEKLY;BYDAY=FR;BYHOUR=16;BYMINUTE=0",
     }
+
+
+def test_jsonl_lines_without_now_or_tz_take_the_commands_defaults() -> None:
+    lines = [
+        {"text": "remind me in 2 hours to stretch"},
+        {"text": "remind me tomorrow at 9 to call Bo", "tz": "America/New_York"},
+        {"text": "remind me tomorrow at 9 to call Bo", "now": "2026-11-30T10:00:00"},
+        {"text": "remind me at 9", "tz": "Not/AZone"},
+    ]
+    stdin = "\n".join(json.dumps(x) for x in lines) + "\n"
+    done = _remindbot(
+        "parse", "--jsonl", "--tz", "Europe/Copenhagen", "--now", "2026-11-23T10:00", stdin=stdin
+    )
+    answers = [json.loads(line) for line in done.stdout.splitlines()]
+    assert done.returncode == 0, done.stderr
+    assert [a.get("occurrences") for a in answers] == [
+        ["2026-11-23T12:00:00+01:00"],
+        ["2026-11-24T09:00:00-05:00"],
+        ["2026-12-01T09:00:00+01:00"],
+        None,
+    ]
+    assert answers[3] == {"ok": False, "error": "bad_input"}
+
+
+def test_jsonl_without_now_reads_the_lines_now() -> None:
+    done = _remindbot("parse", "--jsonl", stdin=json.dumps({"text": "remind me in 1 hour"}))
+    (answer,) = [json.loads(line) for line in done.stdout.splitlines()]
+    when = datetime.fromisoformat(answer["occurrences"][0])
+    assert timedelta(minutes=59) < when - datetime.now(UTC) <= timedelta(hours=1)

@@ -1,4 +1,9 @@
-"""The batch interface of ``shared/spec/phrases.md``: JSON lines in, JSON lines out."""
+"""The batch interface: JSON lines in, one JSON line out per input, in order.
+
+Each input line is ``{"text": ..., "now": ..., "tz": ...}``; ``now`` (ISO 8601, with or
+without an offset; without, it is wall time in ``tz``) and ``tz`` (an IANA name) may be
+left out, and then the caller's defaults are used.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +20,7 @@ BAD_INPUT: dict[str, Any] = {"ok": False, "error": "bad_input"}
 
 
 def record(result: ParseResult) -> dict[str, Any]:
-    """The spec's JSON object for one parse result."""
+    """The JSON object for one parse result."""
     if not result.ok:
         return {"ok": False, "error": result.code.value}
     entity = {"type": result.entity.type, "id": result.entity.id} if result.entity else None
@@ -29,23 +34,51 @@ def record(result: ParseResult) -> dict[str, Any]:
     }
 
 
-def answer(item: object, prefs: Prefs = DEFAULT_PREFS) -> dict[str, Any]:
-    """Answer one decoded input line; anything malformed is ``bad_input``."""
+def answer(
+    item: object,
+    prefs: Prefs = DEFAULT_PREFS,
+    *,
+    default_now: datetime | None = None,
+    default_tz: str | None = None,
+) -> dict[str, Any]:
+    """Answer one decoded input line; anything malformed is ``bad_input``.
+
+    Args:
+        item: the decoded line.
+        prefs: how phrases are read.
+        default_now: ``now`` for a line without one (the caller reads the clock);
+            without it such a line is ``bad_input``.
+        default_tz: ``tz`` for a line without one; without it such a line is ``bad_input``.
+    """
     if not isinstance(item, dict):
         return BAD_INPUT
-    text, now_text, tz = item.get("text"), item.get("now"), item.get("tz")
-    if not (isinstance(text, str) and isinstance(now_text, str) and isinstance(tz, str)):
+    text, tz = item.get("text"), item.get("tz", default_tz)
+    if not (isinstance(text, str) and isinstance(tz, str) and is_zone(tz)):
         return BAD_INPUT
-    if not is_zone(tz):
-        return BAD_INPUT
-    try:
-        now = datetime.fromisoformat(now_text)
-    except ValueError:
+    now = _now(item.get("now"), default_now)
+    if now is None:
         return BAD_INPUT
     return record(parse(text, now, tz, prefs))
 
 
-def run(lines: Iterable[str], prefs: Prefs = DEFAULT_PREFS) -> Iterator[str]:
+def _now(given: object, default: datetime | None) -> datetime | None:
+    if given is None:
+        return default
+    if not isinstance(given, str):
+        return None
+    try:
+        return datetime.fromisoformat(given)
+    except ValueError:
+        return None
+
+
+def run(
+    lines: Iterable[str],
+    prefs: Prefs = DEFAULT_PREFS,
+    *,
+    default_now: datetime | None = None,
+    default_tz: str | None = None,
+) -> Iterator[str]:
     """One output line per input line, in order; a bad line never stops the run."""
     for line in lines:
         if not line.strip():
@@ -55,4 +88,5 @@ def run(lines: Iterable[str], prefs: Prefs = DEFAULT_PREFS) -> Iterator[str]:
         except ValueError:
             yield json.dumps(BAD_INPUT)
             continue
-        yield json.dumps(answer(item, prefs), ensure_ascii=False)
+        found = answer(item, prefs, default_now=default_now, default_tz=default_tz)
+        yield json.dumps(found, ensure_ascii=False)

@@ -60,7 +60,7 @@ def rule_words(rec: Recurrence) -> str:
     parts = dict(p.split("=", 1) for p in rec.rrule.split(";"))
     text = _frequency(parts)
     if "BYHOUR" in parts:
-        text += f" at {int(parts['BYHOUR']):02d}:{int(parts.get('BYMINUTE', '0')):02d}"
+        text += f" at {_times(parts['BYHOUR'], parts.get('BYMINUTE', '0'))}"
     if "UNTIL" in parts:
         end = date(int(parts["UNTIL"][:4]), int(parts["UNTIL"][4:6]), int(parts["UNTIL"][6:8]))
         year = f" {end.year}" if end.year != rec.dtstart.year else ""
@@ -68,6 +68,12 @@ def rule_words(rec: Recurrence) -> str:
     if "COUNT" in parts:
         text += f", {_plural(int(parts['COUNT']), 'time')}"
     return text
+
+
+def _times(hours: str, minutes: str) -> str:
+    """``9,17`` and ``0`` -> ``09:00 and 17:00``."""
+    pairs = [(int(h), int(m)) for h in hours.split(",") for m in minutes.split(",")]
+    return _join([f"{h:02d}:{m:02d}" for h, m in sorted(pairs)])
 
 
 def _frequency(parts: dict[str, str]) -> str:
@@ -99,12 +105,19 @@ def _weekly(byday: str, n: int) -> str:
 
 
 def _monthly(parts: dict[str, str], n: int) -> str:
-    every = "every month" if n == 1 else f"every {n} months"
+    every = {1: "every month", 2: "every other month", 3: "every quarter"}.get(
+        n, f"every {n} months"
+    )
     if "BYMONTHDAY" in parts:
-        return f"{every} on the {_ordinal(int(parts['BYMONTHDAY']))}"
-    code = parts["BYDAY"]
-    pos, day = int(code[:-2]), WEEKDAYS[WEEKDAY_CODES.index(code[-2:])].capitalize()
-    return f"every {_ORDINAL_WORDS.get(pos, _ordinal(pos))} {day} of the month"
+        day = int(parts["BYMONTHDAY"])
+        return f"{every} on the {'last day' if day == -1 else _ordinal(day)}"
+    if "BYSETPOS" in parts:
+        rank = _ORDINAL_WORDS.get(int(parts["BYSETPOS"]), parts["BYSETPOS"])
+        return f"{every} on the {rank} weekday"
+    codes = parts["BYDAY"].split(",")
+    ranks = _join([_ORDINAL_WORDS.get(int(c[:-2]), _ordinal(int(c[:-2]))) for c in codes])
+    name = WEEKDAYS[WEEKDAY_CODES.index(codes[0][-2:])].capitalize()
+    return f"every {ranks} {name} of the month" if n == 1 else f"{every} on the {ranks} {name}"
 
 
 def _ordinal(n: int) -> str:
@@ -116,6 +129,21 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+_UNSUPPORTED = {
+    "except": "I could not read what comes after \u201cexcept\u201d: I can leave out days of "
+    "the week (\u201cexcept Friday\u201d, \u201cexcept weekends\u201d), nothing else.",
+    "except_rule": "I can leave days out only of a daily or weekly repeat, like "
+    "\u201cevery weekday except Friday\u201d.",
+    "except_all": "That leaves out every day the reminder repeats on.",
+    "times_rule": "Those times cannot share one repeat: I can keep several times only when "
+    "they have the same minutes (like 9:30 and 17:30). Set one reminder for each time.",
+    "times_days": "Those times cannot share one repeat. Set one reminder for each time.",
+    "date_in_repeat": "I read a repeat and also a date or time that does not fit into it. "
+    "Say when it starts with \u201cstarting \u2026\u201d, or set one reminder for each.",
+}
+_ORDERS = ("day/month", "month/day")
+
+
 def refusal_text(refusal: Refusal, tz: str, prefs: Prefs | None = None) -> str:
     """The sentence a user gets for a refused phrase, with examples where they help."""
     code = refusal.code
@@ -124,12 +152,41 @@ def refusal_text(refusal: Refusal, tz: str, prefs: Prefs | None = None) -> str:
         read = f" I read it as {moment(when)} ({tz})." if when else ""
         return f"That time has already passed.{read} Give me a time in the future."
     if code is RefusalCode.INVALID_DATE:
-        return "That date or time does not exist (like 30 February or 25:00). Please check it."
+        return _invalid(refusal)
     if code is RefusalCode.TOO_FREQUENT:
         limit = (prefs or Prefs()).min_interval // timedelta(minutes=1)
         return f"That repeats too often: the shortest interval is every {limit} minutes."
     if code is RefusalCode.TOO_LONG:
         limit = (prefs or Prefs()).max_message
         return f"That message is too long: keep it under {limit:,} characters."
+    if code is RefusalCode.UNSUPPORTED:
+        return f"{_unsupported(refusal)} Nothing was saved."
+    return _no_time(refusal)
+
+
+def _invalid(refusal: Refusal) -> str:
+    text = "That date or time does not exist (like 30 February or 25:00). Please check it."
+    if refusal.hint and refusal.detail in _ORDERS:
+        text += f" Your date order is {refusal.detail}: did you mean {refusal.hint}?"
+    return text
+
+
+def _unsupported(refusal: Refusal) -> str:
+    if refusal.detail == "per_day":
+        n = refusal.hint
+        times = "twice" if n == "2" else f"{n} times"
+        return (
+            f"\u201c{times.capitalize()} a day\u201d needs {n} times of day, like "
+            f"\u201ctwice a day at 9 and 17\u201d."
+        )
+    return _UNSUPPORTED.get(refusal.detail, "I could not store that as one reminder.")
+
+
+def _no_time(refusal: Refusal) -> str:
+    if refusal.detail and refusal.hint:
+        return (
+            f"I could not find a time in that: \u201c{refusal.detail}\u201d looks like one, "
+            f"but I could not read it. Try for example \u201c{refusal.hint}\u201d."
+        )
     examples = "; ".join(f"\u201c{e}\u201d" for e in EXAMPLES)
     return f"I could not find a time in that. Try for example: {examples}."

@@ -15,11 +15,16 @@ from bot.parsing.lang.table import WordTable
 MASK = "§"
 TABLES: dict[str, WordTable] = {"en": en.TABLE, "da": da.TABLE}
 
-_TOKEN = re.compile(
+# Quoted text is one token. A single quote opens only where no word precedes it and
+# closes only where none follows, so the apostrophes of "o'clock" and "Bob's" stay inside.
+QUOTED = (
     r'"[^"\n]*"|\u201c[^\u201d\n]*\u201d|\u201e[^\u201c\u201d\n]*[\u201c\u201d]'
-    r"|<[@#!][^>\s]*>|[\w'\u2019:./\-#~@&+]+|[^\s\w]"
+    r"|(?<![\w'\u2019])'(?=\S)(?:[^'\n]|'(?=\w))*?(?<=\S)'(?!\w)"
+    r"|\u2018(?:[^\u2019\n]|\u2019(?=\w))*?\u2019(?!\w)"
 )
-_CLOCK_SUFFIX = re.compile(r"^(\d{1,2}(?:[:.]\d{2})?)(am|pm|a|p|a\.m\.?|p\.m\.?)$")
+_WHOLE_QUOTE = re.compile(QUOTED)
+_TOKEN = re.compile(rf"{QUOTED}|<[@#!][^>\s]*>|[\w'\u2019:./\-#~@&+]+|[^\s\w]")
+_CLOCK_SUFFIX = re.compile(r"^(\d{1,2}(?:[:.]\d{2})?|\d{3,4})(am|pm|a|p|a\.m\.?|p\.m\.?)$")
 _UNIT_WORDS = {
     "s": "seconds",
     "sec": "seconds",
@@ -67,6 +72,25 @@ _WEEKDAY_CONTEXT = {
     "by",
     "from",
 }
+_ABBREVIATED = {*en.WEEKDAYS, *en.MONTHS}
+_DAY_DOT = re.compile(r"\d{1,2}\.")
+# Look-ups built once from the word tables: the hot path only reads dicts and sets.
+_PHRASE_STARTS = {code: {p.split()[0] for p in t.phrases} for code, t in TABLES.items()}
+_MONTH_WORDS = {
+    code: {w for w, c in t.words.items() if c in en.MONTHS} for code, t in TABLES.items()
+}
+
+
+def _strong_words() -> dict[str, list[tuple[str, bool]]]:
+    """Each language's telling words -> (language, is a trigger word)."""
+    found: dict[str, list[tuple[str, bool]]] = {}
+    for code, table in TABLES.items():
+        for word in table.strong:
+            found.setdefault(word, []).append((code, word in table.triggers))
+    return found
+
+
+_STRONG = _strong_words()
 _KEEP_DOT = re.compile(r"^(?:\d{1,2}\.\d{1,2}\.(?:\d{2,4})?|\d+\.\d+)$")
 
 
@@ -96,8 +120,8 @@ def tokenize(text: str) -> list[Token]:
     for m in _TOKEN.finditer(text):
         tok = m.group()
         start = m.start()
-        tail = len(tok) - len(tok.rstrip(".'\u2019"))
-        if tail and len(tok) > tail and not _keeps_dot(tok):
+        tail = len(tok) - len(tok.rstrip(".'\u2019:"))
+        if tail and len(tok) > tail and not _keeps_dot(tok) and not _WHOLE_QUOTE.fullmatch(tok):
             tokens.append(Token(tok[:-tail], start, start + len(tok) - tail))
             tokens.append(Token(tok[-tail:], start + len(tok) - tail, m.end()))
         else:
@@ -109,16 +133,14 @@ def _keeps_dot(tok: str) -> bool:
     low = tok.lower()
     if low in ("a.m.", "p.m.", "kl.", "d.", "ang."):
         return True
-    return bool(re.fullmatch(r"\d{1,2}\.", low)) or bool(_KEEP_DOT.match(low))
+    return bool(_DAY_DOT.fullmatch(low)) or bool(_KEEP_DOT.match(low))
 
 
 def detect_language(tokens: list[Token]) -> str:
     scores = dict.fromkeys(TABLES, 0)
     for i, tok in enumerate(tokens[:60]):
-        low = tok.text.lower()
-        for code, table in TABLES.items():
-            if low in table.strong:
-                scores[code] += 3 if (i < 2 and low in table.triggers) else 1
+        for code, trigger in _STRONG.get(tok.text.lower(), ()):
+            scores[code] += 3 if (i < 2 and trigger) else 1
     best = max(scores.values())
     return "en" if scores["en"] == best else max(scores, key=lambda c: scores[c])
 
@@ -133,7 +155,7 @@ def lex(tokens: list[Token], masked: set[int], table: WordTable) -> Lexed:
         size, canon = _phrase_at(lowered, i, masked, table)
         if size == 0:
             canon = MASK if i in masked else _canon(lowered, i, words, table)
-            size = 1
+            size = 2 if _glued_mark(tokens, i, canon, masked) else 1
         for w in canon.split():
             words.append(w)
             owner.append((i, i + size - 1))
@@ -141,7 +163,20 @@ def lex(tokens: list[Token], masked: set[int], table: WordTable) -> Lexed:
     return Lexed(tokens=tokens, words=words, owner=owner, table=table)
 
 
+def _glued_mark(tokens: list[Token], i: int, canon: str, masked: set[int]) -> bool:
+    """A ``.`` after a short weekday or month (``fri.``, ``Sept.``) or a ``'`` after a
+    unit (``two days' time``) belongs to the word before it."""
+    if i + 1 >= len(tokens) or i + 1 in masked or tokens[i].end != tokens[i + 1].start:
+        return False
+    mark = tokens[i + 1].text
+    if mark == ".":
+        return canon in _ABBREVIATED and len(tokens[i].text) < len(canon)
+    return mark in ("'", "\u2019") and canon in _UNIT_WORDS.values()
+
+
 def _phrase_at(lowered: list[str], i: int, masked: set[int], table: WordTable) -> tuple[int, str]:
+    if lowered[i] not in _PHRASE_STARTS[table.code]:
+        return 0, ""
     for size in (3, 2):
         if i + size > len(lowered) or any(j in masked for j in range(i, i + size)):
             continue
@@ -162,7 +197,7 @@ def _canon(lowered: list[str], i: int, done: list[str], table: WordTable) -> str
         return table.guarded[low] if is_day else low
     if table.half_to and low == "halv":
         return "half to" if (nxt[:1].isdigit() or nxt in table.numbers) else "half"
-    if done and done[-1] == "the" and re.fullmatch(r"\d{1,2}\.", low):
+    if done and done[-1] == "the" and _DAY_DOT.fullmatch(low):
         return f"{low[:-1]}th"  # Danish "den 15." is "the 15th", month named or not
     return _canon_form(low, nxt, table)
 
@@ -171,14 +206,16 @@ def _canon_form(low: str, nxt: str, table: WordTable) -> str:
     number = _number(low, table)
     if number is not None:
         return str(number)
+    if not low[:1].isdigit():  # every form below starts with a digit
+        return low
     if m := _CLOCK_SUFFIX.match(low):
         return f"{m.group(1)} {'am' if m.group(2).startswith('a') else 'pm'}"
     if _COMPACT_ALL.match(low):
         parts = _COMPACT.findall(low)
         if all(unit in _UNIT_WORDS for _, unit in parts):
             return " ".join(f"{n} {_UNIT_WORDS[unit]}" for n, unit in parts)
-    if re.fullmatch(r"\d{1,2}\.", low):
-        return f"{low[:-1]}th" if nxt.rstrip(".") in _month_words(table) else low[:-1]
+    if _DAY_DOT.fullmatch(low):
+        return f"{low[:-1]}th" if nxt.rstrip(".") in _MONTH_WORDS[table.code] else low[:-1]
     return low
 
 
@@ -192,7 +229,3 @@ def _number(low: str, table: WordTable) -> int | None:
             if tens % 10 == 0 and tens >= 20 and ones < 10:
                 return tens + ones
     return None
-
-
-def _month_words(table: WordTable) -> set[str]:
-    return {w for w, c in table.words.items() if c in en.MONTHS}

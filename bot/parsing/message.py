@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 
 from bot.parsing.lang.table import WordTable
-from bot.parsing.lexer import Token
+from bot.parsing.lexer import QUOTED, Token
 from bot.parsing.model import Entity
 
-QUOTES = {'"': '"', "\u201c": "\u201d", "\u201e": "\u201c"}
+QUOTES = {'"': '"', "\u201c": "\u201d", "\u201e": "\u201c", "'": "'", "\u2018": "\u2019"}
+_QUOTED = re.compile(QUOTED)
+# Brackets left empty once the time inside them is read: "(tomorrow 9am)".
+_EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]")
 _EDGE_PUNCT = " \t\r\n,;:-\u2013\u2014"
 _TRAILING = " .!"
 _ENTITY = re.compile(
@@ -20,7 +23,8 @@ _ENTITY_TYPES = {"pull request": "pr", "mr": "pr", "sag": "case", "opgave": "tas
 
 
 def is_quoted(text: str) -> bool:
-    return len(text) >= 2 and text[0] in QUOTES and text[-1] == QUOTES[text[0]]
+    """A token that is quoted text as a whole (``"..."``, ``'...'``)."""
+    return len(text) >= 2 and text[0] in QUOTES and bool(_QUOTED.fullmatch(text))
 
 
 def entity_spans(text: str) -> list[tuple[int, int]]:
@@ -50,7 +54,7 @@ def assemble(text: str, tokens: list[Token], left_out: set[int], table: WordTabl
         elif not keep and run_start is not None:
             pieces.append(text[tokens[run_start].start : tokens[i - 1].end])
             run_start = None
-    return tidy(" ".join(pieces), table)
+    return tidy(_EMPTY_BRACKETS.sub(" ", " ".join(pieces)), table)
 
 
 def tidy(message: str, table: WordTable) -> str:
@@ -59,14 +63,9 @@ def tidy(message: str, table: WordTable) -> str:
         previous = message
         message = message.strip(_EDGE_PUNCT).rstrip(_TRAILING).strip(_EDGE_PUNCT)
         message = _drop_connector(message, table)
-    if is_quoted(message) and _quote_marks(message) == 2:
+    if is_quoted(message):
         return message[1:-1].strip()
     return message
-
-
-def _quote_marks(message: str) -> int:
-    marks = {message[0], QUOTES[message[0]]}
-    return sum(message.count(mark) for mark in marks)
 
 
 def _drop_connector(message: str, table: WordTable) -> str:

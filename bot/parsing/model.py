@@ -87,6 +87,7 @@ class RefusalCode(enum.StrEnum):
     INVALID_DATE = "invalid_date"
     TOO_FREQUENT = "too_frequent"
     TOO_LONG = "too_long"
+    UNSUPPORTED = "unsupported"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -94,14 +95,19 @@ class Refusal:
     """A phrase that cannot become a reminder, and what was read of it.
 
     Attributes:
-        code: the machine-readable reason.
+        code: the machine-readable reason (``unsupported``: every part was read, but
+            one rule cannot store it as written).
         when: for ``past``, the time that was read.
-        detail: a short fragment for the user (never raw user text).
+        detail: what the refusal is about: for ``no_time`` the words that looked like a
+            time, for ``invalid_date`` the date order used, for ``unsupported`` which
+            part (``except``, ``times_rule`` ...). Never text that could ping anyone.
+        hint: the nearest form that works (``in 10 minutes``, ``25/12``), or empty.
     """
 
     code: RefusalCode
     when: datetime | None = None
     detail: str = ""
+    hint: str = ""
 
     ok: Literal[False] = False
 

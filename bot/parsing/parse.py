@@ -4,18 +4,28 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.parsing.context import Context, Refused
+from bot.parsing.forms.repeats import REC
 from bot.parsing.grammar import Scan, scan
+from bot.parsing.hints import near_miss
 from bot.parsing.lexer import TABLES, Token, detect_language, lex, tokenize
 from bot.parsing.message import assemble, entity_spans, find_entity, is_quoted
-from bot.parsing.model import Command, ParseResult, Prefs, Refusal, RefusalCode
+from bot.parsing.model import (
+    Command,
+    ParseResult,
+    Prefs,
+    Recurrence,
+    Refusal,
+    RefusalCode,
+    Target,
+)
 from bot.parsing.recurrence import occurrences_after, series_end
-from bot.parsing.resolve import Context, Refused, one_off
-from bot.parsing.rules import recurring
+from bot.parsing.resolve import clocks_of, one_off
+from bot.parsing.rules import recurring, several_times
 from bot.parsing.targets import read_head
 from bot.parsing.zones import zone
 
 DEFAULT_PREFS = Prefs()
-_TIME_KINDS = ("rec", "ago", "dur", "time", "date", "pod")
 # Beyond this the phrase cannot hold a message short enough; refuse before reading it.
 _SLACK = 1000
 
@@ -48,10 +58,14 @@ def parse(text: str, now: datetime, tz: str, prefs: Prefs = DEFAULT_PREFS) -> Pa
     message = assemble(text, tokens, head | found.consumed, table)
     if len(message) > prefs.max_message:
         return Refusal(code=RefusalCode.TOO_LONG)
+    if not found.timed:
+        return near_miss(lexed)
     try:
         return _command(found, Context(now, zi, prefs), targets, message, table.code)
     except Refused as refused:
-        return Refusal(code=refused.code, when=refused.when)
+        return Refusal(
+            code=refused.code, when=refused.when, detail=refused.detail, hint=refused.hint
+        )
     except (OverflowError, ValueError):
         # Arithmetic beyond what a calendar holds ("in 8000 years", "12/31/9999 23:59").
         return Refusal(code=RefusalCode.INVALID_DATE)
@@ -60,38 +74,44 @@ def parse(text: str, now: datetime, tz: str, prefs: Prefs = DEFAULT_PREFS) -> Pa
 def _masked(text: str, tokens: list[Token]) -> set[int]:
     """Tokens never read as time: quoted text and references such as ``case 123``."""
     spans = entity_spans(text)
-    masked = set()
-    for i, tok in enumerate(tokens):
-        if is_quoted(tok.text) or any(a < tok.end and tok.start < b for a, b in spans):
-            masked.add(i)
+    masked = {i for i, tok in enumerate(tokens) if is_quoted(tok.text)}
+    if spans:
+        masked |= {
+            i
+            for i, tok in enumerate(tokens)
+            if any(a < tok.end and tok.start < b for a, b in spans)
+        }
     return masked
 
 
 def _command(
     found: Scan,
     ctx: Context,
-    targets: tuple[Token, ...] | tuple[object, ...],
+    targets: tuple[Target, ...],
     message: str,
     language: str,
 ) -> Command:
-    if not any(kind in found.found for kind in _TIME_KINDS):
-        raise Refused(RefusalCode.NO_TIME)
-    if "rec" in found.found:
-        rec = recurring(found, ctx)
-        firsts = tuple(occurrences_after(rec, ctx.now, 3))
-        if not firsts:  # "every hour until yesterday": the series ended before it began
-            raise Refused(RefusalCode.PAST, series_end(rec))
-        when, recurrence = firsts[0], rec
-    else:
-        when, recurrence = one_off(found, ctx), None
-        firsts = (when,)
+    when, rec, firsts = _times(found, ctx)
     return Command(
-        targets=targets,  # type: ignore[arg-type]
+        targets=targets,
         message=message,
         entity=find_entity(message),
         when=when,
         tz=str(ctx.tz),
-        recurrence=recurrence,
+        recurrence=rec,
         language=language,
         occurrences=firsts,
     )
+
+
+def _times(found: Scan, ctx: Context) -> tuple[datetime, Recurrence | None, tuple[datetime, ...]]:
+    """The first time, the recurrence if any, and the first three occurrences."""
+    clocks = clocks_of(found, ctx)
+    if found.has(REC) or len(clocks) > 1:
+        rec = recurring(found, ctx) if found.has(REC) else several_times(found, ctx, clocks)
+        firsts = tuple(occurrences_after(rec, ctx.now, 3))
+        if not firsts:  # "every hour until yesterday": the series ended before it began
+            raise Refused(RefusalCode.PAST, series_end(rec))
+        return firsts[0], rec, firsts
+    when = one_off(found, ctx, clocks[0] if clocks else None)
+    return when, None, (when,)

@@ -25,15 +25,20 @@ WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Rule:
-    """The parts of an RRULE the parser writes, in the order it writes them."""
+    """The parts of an RRULE the parser writes, in the order it writes them.
+
+    ``byday`` holds day codes, with a rank for monthly rules (``2TU``); ``hours`` and
+    ``minutes`` are the BYHOUR and BYMINUTE lists (every pairing of them fires).
+    """
 
     freq: str
     interval: int = 1
     bymonth: int | None = None
     bymonthday: int | None = None
     byday: tuple[str, ...] = ()
-    hour: int | None = None
-    minute: int | None = None
+    bysetpos: int | None = None
+    hours: tuple[int, ...] = ()
+    minutes: tuple[int, ...] = ()
     until: date | None = None
     count: int | None = None
 
@@ -55,8 +60,10 @@ class Rule:
             parts.append(f"BYMONTHDAY={self.bymonthday}")
         if self.byday:
             parts.append("BYDAY=" + ",".join(self.byday))
-        if self.hour is not None:
-            parts.append(f"BYHOUR={self.hour};BYMINUTE={self.minute or 0}")
+        if self.bysetpos is not None:
+            parts.append(f"BYSETPOS={self.bysetpos}")
+        if self.hours:
+            parts.append(f"BYHOUR={_numbers(self.hours)};BYMINUTE={_numbers(self.minutes)}")
         if self.until is not None:
             parts.append(f"UNTIL={self.until:%Y%m%d}T235959")
         if self.count is not None:
@@ -65,6 +72,10 @@ class Rule:
 
     def unbounded(self) -> Rule:
         return replace(self, interval=1, until=None, count=None)
+
+
+def _numbers(values: tuple[int, ...]) -> str:
+    return ",".join(str(v) for v in values)
 
 
 def sort_days(days: list[str]) -> tuple[str, ...]:
@@ -103,7 +114,13 @@ def occurrences_after(rec: Recurrence, after: datetime, count: int) -> list[date
 
 @lru_cache(maxsize=4096)
 def _expanded(text: str, dtstart: datetime) -> rrule:
-    result = rrulestr(text, dtstart=dtstart)
+    # Reading the rule's text costs about four times building it again for a new start.
+    return _parsed(text).replace(dtstart=dtstart)
+
+
+@lru_cache(maxsize=1024)
+def _parsed(text: str) -> rrule:
+    result = rrulestr(text, dtstart=datetime(2000, 1, 1))
     assert isinstance(result, rrule)
     return result
 

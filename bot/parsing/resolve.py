@@ -2,79 +2,55 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, time, timedelta
 
-from bot.parsing.clock import POD_HOURS, Clock, pod_of, read_clock, read_duration
-from bot.parsing.dates import Days, candidates
+from bot.parsing.clock import POD_HOURS, Clock, InvalidTime
+from bot.parsing.context import Context, Refused
+from bot.parsing.dates import Days
+from bot.parsing.durations import read_duration
+from bot.parsing.forms.clocks import TIME
+from bot.parsing.forms.dates import DATE
+from bot.parsing.forms.periods import AGO, DURATION, POD, Pod
 from bot.parsing.grammar import Scan
 from bot.parsing.model import Prefs, RefusalCode
 from bot.parsing.zones import at, elapsed, localize, wall
 
 
-class Refused(Exception):
-    """Internal signal: the phrase is refused with ``code`` (``when`` for ``past``)."""
-
-    def __init__(self, code: RefusalCode, when: datetime | None = None) -> None:
-        super().__init__(code.value)
-        self.code = code
-        self.when = when
-
-
-@dataclass(frozen=True, slots=True)
-class Context:
-    now: datetime
-    tz: ZoneInfo
-    prefs: Prefs
-
-    @property
-    def today(self) -> date:
-        return self.now.astimezone(self.tz).date()
-
-
-def clock_of(sc: Scan) -> Clock | None:
-    g = sc.get("time")
-    if g is None:
-        return None
+def clocks_of(sc: Scan, ctx: Context) -> tuple[Clock, ...]:
+    hit = sc.get(TIME)
+    if hit is None:
+        return ()
     try:
-        return read_clock(g)
-    except ValueError:
+        return hit.build(ctx)
+    except InvalidTime:
         raise Refused(RefusalCode.INVALID_DATE) from None
 
 
-def days_of(g: dict[str, str], prefix: str, ctx: Context) -> Days:
-    from bot.parsing.dates import InvalidDate, PastDate
-
-    try:
-        return candidates(g, prefix, ctx.today, ctx.prefs.date_order)
-    except InvalidDate:
-        raise Refused(RefusalCode.INVALID_DATE) from None
-    except PastDate:
-        raise Refused(RefusalCode.PAST) from None
+def pod_of(sc: Scan, ctx: Context) -> Pod | None:
+    hit = sc.get(POD)
+    return hit.build(ctx) if hit is not None else None
 
 
-def one_off(sc: Scan, ctx: Context) -> datetime:
-    """The single time a non-recurring phrase names; raises ``Refused``."""
-    clock = clock_of(sc)
-    pod_g = sc.get("pod")
-    pod = pod_of(pod_g) if pod_g else None
-    if (g := sc.get("ago")) is not None:
-        d = read_duration(g["ago"])
+def one_off(sc: Scan, ctx: Context, clock: Clock | None) -> datetime:
+    """The single time a non-recurring phrase names at ``clock``; raises ``Refused``."""
+    pod = pod_of(sc, ctx)
+    part = pod.name if pod else None
+    if (hit := sc.get(AGO)) is not None:
+        d = hit.build(ctx)
         raise Refused(RefusalCode.PAST, elapsed(ctx.now, -d.clock, ctx.tz) - d.calendar)
-    if (g := sc.get("dur")) is not None:
-        when = _after_duration(g.get("dur") or g["dur2"], clock, ctx)
+    if (dur := sc.get(DURATION)) is not None:
+        when = _after_duration(dur.groups["dur"], clock, ctx)
         if when <= ctx.now:
             raise Refused(RefusalCode.PAST, when)
         return when
-    if (g := sc.get("date")) is not None:
-        return _first_future(days_of(g, "", ctx), clock, pod, ctx)
-    if pod_g is not None and ("podthis" in pod_g or "tonight" in pod_g):
-        return _first_future(Days((ctx.today,)), clock, pod, ctx)
+    if (day := sc.get(DATE)) is not None:
+        return _first_future(day.build(ctx), clock, part, ctx)
+    if pod is not None and pod.today:
+        return _first_future(Days((ctx.today,)), clock, part, ctx)
     if clock is not None and clock.midnight:
         return at(ctx.today + timedelta(days=1), time(0, 0), ctx.tz)
-    if clock is not None or pod is not None:
-        return _next_time(clock, pod, ctx)
+    if clock is not None or part is not None:
+        return _next_time(clock, part, ctx)
     raise Refused(RefusalCode.NO_TIME)
 
 

@@ -8,6 +8,7 @@ from bot.parsing import refs
 from bot.parsing.lang.table import WordTable
 from bot.parsing.lexer import Token
 from bot.parsing.model import ME, Target
+from bot.parsing.typos import is_slip_of
 
 # People and channels arrive as neutral references (``bot.parsing.refs``), whatever the
 # platform's own syntax, or as people write them: @name, #name, ~name.
@@ -48,7 +49,11 @@ def read_head(
 
 
 def _is_trigger(word: str, table: WordTable, commands: tuple[str, ...]) -> bool:
-    return word in table.triggers or word in commands or word in ("remind", "reminder")
+    """A trigger word, a slash command's name, or a typo of a trigger (``remnid``) that is
+    not a real word itself."""
+    if word in table.triggers or word in commands or word in ("remind", "reminder"):
+        return True
+    return is_slip_of(word, table.triggers, table.near_triggers)
 
 
 def _is_mention(text: str) -> bool:

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from bot.parsing.zone_names import ABBREVIATIONS, COUNTRIES
+
+_AREAS = ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia",
+          "Europe", "Indian", "Pacific")  # fmt: skip
+_NOT_ZONES = ("localtime", "Factory", "posixrules")
 
 
 @lru_cache(maxsize=512)
@@ -71,3 +79,46 @@ def elapsed(moment: datetime, delta: timedelta, tz: ZoneInfo) -> datetime:
 def wall(instant: datetime, tz: ZoneInfo) -> datetime:
     """The naive wall time of an aware instant in ``tz``."""
     return instant.astimezone(tz).replace(tzinfo=None)
+
+
+def find_zone(text: str) -> str | None:
+    """The IANA zone a person means by ``text``, or ``None`` when unknown or ambiguous.
+
+    Read in this order: an abbreviation with one meaning (``CET``, ``PST``), a country
+    that keeps one clock (``Denmark``), an IANA name in any case (``europe/copenhagen``),
+    a city that names a zone (``new york``), then the old one-word IANA names (``Japan``).
+    """
+    key = _key(text)
+    for table in (ABBREVIATIONS, COUNTRIES):
+        if key in table:
+            found = table[key]
+            return found if found is None or is_zone(found) else None
+    names, cities, legacy = _zone_tables()
+    return names.get(key) or cities.get(key) or legacy.get(key)
+
+
+def _key(text: str) -> str:
+    """Lower case, no accents, one space for runs of spaces and underscores."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    key = re.sub(r"[\s_]+", " ", plain.strip().lower()).strip(" .")
+    return re.sub(r" (?:time ?zone|time)$", "", key)
+
+
+@lru_cache(maxsize=1)
+def _zone_tables() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """IANA names, cities and one-word legacy names, each by its lower-case key."""
+    names: dict[str, str] = {}
+    cities: dict[str, str] = {}
+    legacy: dict[str, str] = {}
+    # Longer names first: America/Argentina/Mendoza wins over its alias America/Mendoza.
+    for name in sorted(available_timezones(), key=lambda n: (-n.count("/"), n)):
+        if name in _NOT_ZONES:
+            continue
+        parts = name.split("/")
+        if len(parts) == 1:
+            legacy[_key(name)] = name
+            continue
+        names[_key(name)] = name
+        if parts[0] in _AREAS:
+            cities.setdefault(_key(parts[-1]), name)
+    return names, cities, legacy

@@ -1,6 +1,6 @@
-"""Danish phrases, read from ``shared/spec/phrases.md`` ("Languages"): the English rules with
-Danish words (``påmind mig``, ``i morgen``, ``på fredag kl. 9``, ``om 2 timer``, ``hver mandag``,
-``om`` as the message connector).
+"""Danish phrases, read from the phrase contract (docs/parsing.md, "Languages"): the
+English rules with Danish words (``påmind mig``, ``i morgen``, ``på fredag kl. 9``,
+``om 2 timer``, ``hver mandag``, ``om`` as the message connector).
 
 Reference: Monday 23 November 2026 in Europe/Copenhagen (+01:00); Friday is the 27th.
 """

@@ -1,5 +1,6 @@
 """Refusals, targets, trigger words, message extraction and entities, read from
-``shared/spec/phrases.md`` ("Shape of a command", "What is refused", "Batch interface")."""
+the phrase contract (docs/parsing.md: "Shape of a command", "What is refused", "Batch
+interface")."""
 
 from __future__ import annotations
 

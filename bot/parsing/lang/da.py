@@ -40,6 +40,8 @@ _MONTHS = {
     "dec": "december",
 }
 
+_MONTH_NAMES = tuple(list(_MONTHS)[:12])  # the full names, before the short forms
+
 _WORDS: dict[str, str] = {
     **_DAYS,
     **{k + "e": v + "s" for k, v in _DAYS.items()},
@@ -114,9 +116,23 @@ _WORDS: dict[str, str] = {
     "måneder": "months",
     "år": "years",
     "første": "first",
-    "tredje": "third",
-    "fjerde": "fourth",
-    "femte": "fifth",
+    "tredje": "3rd",
+    "fjerde": "4th",
+    "femte": "5th",
+    "sjette": "6th",
+    "syvende": "7th",
+    "ottende": "8th",
+    "niende": "9th",
+    "tiende": "10th",
+    "kvarter": "quarter-hour",
+    "halvtime": "half-hour",
+    "halvtimer": "half-hours",
+    "imorgen": "tomorrow",
+    "idag": "today",
+    "iaften": "tonight",
+    "undtagen": "except",
+    "kvartal": "quarter",
+    "kvartalsvis": "quarterly",
     "sidste": "last",
     "kvart": "quarter",
     "over": "past",
@@ -180,6 +196,15 @@ TABLE = WordTable(
         "fra nu": "from now",
         "om ugen": "a week",
         "om måneden": "a month",
+        "om dagen": "a day",
+        "bortset fra": "except",
+        "ugen efter næste": "the week after next",
+        "i hver": "of every",
+        "i hvert": "of every",
+        "i næste måned": "of next month",
+        "i denne måned": "of this month",
+        "den anden": "the second",
+        **{f"i {name}": f"in {_MONTHS[name]}" for name in _MONTH_NAMES},
         "en gang": "once",
     },
     guarded={
@@ -224,4 +249,11 @@ TABLE = WordTable(
         "den",
     ),
     half_to=True,
+    say={
+        "in": "om",
+        "at": "kl.",
+        "on": "på",
+        "minutes": "minutter",
+        "tomorrow": "i morgen",
+    },
 )

@@ -24,6 +24,32 @@ MONTHS = (
     "december",
 )
 
+_ORDINAL_NAMES = (
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+    "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
+    "seventeenth", "eighteenth", "nineteenth", "twentieth",
+)  # fmt: skip
+
+
+def _suffix(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def _ordinal_words() -> dict[str, str]:
+    """``third`` -> ``3rd`` ... ``thirty-first`` -> ``31st``, also ``twenty first``.
+
+    ``first`` and ``second`` stay words: they are also a rank and a unit.
+    """
+    words = {name: _suffix(n) for n, name in enumerate(_ORDINAL_NAMES, 1) if n > 2}
+    words["thirtieth"] = "30th"
+    for n in (*range(21, 30), 31):
+        tens, unit = "twenty" if n < 30 else "thirty", _ORDINAL_NAMES[n % 10 - 1]
+        words[f"{tens}-{unit}"] = words[f"{tens} {unit}"] = _suffix(n)
+    return words
+
+
+ORDINAL_WORDS = _ordinal_words()
+
 _WORDS: dict[str, str] = {
     # weekdays and months, with their usual short forms
     **{w: w for w in WEEKDAYS},
@@ -93,7 +119,14 @@ _WORDS: dict[str, str] = {
     "till": "until",
     "til": "until",
     "thru": "through",
+    # "a week's time"
+    **{f"{u}'s": u for u in ("minute", "hour", "day", "week", "month", "year")},
+    **{f"{u}\u2019s": u for u in ("minute", "hour", "day", "week", "month", "year")},
+    "quarterly": "quarterly",
+    "twice": "twice",
+    **{w: c for w, c in ORDINAL_WORDS.items() if " " not in w},
 }
+
 
 _NUMBERS: dict[str, int] = {
     "one": 1,
@@ -128,11 +161,32 @@ TABLE = WordTable(
     code="en",
     words=_WORDS,
     numbers=_NUMBERS,
-    phrases={"o clock": "oclock", "a couple of": "2", "a couple": "2", "a few": "3"},
+    phrases={
+        "o clock": "oclock",
+        "a couple of": "2",
+        "a couple": "2",
+        "a few": "3",
+        **{w: c for w, c in ORDINAL_WORDS.items() if " " in w},
+    },
     # Short forms that are also ordinary words ("sun cream", "sat down"): read as a
     # weekday only next to a word that makes it one (see ``lexer``).
     guarded={"mon": "monday", "wed": "wednesday", "sat": "saturday", "sun": "sunday"},
     triggers=("remind", "reminder", "/remind", "/reminder", "remindme"),
+    near_triggers=(
+        "remain",
+        "remains",
+        "remained",
+        "remainder",
+        "remand",
+        "remold",
+        "rewind",
+        "rewinds",
+        "refund",
+        "resend",
+        "rebind",
+        "reminds",
+        "reminded",
+    ),
     me=("me", "myself"),
     here=("here",),
     connectors=("to", "about", "that", "of", "re", "regarding"),

@@ -16,10 +16,14 @@ class WordTable:
         phrases: several words read as one (``i morgen`` -> ``tomorrow``).
         guarded: short forms read as weekdays only in a weekday context.
         triggers: words that start a command (``remind``).
+        near_triggers: real words a slip away from a trigger (``remain``), never read as
+            a mistyped trigger.
         me / here: words meaning the speaker / this channel.
         connectors: words dropped at the start of the message (``to``, ``about``).
         strong: words that show a phrase is in this language (for detection).
         half_to: ``halv 3`` means 2:30 in this language (Danish), not 3:30.
+        say: canonical words -> how this language writes them in a suggestion
+            (``in`` -> ``om``); words not listed are written as they are.
     """
 
     code: str
@@ -28,8 +32,13 @@ class WordTable:
     phrases: dict[str, str] = field(default_factory=dict)
     guarded: dict[str, str] = field(default_factory=dict)
     triggers: tuple[str, ...] = ()
+    near_triggers: tuple[str, ...] = ()
     me: tuple[str, ...] = ()
     here: tuple[str, ...] = ()
     connectors: tuple[str, ...] = ()
     strong: tuple[str, ...] = ()
     half_to: bool = False
+    say: dict[str, str] = field(default_factory=dict)
+
+    def said(self, canonical: str) -> str:
+        return self.say.get(canonical, canonical)

@@ -1,0 +1,1 @@
+"""The grammar's part tables, one module per kind of time expression."""

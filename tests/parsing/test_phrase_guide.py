@@ -1,0 +1,46 @@
+"""Every example of the user guide (docs/phrases.md) is read as the guide says."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.parsing import Command, Prefs, parse
+from bot.parsing.describe import refusal_text, rule_words
+from tests.parsing.reading import CPH, NOW
+
+GUIDE = Path(__file__).parents[2] / "docs" / "phrases.md"
+_ROW = re.compile(r"^\| `(?P<text>[^`]+)` \| (?P<cells>.+) \|$")
+
+
+def rows() -> list[tuple[str, list[str]]]:
+    """(phrase, the other cells) of every table row that starts with a quoted phrase."""
+    lines = GUIDE.read_text(encoding="utf-8").splitlines()
+    matches = [m for m in map(_ROW.match, lines) if m]
+    return [(m["text"], [c.strip() for c in m["cells"].split(" | ")]) for m in matches]
+
+
+READ = [pytest.param(text, cells, id=text) for text, cells in rows() if len(cells) == 3]
+REFUSED = [pytest.param(text, cells[0], id=text) for text, cells in rows() if len(cells) == 1]
+
+
+def test_the_guide_has_examples_of_both_kinds() -> None:
+    assert len(READ) >= 30
+    assert len(REFUSED) >= 5
+
+
+@pytest.mark.parametrize(("text", "cells"), READ)
+def test_guide_example_is_read_as_shown(text: str, cells: list[str]) -> None:
+    result = parse(text, NOW, CPH, Prefs())
+    assert isinstance(result, Command), result
+    repeats = rule_words(result.recurrence) if result.recurrence else "once"
+    assert [f"{result.when:%a %d %b %Y %H:%M}", repeats, result.message] == cells
+
+
+@pytest.mark.parametrize(("text", "answer"), REFUSED)
+def test_guide_refusal_is_answered_as_shown(text: str, answer: str) -> None:
+    result = parse(text, NOW, CPH, Prefs())
+    assert not isinstance(result, Command), result
+    assert refusal_text(result, CPH).startswith(answer)
