@@ -103,11 +103,15 @@ async def start_platforms(app: App) -> list[Awaitable[object]]:
     just ``/healthz`` beside a connected platform). Empty when nothing is configured
     (``remindbot run`` then says what to set).
     """
+    s = app.settings
     routes: list[BaseRoute] = []
     if app.settings.slack_enabled:
         routes += await _start_slack(app)
     if app.settings.mattermost_enabled:
         routes += await _start_mattermost(app)
+    if app.settings.api_enabled:
+        routes.append(api_route(app))
+        log.info("the REST API is served at http://%s:%s/api/v1", s.http_host, s.http_port)
     if not (app.gateways or routes):
         return []
     from bot.http import create_http_app
@@ -122,6 +126,14 @@ async def start_platforms(app: App) -> list[Awaitable[object]]:
     server = uvicorn.Server(config)
     app.extras["http"] = server  # its sockets tell where it listens (port 0 in tests)
     return [asyncio.create_task(server.serve())]
+
+
+def api_route(app: App) -> BaseRoute:
+    from bot import api
+
+    return api.mount(
+        api.services(app.repo, app.clock, app.engine, app.gateways, wake=app.scheduler.arm)
+    )
 
 
 async def _start_slack(app: App) -> list[BaseRoute]:

@@ -53,12 +53,25 @@ def build_parser() -> argparse.ArgumentParser:
     listing = sub.add_parser("list", help="list scheduled reminders")
     listing.add_argument("--user", help="only this user (key like console:local:ann)")
     listing.add_argument("--json", action="store_true", help="JSON lines")
+    _add_token(sub.add_parser("token", help="API tokens: create, list, revoke"))
     add = sub.add_parser("add", help="add a reminder for a user")
     add.add_argument("text")
     add.add_argument("--user", required=True, help="user key or console name")
     add.add_argument("--tz", help="IANA zone to read the phrase in")
     add.add_argument("--yes", action="store_true", help="confirm at once")
     return parser
+
+
+def _add_token(p: argparse.ArgumentParser) -> None:
+    verbs = p.add_subparsers(dest="verb", required=True)
+    create = verbs.add_parser("create", help="make a token; it is printed once, last")
+    create.add_argument("--name", required=True, help="what the token is for")
+    create.add_argument(
+        "--user", help="act for this chat user (slack:T1:U1); default: a system account"
+    )
+    verbs.add_parser("list", help="the tokens (never the tokens themselves)")
+    revoke = verbs.add_parser("revoke", help="revoke a token by id or name")
+    revoke.add_argument("token", help="its id or name")
 
 
 def _add_parse(p: argparse.ArgumentParser) -> None:
@@ -197,6 +210,42 @@ async def _add(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _token(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app import build
+    from bot.core.errors import InvalidRequest
+    from bot.core.model import UserRef
+    from bot.core.tokens import Tokens
+
+    app = await build(settings)
+    tokens = Tokens(app.repo, app.clock)
+    try:
+        if args.verb == "create":
+            owner = UserRef.of(args.user) if args.user else None
+            try:
+                record, secret = await tokens.create(args.name, owner)
+            except InvalidRequest:
+                sys.stderr.write("remindbot token create: give the token a --name\n")
+                return 2
+            print(f"token #{record.id} {record.name!r} acts for {record.owner}")
+            print("Keep it now: it is stored only as a hash and cannot be shown again.")
+            print(secret)
+            return 0
+        if args.verb == "list":
+            for t in await tokens.all():
+                state = f"revoked {t.revoked_at:%Y-%m-%d}" if t.revoked_at else "active"
+                print(f"#{t.id}\t{t.name}\t{t.owner}\t{t.created_at:%Y-%m-%d}\t{state}")
+            return 0
+        ident: int | str = int(args.token) if args.token.isdigit() else args.token
+        revoked = await tokens.revoke(ident)
+    finally:
+        await app.close()
+    if revoked is None:
+        sys.stderr.write(f"remindbot token revoke: no active token {args.token!r}\n")
+        return 1
+    print(f"revoked token #{revoked.id} {revoked.name!r}")
+    return 0
+
+
 def _db(settings: Settings, args: argparse.Namespace) -> int:
     from storage import upgrade
 
@@ -266,6 +315,7 @@ def main(
         return _db(settings, args)
     runners = {
         "chat": lambda: _chat(settings, args, io),
+        "token": lambda: _token(settings, args),
         "run": lambda: _run(settings),
         "list": lambda: _list(settings, args),
         "add": lambda: _add(settings, args),

@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     lease_seconds: int = Field(default=120, ge=5)
     sweep_seconds: int = Field(default=30, ge=1)
     auto_migrate: bool | None = None
+    api_enabled: bool = False
 
     slack_bot_token: SecretStr | None = Field(
         default=None, validation_alias=_env("SLACK_BOT_TOKEN")

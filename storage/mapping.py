@@ -45,7 +45,14 @@ CHANGEABLE = (
     "phrase",
     "attempts",
     "co_targets",
+    "event_at",
+    "offsets",
+    "stop_statuses",
+    "trigger_status",
+    "channels",
+    "event_type",
 )
+_TUPLES = ("offsets", "stop_statuses", "channels")
 
 
 def to_reminder(row: ReminderRow) -> Reminder:
@@ -65,6 +72,8 @@ def _reminder(values: dict[str, Any]) -> Reminder:
         Destination(kind=TargetKind(kind), ref=ref, name=name)
         for kind, ref, name in values["co_targets"] or ()
     )
+    for name in _TUPLES:
+        values[name] = tuple(values[name] or ())
     return Reminder(**values)
 
 
@@ -76,6 +85,9 @@ def _columns(values: dict[str, Any]) -> dict[str, Any]:
     if "co_targets" in values:
         targets = values["co_targets"]
         values["co_targets"] = [[t.kind.value, t.ref, t.name] for t in targets] or None
+    for name in _TUPLES:
+        if name in values:
+            values[name] = list(values[name]) or None
     return values
 
 
@@ -91,6 +103,7 @@ def changed_values(reminder: Reminder) -> dict[str, Any]:
 
 def to_occurrence(row: OccurrenceRow | Row[Any], completed_by: tuple[str, ...] = ()) -> Occurrence:
     return Occurrence(
+        dismissed_at=row.dismissed_at,
         id=row.id,
         reminder_id=row.reminder_id,
         due_at=row.due_at,

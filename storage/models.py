@@ -61,6 +61,7 @@ class ReminderRow(Base):
     __table_args__ = (
         Index("ix_reminders_state_next_due", "state", "next_due"),
         Index("ix_reminders_owner_state", "owner", "state"),
+        Index("ix_reminders_entity_type_entity_id", "entity_type", "entity_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,6 +93,12 @@ class ReminderRow(Base):
     attempts: Mapped[int] = mapped_column(server_default=text("0"))
     co_targets: Mapped[list[Any] | None] = mapped_column(JSON)
     snoozed_occurrence_id: Mapped[int | None] = mapped_column(unique=True)
+    event_at: Mapped[datetime | None]
+    offsets: Mapped[list[Any] | None] = mapped_column(JSON)
+    stop_statuses: Mapped[list[Any] | None] = mapped_column(JSON)
+    trigger_status: Mapped[str | None] = mapped_column(KEY)
+    channels: Mapped[list[Any] | None] = mapped_column(JSON)
+    event_type: Mapped[str | None] = mapped_column(String(64))
 
 
 class OccurrenceRow(Base):
@@ -107,6 +114,7 @@ class OccurrenceRow(Base):
     sent_at: Mapped[datetime | None]
     message_ref: Mapped[str | None] = mapped_column(KEY)
     error: Mapped[str | None] = mapped_column(Text)
+    dismissed_at: Mapped[datetime | None]
 
 
 class CompletionRow(Base):
@@ -148,6 +156,45 @@ class SecretRow(Base):
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class TokenRow(Base):
+    """An API token: only its SHA-256 is kept, so a copy of the database gives none."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(KEY)
+    owner: Mapped[str] = mapped_column(KEY)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class IdempotencyRow(Base):
+    """A request made with an ``Idempotency-Key``: claimed first, answered once done."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("token_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_id: Mapped[int]
+    key: Mapped[str] = mapped_column(KEY)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int | None]
+    response: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class EntityStateRow(Base):
+    """The last status another system reported for one of its records."""
+
+    __tablename__ = "entity_states"
+
+    entity_type: Mapped[str] = mapped_column(String(64), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(KEY, primary_key=True)
+    status: Mapped[str] = mapped_column(KEY)
+    changed_at: Mapped[datetime]
 
 
 class AuditRow(Base):

@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from bot.clock import SystemClock
 from bot.core.model import (
     NewReminder,
     Occurrence,
     OccurrenceState,
-    PendingPrompt,
     Reminder,
     ReminderState,
     UserPrefs,
     as_new,
 )
-from bot.core.ports import Clock, Outcome
+from bot.core.ports import Outcome
+from storage.api_state import ApiState
+from storage.base import MAX_ID
 from storage.batches import completed_by, open_all, record_all
+from storage.chat_state import ChatState
 from storage.claims import claim_statement
 from storage.mapping import (
     changed_values,
@@ -37,46 +36,22 @@ from storage.mapping import (
 )
 from storage.models import (
     USERS,
-    AuditRow,
-    Base,
     CompletionRow,
-    InboundEventRow,
     OccurrenceRow,
-    PromptRow,
     ReminderRow,
-    SecretRow,
     UserRow,
 )
 
-EVENT_MEMORY = timedelta(hours=24)
-# Ids are INTEGER (int4 on PostgreSQL): a larger number names nothing, and asking the
-# database for it would fail rather than find nothing.
-MAX_ID = 2**31 - 1
-_DIALECTS = ("postgresql", "sqlite")
 
-
-class SqlReminderRepository:
+class SqlReminderRepository(ChatState, ApiState):
     """The storage port on SQLite or PostgreSQL; the same statements serve both.
 
     ``clock`` stamps ``users.created_at/updated_at``, the one write whose port method
     takes no ``now``. The methods the dispatcher calls for every batch (``claim_due``,
     ``open_occurrences``, ``get_users``, ``record_outcomes``, ``next_due``) run Core
-    statements on a plain connection; the rest use ORM sessions.
+    statements on a plain connection; the rest use ORM sessions. What the chat front and
+    the REST API keep besides reminders lives in ``ChatState`` and ``ApiState``.
     """
-
-    def __init__(self, engine: AsyncEngine, *, clock: Clock | None = None) -> None:
-        if engine.dialect.name not in _DIALECTS:
-            raise ValueError(f"unsupported database {engine.dialect.name!r}")
-        self._dialect = engine.dialect.name
-        self._engine = engine
-        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
-        self._clock: Clock = clock or SystemClock()
-
-    def _upsert(self, entity: type[Base]) -> postgresql.Insert | sqlite.Insert:
-        # ON CONFLICT lives on the dialects' own INSERT constructs.
-        if self._dialect == "postgresql":
-            return postgresql.insert(entity)
-        return sqlite.insert(entity)
 
     # -- users -------------------------------------------------------------------------
 
@@ -351,82 +326,3 @@ class SqlReminderRepository:
             rows = (await session.scalars(stmt)).all()
             completed = await completed_by(session, [row.id for row in rows])
         return [to_occurrence(row, completed[row.id]) for row in rows]
-
-    # -- events and audit --------------------------------------------------------------
-
-    async def mark_event_seen(self, platform: str, event_id: str, now: datetime) -> bool:
-        forget = delete(InboundEventRow).where(InboundEventRow.seen_at < now - EVENT_MEMORY)
-        remember = (
-            self._upsert(InboundEventRow)
-            .values(platform=platform, event_id=event_id, seen_at=now)
-            .on_conflict_do_nothing(
-                index_elements=[InboundEventRow.platform, InboundEventRow.event_id]
-            )
-            .returning(InboundEventRow.id)
-        )
-        async with self._sessions.begin() as session:
-            # Cheap with the seen_at index, and keeps the table at about a day of events.
-            await session.execute(forget.execution_options(synchronize_session=False))
-            inserted = await session.scalar(remember)
-        return inserted is not None
-
-    async def save_prompt(self, prompt: PendingPrompt) -> None:
-        values = {
-            "conversation": prompt.conversation,
-            "action_id": prompt.action_id,
-            "value": prompt.value,
-            "expires_at": prompt.expires_at,
-        }
-        stmt = (
-            self._upsert(PromptRow)
-            .values(user_key=prompt.user, **values)
-            .on_conflict_do_update(index_elements=[PromptRow.user_key], set_=values)
-        )
-        async with self._sessions.begin() as session:
-            await session.execute(stmt)
-
-    async def take_prompt(
-        self, user: str, conversation: str, now: datetime
-    ) -> PendingPrompt | None:
-        stmt = (
-            delete(PromptRow)
-            .where(PromptRow.user_key == user, PromptRow.conversation == conversation)
-            .returning(PromptRow)
-            .execution_options(synchronize_session=False)
-        )
-        async with self._sessions.begin() as session:
-            row = (await session.scalars(stmt)).one_or_none()
-        if row is None or row.expires_at <= now:
-            return None
-        return PendingPrompt(
-            user=row.user_key,
-            conversation=row.conversation,
-            action_id=row.action_id,
-            value=row.value,
-            expires_at=row.expires_at,
-        )
-
-    async def shared_secret(self, name: str, make: Callable[[], str]) -> str:
-        stmt = (
-            self._upsert(SecretRow)
-            .values(name=name, value=make())
-            .on_conflict_do_nothing(index_elements=[SecretRow.name])
-        )
-        async with self._sessions.begin() as session:
-            await session.execute(stmt)
-            # Whoever inserted first, this is the value every replica now reads.
-            return (
-                await session.scalars(select(SecretRow.value).where(SecretRow.name == name))
-            ).one()
-
-    async def audit(
-        self,
-        actor: str,
-        action: str,
-        now: datetime,
-        reminder_id: int | None = None,
-        detail: dict[str, Any] | None = None,
-    ) -> None:
-        row = {"at": now, "actor": actor, "action": action, "reminder_id": reminder_id}
-        async with self._sessions.begin() as session:
-            await session.execute(insert(AuditRow).values(**row, detail=detail))

@@ -37,13 +37,14 @@ class Directories:
 
     async def checked(self, actor: Actor, new: T) -> T:
         """``new`` with its targets as the platform knows them (a channel by id), if
-        ``actor`` may have the bot post to every one of them.
+        ``actor`` may have the bot post to every one of them. An actor with no platform
+        user (a system account) is asked for nothing but the bot's own access.
 
         Raises:
             InvalidRequest: ``unreachable`` (with the platform's ``reach``) for the
                 first target that may not be used, or ``platform_unavailable``.
         """
-        directory = self.directories.get(actor.platform)
+        directory = self.directories.get(new.platform)
         if directory is None:  # the CLI, acting for an admin, with no platform connected
             return new
         found = []

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from bot.core import texts
+from bot.core import schedule, texts
 from bot.core.model import (
     Delivery,
     Occurrence,
@@ -25,7 +25,6 @@ from bot.core.model import (
 )
 from bot.core.policy import MAX_ATTEMPTS, quiet_until, retry_delay
 from bot.core.ports import ChatGateway, Clock, DeliveryError, Outcome, ReminderRepository
-from bot.parsing import Recurrence, occurrences_after
 
 log = logging.getLogger(__name__)
 _DONE = (OccurrenceState.SENT, OccurrenceState.FAILED, OccurrenceState.SKIPPED)
@@ -338,11 +337,7 @@ def _outcome(
 
 def _advance(rem: Reminder, due: datetime, now: datetime) -> Reminder:
     """The reminder moved past the occurrence just handled (or completed)."""
-    nxt = None
-    if rem.rrule is not None and rem.dtstart is not None:
-        rec = Recurrence(rrule=rem.rrule, dtstart=rem.dtstart, tz=rem.tz)
-        found = occurrences_after(rec, max(due, now), 1)
-        nxt = found[0] if found else None
+    nxt = schedule.next_after(rem, max(due, now))
     if nxt is None:
         return replace(rem, state=ReminderState.COMPLETED, next_due=None, occurrence_due=None)
     return replace(rem, next_due=nxt, occurrence_due=nxt)

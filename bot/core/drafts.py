@@ -4,10 +4,11 @@ list and deletions. Values out, typed errors (``bot.core.errors``) for what cann
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from bot.core import schedule
 from bot.core.directory import Directories
 from bot.core.errors import InvalidRequest, NotAllowed, NotFound, PhraseRefused
 from bot.core.model import (
@@ -23,7 +24,7 @@ from bot.core.model import (
 )
 from bot.core.people import People
 from bot.core.ports import Clock, ReminderRepository
-from bot.parsing import Command, Recurrence, Target, occurrences_after, parse
+from bot.parsing import Command, Target, parse
 from bot.parsing.refs import readable
 
 log = logging.getLogger(__name__)
@@ -115,7 +116,7 @@ class Drafts:
             raise InvalidRequest("expired", rem.id)
         due = rem.next_due
         if due is not None and due <= now:
-            due = _next_after(rem, now)
+            due = schedule.next_after(rem, now)
             if due is None:
                 raise InvalidRequest("time_passed", rem.id)
         # Asked again: membership may have changed since the draft was read.
@@ -226,18 +227,6 @@ def destination(target: Target, where: Conversation) -> Destination:
             return Destination(kind=TargetKind.ME)
         return Destination(kind=TargetKind.CHANNEL, ref=where.id, name=where.name or where.id)
     return Destination(kind=TargetKind(target.kind), ref=target.ref, name=target.name)
-
-
-def recurrence(rem: Reminder) -> Recurrence | None:
-    if rem.rrule is None or rem.dtstart is None:
-        return None
-    return Recurrence(rrule=rem.rrule, dtstart=rem.dtstart, tz=rem.tz)
-
-
-def _next_after(rem: Reminder, now: datetime) -> datetime | None:
-    rec = recurrence(rem)
-    found: Sequence[datetime] = occurrences_after(rec, now, 1) if rec else ()
-    return found[0] if found else None
 
 
 def _merge(rem: Reminder, new: NewReminder) -> Reminder:

@@ -6,14 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from bot.core import actions
+from bot.core import actions, schedule
 from bot.core.directory import Directories
-from bot.core.drafts import recurrence
 from bot.core.errors import InvalidRequest, NotAllowed, NotFound
 from bot.core.model import (
     Actor,
     NewReminder,
     Occurrence,
+    OccurrenceState,
     Origin,
     Reminder,
     ReminderState,
@@ -23,7 +23,7 @@ from bot.core.model import (
 from bot.core.people import People
 from bot.core.ports import Clock, ReminderRepository
 from bot.core.values import ButtonValue
-from bot.parsing import Command, occurrences_after, parse
+from bot.parsing import Command, parse
 from bot.parsing.dates import monday
 from bot.parsing.zones import at, zone
 
@@ -102,12 +102,12 @@ class Followups:
         with everyone who has marked it."""
         now = self.clock.now()
         rem, occ = done.reminder, await self.repo.add_completion(done.occurrence.id, actor.key, now)
-        if not rem.recurring and rem.state is ReminderState.SCHEDULED and rem.next_due:
+        if not schedule.repeats(rem) and rem.state is ReminderState.SCHEDULED and rem.next_due:
             # A snoozed one-off that is completed early: nothing more to deliver.
             rem = await self.repo.save(
                 replace(rem, state=ReminderState.COMPLETED, next_due=None), now
             )
-        copy = await self.repo.snoozed_copy(occ.id) if rem.recurring else None
+        copy = await self.repo.snoozed_copy(occ.id) if schedule.repeats(rem) else None
         if copy is not None and copy.state is ReminderState.SCHEDULED:
             # Done before its snooze ran out: the copy has nothing left to remind of.
             await self.repo.save(replace(copy, state=ReminderState.COMPLETED, next_due=None), now)
@@ -126,13 +126,15 @@ class Followups:
         now = self.clock.now()
         rem, occ = done.reminder, done.occurrence
         until = await self._snooze_time(actor, choice, now)
-        if rem.recurring:
+        if schedule.repeats(rem):
             await self.repo.snooze_occurrence(_snoozed_copy(rem, occ, until, actor), now)
         else:
             state = ReminderState.SCHEDULED
             await self.repo.save(
                 replace(rem, state=state, next_due=until, occurrence_due=until), now
             )
+        if occ.state is OccurrenceState.SENT:
+            await self.repo.dismiss([occ.id], now)  # seen: the snooze brings it back
         await self.repo.audit(actor.key, "snooze", now, rem.id, {"until": until.isoformat()})
         self.wake(until)
         return Snoozed(reminder=rem, until=until)
@@ -164,10 +166,9 @@ class Followups:
         """
         now = self.clock.now()
         rem = done.reminder
-        rec = recurrence(rem)
-        if rec is None or rem.next_due is None:
+        if not schedule.repeats(rem) or rem.next_due is None:
             raise InvalidRequest("not_recurring", rem.id)
-        following = occurrences_after(rec, rem.next_due, 1)
+        following = schedule.following(rem, rem.next_due)
         if not following:
             return await self.stop(actor, done)
         nxt = following[0]

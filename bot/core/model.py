@@ -69,6 +69,7 @@ class Origin(enum.StrEnum):
     SLASH = "slash"
     API = "api"
     SNOOZE = "snooze"
+    TRIGGER = "trigger"  # fired by a status change of its entity
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -147,6 +148,12 @@ class NewReminder:
     created_by: str = ""
     co_targets: tuple[Destination, ...] = ()
     snoozed_occurrence_id: int | None = None
+    event_at: datetime | None = None  # with offsets: the event they count back from
+    offsets: tuple[int, ...] = ()  # minutes before event_at, one occurrence each
+    stop_statuses: tuple[str, ...] = ()  # the entity reaching one of these ends it
+    trigger_status: str | None = None  # fires when the entity gets it ("*": any change)
+    channels: tuple[str, ...] = ()  # chat, email, webhook; () is the owner's default
+    event_type: str | None = None  # what the reminder is about its entity, for dedupe
 
     @property
     def destination(self) -> Destination:
@@ -187,7 +194,7 @@ class Reminder(NewReminder):
     def recipient(self) -> UserRef | None:
         """Whose DM it goes to (and whose quiet hours apply); ``None`` for a channel."""
         if self.target_kind is TargetKind.USER:
-            return self.owner_ref.sibling(self.target_ref)
+            return UserRef(platform=self.platform, workspace=self.workspace, user=self.target_ref)
         return self.owner_ref if self.target_kind is TargetKind.ME else None
 
 
@@ -211,6 +218,7 @@ class Occurrence:
     message_ref: str | None = None
     error: str | None = None
     completed_by: tuple[str, ...] = ()
+    dismissed_at: datetime | None = None
 
 
 # -- the neutral message model ---------------------------------------------------------
@@ -294,3 +302,77 @@ class Delivery:
     reply: Reply
     late: bool = False
     extra: dict[str, str] = field(default_factory=dict)
+
+
+# -- what the REST API keeps ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ApiToken:
+    """An API token as stored: its name and owner, never the token itself."""
+
+    id: int
+    name: str
+    owner: str  # a user key (slack:T1:U1), or a system account (system::nightly-job)
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class KeyedRequest:
+    """A request made with an ``Idempotency-Key``.
+
+    ``fresh`` is true for the caller that claimed the key now (it does the work);
+    the others see the first request's hash and, once it finished, its answer.
+    """
+
+    fresh: bool
+    request_hash: str
+    status_code: int | None = None
+    response: dict[str, object] | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StatusChange:
+    """A record of another system that changed status (``old`` is None the first time)."""
+
+    entity_type: str
+    entity_id: str
+    old: str | None
+    new: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StatusOutcome:
+    """What one status change did, all in the transaction that recorded it: the
+    reminders it stopped and the ones its triggers fired (new, due now)."""
+
+    change: StatusChange
+    stopped: tuple[Reminder, ...] = ()
+    fired: tuple[Reminder, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuditLine:
+    at: datetime
+    actor: str
+    action: str
+    reminder_id: int | None
+    detail: dict[str, object] | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReminderQuery:
+    """Which reminders to list, and from where (``after_id``: the cursor)."""
+
+    owner: str | None
+    states: tuple[ReminderState, ...] = ()
+    entity_type: str | None = None
+    entity_id: str | None = None
+    target_ref: str | None = None
+    due_before: datetime | None = None
+    due_after: datetime | None = None
+    after_id: int = 0
+    limit: int = 50
+    with_deleted: bool = False

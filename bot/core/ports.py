@@ -8,8 +8,11 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from bot.core.model import (
+    ApiToken,
+    AuditLine,
     Delivery,
     Destination,
+    KeyedRequest,
     NewReminder,
     Occurrence,
     OccurrenceState,
@@ -17,8 +20,11 @@ from bot.core.model import (
     Prompt,
     Reach,
     Reminder,
+    ReminderQuery,
     ReminderState,
     Reply,
+    StatusChange,
+    StatusOutcome,
     UserPrefs,
 )
 
@@ -301,6 +307,10 @@ class ReminderRepository(Protocol):
         """Remember an inbound event id; ``False`` if it was seen before (a retry)."""
         ...
 
+    async def dismiss(self, occurrence_ids: Sequence[int], now: datetime) -> None:
+        """Mark delivered occurrences seen (snoozed, dismissed): no longer pending."""
+        ...
+
     async def save_prompt(self, prompt: PendingPrompt) -> None:
         """Remember a prompt asked in a conversation (replacing the person's earlier one)."""
         ...
@@ -327,3 +337,66 @@ class ReminderRepository(Protocol):
     ) -> None:
         """Append to the audit log."""
         ...
+
+
+class ApiRepository(ReminderRepository, Protocol):
+    """Storage as the REST API's use cases use it, besides the reminders themselves."""
+
+    async def add_token(self, name: str, owner: str, token_hash: str, now: datetime) -> ApiToken:
+        """Store a token by its hash (never the token)."""
+        ...
+
+    async def token_by_hash(self, token_hash: str) -> ApiToken | None: ...
+
+    async def tokens(self) -> list[ApiToken]: ...
+
+    async def revoke_token(self, ident: int | str, now: datetime) -> ApiToken | None:
+        """Revoke by id or name; ``None`` if there was no such unrevoked token."""
+        ...
+
+    async def claim_key(
+        self, token_id: int, key: str, request_hash: str, now: datetime
+    ) -> KeyedRequest:
+        """Claim an idempotency key for one request (atomic across processes)."""
+        ...
+
+    async def finish_key(
+        self, token_id: int, key: str, status_code: int, response: dict[str, Any]
+    ) -> None: ...
+
+    async def release_key(self, token_id: int, key: str) -> None:
+        """Give up an unfinished claim (the request failed), so a retry may do it."""
+        ...
+
+    async def forget_keys(self, before: datetime) -> int: ...
+
+    async def set_status(
+        self,
+        entity_type: str,
+        entity_id: str,
+        status: str,
+        now: datetime,
+        fire: Callable[[Reminder, StatusChange], NewReminder],
+    ) -> StatusOutcome | None:
+        """Record a record's status; ``None`` if it already had it. One caller of
+        several reporting the same change gets it; in the same transaction the entity's
+        reminders that stop at the new status are completed, and every trigger matching
+        it gets the new reminder ``fire`` makes (an occurrence per change)."""
+        ...
+
+    async def status_of(self, entity_type: str, entity_id: str) -> StatusChange | None: ...
+
+    async def find(self, query: ReminderQuery) -> list[Reminder]:
+        """Reminders matching ``query``, by id, after ``query.after_id``."""
+        ...
+
+    async def active_about(
+        self, owner: str, entity_type: str, entity_id: str, event_type: str | None
+    ) -> Reminder | None: ...
+
+    async def audit_for(self, reminder_id: int) -> list[AuditLine]: ...
+
+    async def pending_for(self, owner: str) -> list[tuple[Reminder, Occurrence]]:
+        """Delivered occurrences of ``owner``'s reminders nobody completed or dismissed."""
+        ...
+

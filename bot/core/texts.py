@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.core import actions, values
+from bot.core import actions, schedule, values
 from bot.core.errors import InvalidRequest, NotAllowed, NotFound, PhraseRefused
 from bot.core.model import (
     Access,
@@ -20,11 +20,12 @@ from bot.core.model import (
     Reach,
     Reminder,
     Reply,
+    StatusChange,
     TargetKind,
     UserPrefs,
     UserRef,
 )
-from bot.parsing import occurrences_after
+from bot.parsing import Command, Target, occurrences_after
 from bot.parsing.describe import EXAMPLES, moment, refusal_text, relative, rule_words
 from bot.parsing.model import Recurrence
 from bot.parsing.zones import zone
@@ -54,6 +55,33 @@ _PROBLEMS = {
     "unknown_zone": "I don't know that time zone. Use a name like Europe/Copenhagen.",
     "quiet_format": "Quiet hours need two different times, like 22:00-07:00.",
     "default_time_format": "A default time looks like 8:30 or 9am.",
+    # What the REST API and assistants can get wrong.
+    "token_name": "A token needs a name.",
+    "system_phrase": "A system account has no chat of its own: give the fields, not a phrase.",
+    "bad_zone": "I don't know the time zone {tz}. Use a name like Europe/Copenhagen.",
+    "entity_needed": "A stop condition or a trigger needs the entity it watches.",
+    "one_time": "Give one kind of time: at, rrule, event_at with offsets, or a trigger.",
+    "no_time": "Give a time: at, rrule (with dtstart), event_at with offsets, or a trigger.",
+    "past": "That time has already passed ({when}).",
+    "rule_over": "That rule has no occurrence after now.",
+    "bad_rule": "That is not a recurrence rule I can use (RFC 5545 RRULE, without DTSTART).",
+    "too_frequent": "That repeats too often: the shortest interval is every {minutes} minutes.",
+    "draft_needs_chat": "A system account cannot confirm a draft in chat: leave confirm on.",
+    "platform_needed": "Say which platform the target is on (target.platform).",
+    "unknown_platform": "I don't know the platform {platform}.",
+    "system_target": "A system account has no chat: give a user or a channel as the target.",
+    "bad_offsets": "Offsets are minutes before the event, zero or more, at least one.",
+    "offsets_past": "Every offset before {when} has already passed.",
+    "not_active": "Reminder #{ident} is {state}, so it cannot be changed.",
+    "at_on_series": "Reminder #{ident} repeats: change its rule or event, not its time.",
+    "no_offsets": "Reminder #{ident} has no offsets before an event to move.",
+    "no_rule": "Reminder #{ident} does not repeat: change its time instead.",
+    "nothing_to_snooze": "Reminder #{ident} has nothing due to snooze.",
+    "bad_status": "An entity's type, id and status must be 1 to 255 characters.",
+    "key_reused": "That Idempotency-Key was used with another request body.",
+    "key_busy": "The first request with that Idempotency-Key is still running; try again.",
+    "bad_cursor": "That cursor is not one I gave.",
+    "naive_time": "Give times with their offset (2026-12-04T09:00:00+01:00).",
 }
 _UNREACHABLE = {
     Access.NO_CHANNEL: "I can't find {target}, or I'm not allowed to see it.",
@@ -180,7 +208,7 @@ def listing(reminders: list[Reminder]) -> Reply:
     for rem in reminders:
         due = rem.next_due.astimezone(zone(rem.tz)) if rem.next_due else None
         when = f"{due:%a %d %b %Y %H:%M}" if due else "not scheduled"
-        repeat = " (repeats)" if rem.recurring else ""
+        repeat = " (repeats)" if schedule.repeats(rem) else ""
         to = target_words(rem.destination)
         lines.append(f"  #{rem.id}  {when}{repeat}  to {to} {DASH} {message_of(rem)}")
     buttons = tuple(
@@ -217,11 +245,12 @@ def delivery(rem: Reminder, occ: Occurrence, now: datetime) -> Reply:
         text += f" (due at {local_due:%H:%M}{day})"
     recipient = rem.recipient or rem.owner_ref  # a channel's: its owner's own doing
     set_by = None
-    if rem.created_by and rem.created_by != recipient.key:
-        set_by = UserRef.of(rem.created_by).user
+    setter = UserRef.of(rem.created_by) if rem.created_by else None
+    if setter is not None and rem.created_by != recipient.key and setter.platform == rem.platform:
+        set_by = setter.user  # a person of the same platform: named, and mentioned
     value = values.encode(rem.id, occ.id)
     buttons = [Button(action_id=actions.COMPLETE, label="Complete", value=value, style="primary")]
-    if rem.recurring:
+    if schedule.repeats(rem):
         buttons.append(Button(action_id=actions.SKIP, label="Skip next", value=value))
         buttons.append(Button(action_id=actions.STOP, label="Stop", value=value, style="danger"))
     menu = Menu(
@@ -269,6 +298,23 @@ def stopped(rem: Reminder) -> Reply:
     return plain(reminder_line(rem, "Stopped, no more reminders"), rem.id)
 
 
+def entity_words(entity_type: str | None, entity_id: str | None) -> str:
+    return f"{entity_type} {entity_id}" if entity_type and entity_id else "the record"
+
+
+def stopped_by_status(rem: Reminder, change: StatusChange) -> Reply:
+    """To the owner, once, when a status ends a reminder."""
+    what = entity_words(change.entity_type, change.entity_id)
+    return plain(f"Stopped: {what} is {change.new} ({reminder_line(rem)})", rem.id)
+
+
+def status_message(trigger: Reminder, change: StatusChange) -> str:
+    """The message a trigger fires with: its own, and what changed."""
+    what = entity_words(change.entity_type, change.entity_id)
+    moved = f"{change.old} → {change.new}" if change.old else change.new
+    return f"{trigger.message} ({what}: {moved})".strip() if trigger.message else f"{what}: {moved}"
+
+
 def undeliverable(rem: Reminder, reason: str) -> Reply:
     """To the owner, when a delivery failed for good."""
     return plain(f"I could not deliver reminder #{rem.id} ({reason}): {rem.message}", rem.id)
@@ -279,6 +325,24 @@ def undeliverable(rem: Reminder, reason: str) -> Reply:
 
 def unreachable(reach: Reach) -> str:
     return _UNREACHABLE[reach.access].format(target=target_words(reach.destination))
+
+
+def api_problem(code: str) -> str:
+    return _PROBLEMS.get(code, "That request cannot be carried out.")
+
+
+def confirmation(cmd: Command, now: datetime) -> str:
+    """What a phrase was read as, in the words of a confirmation (nothing stored)."""
+    dests = [target_words(_dest(t)) for t in cmd.targets]
+    text = f"Remind {', '.join(dests)}: {when_words(cmd.when, cmd.tz, now)}"
+    if cmd.recurrence is not None:
+        text += f", {rule_words(cmd.recurrence)}"
+    return f"{text} {DASH} {cmd.message or '(no message)'}"
+
+
+def _dest(target: Target) -> Destination:
+    kind = TargetKind.ME if target.kind in ("me", "here") else TargetKind(target.kind)
+    return Destination(kind=kind, ref=target.ref, name=target.name)
 
 
 def problem(error: Exception) -> Reply:

@@ -132,7 +132,7 @@ class MattermostGateway:
         found = Destination(kind=target.kind, ref=target.ref, name=name)
         if not await self.client.is_member(target.ref, self.bot_id):
             return Reach(access=Access.BOT_NOT_MEMBER, destination=found)
-        if not await self.client.is_member(target.ref, user):
+        if user and not await self.client.is_member(target.ref, user):
             return Reach(access=Access.NOT_MEMBER, destination=found)
         return Reach(access=Access.OK, destination=found)
 

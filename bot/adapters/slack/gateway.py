@@ -147,7 +147,7 @@ class SlackGateway:
         found = Destination(kind=target.kind, ref=channel, name=info.get("name") or target.name)
         if not info.get("is_member"):
             return Reach(access=Access.BOT_NOT_MEMBER, destination=found)
-        if not await self.is_member(user, channel):
+        if user and not await self.is_member(user, channel):
             return Reach(access=Access.NOT_MEMBER, destination=found)
         return Reach(access=Access.OK, destination=found)
 
