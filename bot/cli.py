@@ -54,6 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--user", help="only this user (key like console:local:ann)")
     listing.add_argument("--json", action="store_true", help="JSON lines")
     _add_token(sub.add_parser("token", help="API tokens: create, list, revoke"))
+    mcp = sub.add_parser("mcp", help="serve the reminder tools to an AI assistant over stdio")
+    mcp.add_argument(
+        "--token",
+        default=os.environ.get("REMINDBOT_API_TOKEN"),
+        help="the API token of the owner the tools act for (default: $REMINDBOT_API_TOKEN)",
+    )
     add = sub.add_parser("add", help="add a reminder for a user")
     add.add_argument("text")
     add.add_argument("--user", required=True, help="user key or console name")
@@ -246,6 +252,30 @@ async def _token(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _mcp(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import api
+    from bot.api.app import Caller
+    from bot.api.mcp import server
+    from bot.app import build
+    from bot.core.model import Actor, UserRef
+
+    app = await build(settings)
+    try:
+        use = api.services(app.repo, app.clock, app.engine, app.gateways)
+        token = await use.tokens.check(args.token or "")
+        if token is None:
+            sys.stderr.write(
+                "remindbot mcp: give a valid API token (--token or REMINDBOT_API_TOKEN)\n"
+            )
+            return 2
+        ref = UserRef.of(token.owner)
+        owner = Actor(platform=ref.platform, workspace=ref.workspace, user=ref.user)
+        await server(use, Caller(token=token, owner=owner)).run_stdio_async()
+    finally:
+        await app.close()
+    return 0
+
+
 def _db(settings: Settings, args: argparse.Namespace) -> int:
     from storage import upgrade
 
@@ -316,6 +346,7 @@ def main(
     runners = {
         "chat": lambda: _chat(settings, args, io),
         "token": lambda: _token(settings, args),
+        "mcp": lambda: _mcp(settings, args),
         "run": lambda: _run(settings),
         "list": lambda: _list(settings, args),
         "add": lambda: _add(settings, args),

@@ -24,7 +24,13 @@ from bot.core.model import (
 )
 from storage.base import Store
 from storage.batches import completed_by
-from storage.mapping import new_reminder_values, to_occurrence, to_reminder
+from storage.mapping import (
+    REMINDER_COLUMNS,
+    new_reminder_values,
+    reminder_from_row,
+    to_occurrence,
+    to_reminder,
+)
 from storage.models import (
     AuditRow,
     CompletionRow,
@@ -53,7 +59,7 @@ class ApiState(Store):
 
     async def add_token(self, name: str, owner: str, token_hash: str, now: datetime) -> ApiToken:
         row = TokenRow(name=name, owner=owner, token_hash=token_hash, created_at=now)
-        async with self._sessions.begin() as session:
+        async with self._write_session() as session:
             session.add(row)
         return _token(row)
 
@@ -77,7 +83,7 @@ class ApiState(Store):
             .returning(TokenRow)
             .execution_options(synchronize_session=False)
         )
-        async with self._sessions.begin() as session:
+        async with self._write_session() as session:
             rows = (await session.scalars(stmt)).all()
         return _token(rows[0]) if rows else None
 
@@ -92,7 +98,7 @@ class ApiState(Store):
             .on_conflict_do_nothing(index_elements=[IdempotencyRow.token_id, IdempotencyRow.key])
             .returning(IdempotencyRow.id)
         )
-        async with self._sessions.begin() as session:
+        async with self._write_session() as session:
             if await session.scalar(claim) is not None:
                 return KeyedRequest(fresh=True, request_hash=request_hash)
         return await self._keyed(token_id, key)
@@ -121,7 +127,7 @@ class ApiState(Store):
             .values(status_code=status_code, response=response)
             .execution_options(synchronize_session=False)
         )
-        async with self._sessions.begin() as session:
+        async with self._write_session() as session:
             await session.execute(stmt)
 
     async def release_key(self, token_id: int, key: str) -> None:
@@ -130,12 +136,12 @@ class ApiState(Store):
             IdempotencyRow.key == key,
             IdempotencyRow.status_code.is_(None),
         )
-        async with self._sessions.begin() as session:
+        async with self._write_session() as session:
             await session.execute(stmt.execution_options(synchronize_session=False))
 
     async def forget_keys(self, before: datetime) -> int:
         stmt = delete(IdempotencyRow).where(IdempotencyRow.created_at < before)
-        async with self._sessions.begin() as session:
+        async with self._write_session() as session:
             done = await session.execute(stmt.execution_options(synchronize_session=False))
         return int(getattr(done, "rowcount", 0) or 0)
 
@@ -155,7 +161,7 @@ class ApiState(Store):
         the same transaction the entity's reminders that stop at this status are
         completed and each trigger it matches gets ``fire``'s new reminder.
         """
-        async with self._sessions.begin() as session:
+        async with self._write_session() as session:
             change = await self._record_status(session, entity_type, entity_id, status, now)
             if change is None:
                 return None
@@ -278,13 +284,14 @@ class ApiState(Store):
     # -- queries -------------------------------------------------------------------------------
 
     async def find(self, query: ReminderQuery) -> list[Reminder]:
-        stmt = select(ReminderRow).where(ReminderRow.id > query.after_id)
+        # Core rows, not ORM objects: a page of 200 is read a few times faster this way.
+        stmt = select(*REMINDER_COLUMNS).where(ReminderRow.id > query.after_id)
         for condition in _conditions(query):
             stmt = stmt.where(condition)
         stmt = stmt.order_by(ReminderRow.id).limit(query.limit)
-        async with self._sessions() as session:
-            rows = (await session.scalars(stmt)).all()
-        return [to_reminder(row) for row in rows]
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(stmt)).all()
+        return [reminder_from_row(row) for row in rows]
 
     async def active_about(
         self, owner: str, entity_type: str, entity_id: str, event_type: str | None
@@ -346,7 +353,7 @@ class ApiState(Store):
             .values(dismissed_at=now)
             .execution_options(synchronize_session=False)
         )
-        async with self._sessions.begin() as session:
+        async with self._write_session() as session:
             await session.execute(stmt)
 
     async def occurrences_of(self, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:

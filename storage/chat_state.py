@@ -28,7 +28,7 @@ class ChatState(Store):
             )
             .returning(InboundEventRow.id)
         )
-        async with self._sessions.begin() as session:
+        async with self._write_session() as session:
             # Cheap with the seen_at index, and keeps the table at about a day of events.
             await session.execute(forget.execution_options(synchronize_session=False))
             inserted = await session.scalar(remember)
@@ -46,7 +46,7 @@ class ChatState(Store):
             .values(user_key=prompt.user, **values)
             .on_conflict_do_update(index_elements=[PromptRow.user_key], set_=values)
         )
-        async with self._sessions.begin() as session:
+        async with self._write_session() as session:
             await session.execute(stmt)
 
     async def take_prompt(
@@ -58,7 +58,7 @@ class ChatState(Store):
             .returning(PromptRow)
             .execution_options(synchronize_session=False)
         )
-        async with self._sessions.begin() as session:
+        async with self._write_session() as session:
             row = (await session.scalars(stmt)).one_or_none()
         if row is None or row.expires_at <= now:
             return None
@@ -76,7 +76,7 @@ class ChatState(Store):
             .values(name=name, value=make())
             .on_conflict_do_nothing(index_elements=[SecretRow.name])
         )
-        async with self._sessions.begin() as session:
+        async with self._write_session() as session:
             await session.execute(stmt)
             # Whoever inserted first, this is the value every replica now reads.
             return (
@@ -92,5 +92,5 @@ class ChatState(Store):
         detail: dict[str, Any] | None = None,
     ) -> None:
         row = {"at": now, "actor": actor, "action": action, "reminder_id": reminder_id}
-        async with self._sessions.begin() as session:
+        async with self._write_session() as session:
             await session.execute(insert(AuditRow).values(**row, detail=detail))

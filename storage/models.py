@@ -62,6 +62,8 @@ class ReminderRow(Base):
         Index("ix_reminders_state_next_due", "state", "next_due"),
         Index("ix_reminders_owner_state", "owner", "state"),
         Index("ix_reminders_entity_type_entity_id", "entity_type", "entity_id"),
+        # The API lists an owner's reminders by id, a page at a time.
+        Index("ix_reminders_owner_id", "owner", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

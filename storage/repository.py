@@ -36,6 +36,7 @@ from storage.mapping import (
 )
 from storage.models import (
     USERS,
+    AuditRow,
     CompletionRow,
     OccurrenceRow,
     ReminderRow,
@@ -77,21 +78,27 @@ class SqlReminderRepository(ChatState, ApiState):
             .on_conflict_do_update(index_elements=[UserRow.key], set_=values)
             .returning(UserRow)
         )
-        async with self._sessions.begin() as session:
+        async with self._write_session() as session:
             row = (await session.scalars(stmt)).one()
         return to_prefs(row)
 
     # -- reminders ---------------------------------------------------------------------
 
-    async def add(self, new: NewReminder, now: datetime) -> Reminder:
+    async def add(
+        self, new: NewReminder, now: datetime, *, audit: tuple[str, str] | None = None
+    ) -> Reminder:
         values = new_reminder_values(new)
         stmt = (
             insert(ReminderRow)
             .values(**values, created_at=now, updated_at=now, attempts=0)
             .returning(ReminderRow)
         )
-        async with self._sessions.begin() as session:
+        async with self._write_session() as session:
             row = (await session.scalars(stmt)).one()
+            if audit is not None:
+                actor, action = audit
+                line = {"at": now, "actor": actor, "action": action, "reminder_id": row.id}
+                await session.execute(insert(AuditRow).values(**line))
         return to_reminder(row)
 
     async def get(self, reminder_id: int) -> Reminder | None:
@@ -109,7 +116,7 @@ class SqlReminderRepository(ChatState, ApiState):
             .returning(ReminderRow)
             .execution_options(synchronize_session=False)
         )
-        async with self._sessions.begin() as session:
+        async with self._write_session() as session:
             row = (await session.scalars(stmt)).one_or_none()
         if row is None:
             raise LookupError(f"reminder {reminder.id} does not exist")
@@ -134,7 +141,7 @@ class SqlReminderRepository(ChatState, ApiState):
             )
             for t in reminder.co_targets
         ]
-        async with self._sessions.begin() as session:
+        async with self._write_session() as session:
             row = (await session.scalars(stmt)).one_or_none()
             if row is None:
                 return None
@@ -165,7 +172,7 @@ class SqlReminderRepository(ChatState, ApiState):
             )
             .returning(ReminderRow)
         )
-        async with self._sessions.begin() as session:
+        async with self._write_session() as session:
             row = (await session.scalars(stmt)).one()
         return to_reminder(row)
 
@@ -204,7 +211,7 @@ class SqlReminderRepository(ChatState, ApiState):
             .returning(ReminderRow.id)
             .execution_options(synchronize_session=False)
         )
-        async with self._sessions.begin() as session:
+        async with self._write_session() as session:
             expired = (await session.scalars(stmt)).all()
         return len(expired)
 
@@ -219,7 +226,7 @@ class SqlReminderRepository(ChatState, ApiState):
         if platforms is not None and not platforms:
             return []
         stmt = claim_statement(self._dialect, now, lease_until, limit, platforms)
-        async with self._engine.begin() as conn:
+        async with self._write_conn() as conn:
             rows = (await conn.execute(stmt)).all()
         # RETURNING gives no order; the caller gets the most overdue first.
         return sorted(map(reminder_from_row, rows), key=lambda r: (r.next_due, r.id))
@@ -249,7 +256,7 @@ class SqlReminderRepository(ChatState, ApiState):
             return []
         # One upsert: concurrent openers of the same occurrence serialise on the unique key.
         try:
-            async with self._engine.begin() as conn:
+            async with self._write_conn() as conn:
                 return await open_all(conn, self._dialect, items, now)
         except IntegrityError as exc:
             ids = sorted({reminder_id for reminder_id, _ in items})
@@ -259,7 +266,7 @@ class SqlReminderRepository(ChatState, ApiState):
     async def record_outcomes(self, outcomes: Sequence[Outcome], now: datetime) -> None:
         if not outcomes:
             return
-        async with self._engine.begin() as conn:
+        async with self._write_conn() as conn:
             await record_all(conn, outcomes, now)
 
     async def finish_occurrence(
@@ -282,7 +289,7 @@ class SqlReminderRepository(ChatState, ApiState):
             .returning(OccurrenceRow)
             .execution_options(synchronize_session=False)
         )
-        async with self._sessions.begin() as session:
+        async with self._write_session() as session:
             row = (await session.scalars(stmt)).one_or_none()
             if row is None:
                 raise LookupError(f"occurrence {occurrence_id} does not exist")
@@ -308,7 +315,7 @@ class SqlReminderRepository(ChatState, ApiState):
             )
         )
         try:
-            async with self._sessions.begin() as session:
+            async with self._write_session() as session:
                 await session.execute(stmt)
                 row = await session.get_one(OccurrenceRow, occurrence_id)
                 completed = await completed_by(session, [occurrence_id])

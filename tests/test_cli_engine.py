@@ -76,3 +76,21 @@ async def test_healthz_reports_the_database(tmp_path: Path) -> None:
         await app.close()
     assert answer.status_code == 200
     assert answer.json() == {"ok": True, "database": "ok", "platforms": []}
+
+
+def test_token_create_prints_the_token_last_and_list_and_revoke_never_show_it(
+    tmp_path: Path,
+) -> None:
+    made = remindbot(tmp_path, "token", "create", "--name", "crm", "--user", "slack:T1:U1")
+    assert made.returncode == 0, made.stderr
+    *_, token = made.stdout.strip().splitlines()
+    assert token.startswith("rb_") and " " not in token
+    system = remindbot(tmp_path, "token", "create", "--name", "nightly")
+    assert "acts for system::nightly" in system.stdout
+    listed = remindbot(tmp_path, "token", "list")
+    assert "crm\tslack:T1:U1" in listed.stdout and "nightly\tsystem::nightly" in listed.stdout
+    assert token not in listed.stdout
+    assert remindbot(tmp_path, "token", "revoke", "crm").returncode == 0
+    assert "revoked" in remindbot(tmp_path, "token", "list").stdout
+    again = remindbot(tmp_path, "token", "revoke", "crm")
+    assert again.returncode == 1 and "no active token 'crm'" in again.stderr

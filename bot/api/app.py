@@ -10,6 +10,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.core import texts
 from bot.core.changes import Changes
@@ -123,6 +124,13 @@ def create_app(use: Services) -> FastAPI:
     async def _refused(_request: Request, error: Exception) -> JSONResponse:
         status, body = problem(error)
         return JSONResponse(body, status_code=status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+        # Starlette's own answers (no such route, a body that is not JSON) in our shape.
+        code = {400: "bad_body", 404: "not_found", 405: "method"}.get(error.status_code, "http")
+        body = {"detail": {"code": code, "message": str(error.detail)}}
+        return JSONResponse(body, status_code=error.status_code, headers=error.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, error: RequestValidationError) -> JSONResponse:

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from bot.api import views
-from bot.api.app import Auth, Use
+from bot.api.app import Auth, Caller, Services, Use
 from bot.api.models import (
     ActionOut,
     EntityIn,
@@ -72,7 +72,11 @@ async def about(entity_type: Type, entity_id: Ident, use: Use, who: Auth) -> lis
 async def parse_phrase(body: ParseIn, use: Use, who: Auth) -> ActionOut:
     """The SET_REMINDER action a phrase means, read in the owner's zone; nothing is
     stored. POST it to /reminders to create it."""
-    cmd = await use.drafts.read(who.owner, body.text)
+    return await action_of(use, who, body.text)
+
+
+async def action_of(use: Services, who: Caller, text: str) -> ActionOut:
+    cmd = await use.drafts.read(who.owner, text)
     first = cmd.targets[0]
     kind = {"here": "me"}.get(first.kind, first.kind)
     target = TargetIn(

@@ -29,6 +29,7 @@ from bot.core.specs import Made
 
 router = APIRouter(prefix="/reminders", tags=["reminders"])
 ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ProblemOut, "description": "a body that is not JSON"},
     401: {"model": ProblemOut},
     404: {"model": ProblemOut},
     422: {"description": "invalid fields, or a refused phrase (code and sentence)"},

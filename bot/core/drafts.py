@@ -96,8 +96,7 @@ class Drafts:
         if note:
             cmd = replace(cmd, message=f"{cmd.message} {note}".strip())
         new = await self.directories.checked(actor, _new(actor, where, text, cmd, origin, now))
-        rem = await self.repo.add(new, now)
-        await self.repo.audit(actor.key, "draft", now, rem.id)
+        rem = await self.repo.add(new, now, audit=(actor.key, "draft"))
         return rem
 
     async def confirm(self, actor: Actor, reminder_id: int) -> list[Reminder]:

@@ -167,8 +167,11 @@ class ReminderRepository(Protocol):
         """Insert or replace the user's preferences."""
         ...
 
-    async def add(self, new: NewReminder, now: datetime) -> Reminder:
-        """Insert a reminder (``occurrence_due`` starts equal to ``next_due``)."""
+    async def add(
+        self, new: NewReminder, now: datetime, *, audit: tuple[str, str] | None = None
+    ) -> Reminder:
+        """Insert a reminder (``occurrence_due`` starts equal to ``next_due``), and, with
+        ``audit`` (actor, action), its audit line in the same transaction."""
         ...
 
     async def get(self, reminder_id: int) -> Reminder | None:
@@ -399,4 +402,3 @@ class ApiRepository(ReminderRepository, Protocol):
     async def pending_for(self, owner: str) -> list[tuple[Reminder, Occurrence]]:
         """Delivered occurrences of ``owner``'s reminders nobody completed or dismissed."""
         ...
-

@@ -203,16 +203,14 @@ class Specs:
         self, owner: Actor, new: NewReminder, now: datetime, *, confirm: bool
     ) -> list[Reminder]:
         if confirm:
-            rem = await self.repo.add(new, now)
-            await self.repo.audit(owner.key, "create", now, rem.id)
+            rem = await self.repo.add(new, now, audit=(owner.key, "create"))
             if rem.next_due is not None:
                 self.wake(rem.next_due)
             return [rem]
         if is_system(owner):
             raise InvalidRequest("draft_needs_chat")
         draft = replace(new, state=ReminderState.DRAFT, draft_expires_at=now + DRAFT_TTL)
-        rem = await self.repo.add(draft, now)
-        await self.repo.audit(owner.key, "draft", now, rem.id)
+        rem = await self.repo.add(draft, now, audit=(owner.key, "draft"))
         await self._show_draft(owner, rem)
         return [rem]
 

@@ -64,6 +64,7 @@ def upgrade() -> None:
         batch.create_index(
             batch.f("ix_reminders_entity_type_entity_id"), ["entity_type", "entity_id"]
         )
+        batch.create_index(batch.f("ix_reminders_owner_id"), ["owner", "id"])
     with op.batch_alter_table("occurrences") as batch:
         batch.add_column(sa.Column("dismissed_at", INSTANT, nullable=True))
 
@@ -72,6 +73,7 @@ def downgrade() -> None:
     with op.batch_alter_table("occurrences") as batch:
         batch.drop_column("dismissed_at")
     with op.batch_alter_table("reminders") as batch:
+        batch.drop_index(batch.f("ix_reminders_owner_id"))
         batch.drop_index(batch.f("ix_reminders_entity_type_entity_id"))
         for column in ("event_type", "channels", "trigger_status", "stop_statuses", "offsets"):
             batch.drop_column(column)
