@@ -35,6 +35,7 @@ class FileGateway:
     platform = "console"
 
     def __init__(self, path: str, hang: bool) -> None:
+        self.path = path
         self.fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         self.hang = hang
 
@@ -45,6 +46,12 @@ class FileGateway:
             await asyncio.Event().wait()
         os.write(self.fd, f"{delivery.reminder.id}:{delivery.occurrence.id}\n".encode())
         return f"file:{delivery.occurrence.id}"
+
+    async def find_delivered(self, delivery: Delivery, since: datetime) -> str | None:
+        # The file is this stand-in's conversation: a line written is a message posted.
+        line = f"{delivery.reminder.id}:{delivery.occurrence.id}"
+        found = await asyncio.to_thread(_has_line, self.path, line)
+        return f"file:{delivery.occurrence.id}" if found else None
 
     async def update(self, message_ref: str, reply: Reply) -> None:
         return None
@@ -60,6 +67,11 @@ class FileGateway:
 
     async def user_zone(self, user: str) -> str | None:
         return None
+
+
+def _has_line(path: str, line: str) -> bool:
+    with open(path, encoding="utf-8") as posted:
+        return any(seen.strip() == line for seen in posted)
 
 
 async def work(args: argparse.Namespace) -> int:

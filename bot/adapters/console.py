@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from datetime import datetime
 from typing import TextIO
 
 from bot.core.chat import ChatFront
@@ -112,6 +113,9 @@ class ConsoleAdapter:
 
     async def update(self, message_ref: str, reply: Reply) -> None:
         self.show(reply)
+
+    async def find_delivered(self, delivery: Delivery, since: datetime) -> str | None:
+        return None  # one process at one terminal: nothing posted goes unrecorded
 
     async def notify(self, owner: str, reply: Reply) -> None:
         self.show(reply, prefix="! ")

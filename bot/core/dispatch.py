@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 _DONE = (OccurrenceState.SENT, OccurrenceState.FAILED, OccurrenceState.SKIPPED)
 _Item = tuple[Reminder, Occurrence, datetime]  # a claimed reminder, its occurrence, due time
 _LATE_NOTE = timedelta(minutes=1)
+_FIND_MARGIN = timedelta(minutes=1)  # clocks of the bot and the platform may differ
 
 
 class Dispatcher:
@@ -145,7 +146,7 @@ class Dispatcher:
     ) -> None:
         try:
             async with self._slots:
-                if not self._may_start(journal, rem, occ):
+                if not await self._may_start(journal, rem, occ):
                     return
                 try:
                     async with asyncio.timeout(self.delivery_timeout.total_seconds()):
@@ -162,8 +163,13 @@ class Dispatcher:
             journal.add(replace(sent, at=self.clock.now()))
             log.info("delivered reminder %s occurrence %s", rem.id, occ.id)
 
-    def _may_start(self, journal: _Journal, rem: Reminder, occ: Occurrence) -> bool:
-        """Whether a delivery may start now; if not, the claim is given up or left to lapse."""
+    async def _may_start(self, journal: _Journal, rem: Reminder, occ: Occurrence) -> bool:
+        """Whether a delivery may start now; if not, the claim is given up or left to lapse.
+
+        While an outcome write is failing (and retried) nothing new starts: what would
+        be delivered then might never be recorded, and be sent again by the next claim.
+        """
+        await journal.writable()
         if journal.failed:
             return False  # nothing more could be recorded: leave the lease to expire
         assert rem.lease_until is not None
@@ -184,6 +190,13 @@ class Dispatcher:
             reply=texts.delivery(rem, occ, now),
             late=now - due > _LATE_NOTE,
         )
+        if occ.attempts > 1:
+            # Opened before: a process may have posted it and died before recording it.
+            # Every post carries its occurrence; if the conversation has it, it was sent.
+            found = await gateway.find_delivered(delivery, occ.due_at - _FIND_MARGIN)
+            if found is not None:
+                log.info("occurrence %s was delivered already; recorded, not sent", occ.id)
+                return found
         return await gateway.deliver(delivery)
 
     async def _failed(
@@ -238,7 +251,13 @@ class _Journal:
         self._wake = asyncio.Event()
         self._closing = False
         self.failed: BaseException | None = None
+        self._flowing = asyncio.Event()  # clear while a write is failing and retried
+        self._flowing.set()
         self._writer = asyncio.create_task(self._write())
+
+    async def writable(self) -> None:
+        """Return once outcomes are being written (or writing has given up)."""
+        await self._flowing.wait()
 
     def add(self, outcome: Outcome) -> None:
         """Queue ``outcome`` for the next write (dropped, and logged, once ``failed``)."""
@@ -278,7 +297,17 @@ class _Journal:
             if error is not None:
                 self.failed = error
                 waiters += self._waiters
+                lost = batch + self._pending
                 self._pending, self._waiters = [], []
+                self._flowing.set()  # let waiting deliveries see the failure and stop
+                for outcome in lost:
+                    # Their leases run out and the next claim looks again: one that was
+                    # delivered is found in its conversation, not sent twice.
+                    log.error(
+                        "outcome of reminder %s occurrence %s not recorded",
+                        outcome.reminder.id,
+                        outcome.occurrence_id,
+                    )
             for done in waiters:
                 if done.done():  # its waiter was cancelled
                     continue
@@ -298,9 +327,11 @@ class _Journal:
                 if pause is None:
                     log.exception("could not record %d outcome(s)", len(batch))
                     return error
+                self._flowing.clear()  # no new delivery starts while this is failing
                 log.warning("recording %d outcome(s) failed, retrying: %s", len(batch), error)
                 await asyncio.sleep(pause)
             else:
+                self._flowing.set()
                 return None
         raise AssertionError("unreachable")
 

@@ -91,6 +91,19 @@ class ChatGateway(Protocol):
         """Replace a delivered message (after a button press). Raises ``DeliveryError``."""
         ...
 
+    async def find_delivered(self, delivery: Delivery, since: datetime) -> str | None:
+        """The reference of a post of this occurrence already in its conversation since
+        ``since``, or ``None``.
+
+        Every post a gateway makes carries its occurrence (Slack message metadata,
+        Mattermost post props), so a delivery that was posted and not recorded (the
+        process died in between) is found here instead of posted twice.
+
+        Raises:
+            DeliveryError: the platform could not answer (then the dispatcher retries).
+        """
+        ...
+
     async def notify(self, owner: str, reply: Reply) -> None:
         """Tell a user something outside a conversation (a failed delivery, by DM)."""
         ...

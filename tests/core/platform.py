@@ -7,6 +7,7 @@ Mattermost adapters are tested against real local servers instead.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from bot.core.model import Access, Delivery, Destination, Reach, Reply, TargetKind
 from bot.core.ports import DeliveryError
@@ -24,12 +25,20 @@ class FakePlatform:
     members: dict[str, set[str]] = field(default_factory=dict)
     strangers: set[str] = field(default_factory=set)
     zones: dict[str, str] = field(default_factory=dict)
+    searched: int = 0
 
     async def deliver(self, delivery: Delivery) -> str:
         if self.faults:
             raise self.faults.pop(0)
         self.delivered.append(delivery)
         return f"msg-{len(self.delivered)}"
+
+    async def find_delivered(self, delivery: Delivery, since: datetime) -> str | None:
+        self.searched += 1
+        for n, done in enumerate(self.delivered, 1):
+            if done.occurrence.id == delivery.occurrence.id:
+                return f"msg-{n}"
+        return None
 
     async def update(self, message_ref: str, reply: Reply) -> None:
         self.updates.append((message_ref, reply))

@@ -34,9 +34,9 @@ _SCOPES = "chat:write,commands,im:history,im:write,users:read,app_mentions:read"
 _FIRST_TS_MICROS = 1_700_000_000_000_100
 
 
-def nth_ts(n: int) -> str:
+def nth_ts(n: int, first_micros: int = _FIRST_TS_MICROS) -> str:
     """The ts the stand-in hands out to the n-th message it stores (1-based)."""
-    micros = _FIRST_TS_MICROS + 100 * (n - 1)
+    micros = first_micros + 100 * (n - 1)
     return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
 
@@ -74,8 +74,11 @@ class WebApi:
         self.channel_members: dict[str, list[str] | None] = {}
         self.default_members = ["U1", "U2", "U3", p.BOT_USER_ID]
         self.channel_info: dict[str, JSON] = {}  # conversations.info overrides (a name)
+        self.messages: dict[str, list[JSON]] = defaultdict(list)  # posted, oldest first
         self._ws_url = ws_url
         self._ts_count = 0
+        # Where message timestamps start; a test whose clock must agree with them moves it.
+        self.first_ts_micros = _FIRST_TS_MICROS
         self._view_count = 0
         self.answers: dict[str, Answer] = {
             "auth.test": lambda _: p.auth_test(),
@@ -83,6 +86,7 @@ class WebApi:
             "conversations.open": self._conversations_open,
             "conversations.members": self._conversations_members,
             "conversations.info": self._conversations_info,
+            "conversations.history": self._conversations_history,
             "chat.postMessage": self._post_message,
             "chat.update": self._update,
             "chat.delete": self._delete,
@@ -110,7 +114,7 @@ class WebApi:
 
     def next_ts(self) -> str:
         self._ts_count += 1
-        return nth_ts(self._ts_count)
+        return nth_ts(self._ts_count, self.first_ts_micros)
 
     def _next_view_id(self) -> str:
         self._view_count += 1
@@ -157,7 +161,30 @@ class WebApi:
         message = p.bot_message(str(args.get("text", "")), ts, args.get("blocks"))
         if args.get("thread_ts"):
             message["thread_ts"] = args["thread_ts"]
+        if isinstance(args.get("metadata"), dict):
+            message["metadata"] = args["metadata"]
+        self.messages[channel].append(message)
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _conversations_history(self, args: JSON) -> JSON:
+        """Newest first, after ``oldest``; metadata only with ``include_all_metadata``."""
+        channel = _channel(args)
+        if not channel or (not channel.startswith("D") and self.members_of(channel) is None):
+            return _not_found()
+        oldest = float(args.get("oldest") or 0)
+        found = [m for m in reversed(self.messages[channel]) if float(m["ts"]) > oldest]
+        start = int(args.get("cursor") or 0)
+        limit = int(args.get("limit") or 100)
+        page = found[start : start + limit]
+        if str(args.get("include_all_metadata", "")).lower() not in ("true", "1"):
+            page = [{k: v for k, v in m.items() if k != "metadata"} for m in page]
+        more = str(start + limit) if start + limit < len(found) else ""
+        return {
+            "ok": True,
+            "messages": page,
+            "has_more": bool(more),
+            "response_metadata": {"next_cursor": more},
+        }
 
     def _update(self, args: JSON) -> JSON:
         channel, ts, text = _channel(args), args.get("ts"), str(args.get("text", ""))

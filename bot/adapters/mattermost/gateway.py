@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from bot.adapters.mattermost import attachments, payloads
@@ -67,13 +68,26 @@ class MattermostGateway:
 
     # -- the gateway port ------------------------------------------------------------------
 
-    async def deliver(self, delivery: Delivery) -> str:
+    async def _conversation(self, delivery: Delivery) -> tuple[str, str]:
+        """The channel it goes to, and whom its buttons are for ("" for a channel's)."""
         rem = delivery.reminder
         if rem.target_kind is TargetKind.CHANNEL:
-            channel, for_user = rem.target_ref, ""
-        else:
-            recipient = rem.recipient or rem.owner_ref
-            channel, for_user = await self.dm_channel(recipient.user), recipient.user
+            return rem.target_ref, ""
+        recipient = rem.recipient or rem.owner_ref
+        return await self.dm_channel(recipient.user), recipient.user
+
+    async def find_delivered(self, delivery: Delivery, since: datetime) -> str | None:
+        """Our post of this occurrence in its channel (``props``), if there is one."""
+        channel, _for_user = await self._conversation(delivery)
+        wanted = str(delivery.occurrence.id)
+        for post in await self.client.posts_since(channel, int(since.timestamp() * 1000)):
+            props = post.get("props") or {}
+            if post.get("user_id") == self.bot_id and props.get(OCCURRENCE_PROP) == wanted:
+                return str(post["id"])
+        return None
+
+    async def deliver(self, delivery: Delivery) -> str:
+        channel, for_user = await self._conversation(delivery)
         message, props = await self.render(delivery.reply, for_user)
         props[OCCURRENCE_PROP] = str(delivery.occurrence.id)
         created = await self.client.create_post(channel, message, props)

@@ -8,6 +8,7 @@ problems are temporary, and the errors listed in ``PERMANENT`` fail the occurren
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -40,6 +41,9 @@ PERMANENT = frozenset(
         "missing_scope",
     }
 )
+# Every delivery carries its occurrence in the message metadata
+# (https://api.slack.com/metadata/using), to be found if it was posted and not recorded.
+OCCURRENCE_EVENT = "remindbot_occurrence"
 _TEMPORARY = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout"})
 
 
@@ -58,15 +62,51 @@ class SlackGateway:
         await self._call("auth_test")
 
     async def deliver(self, delivery: Delivery) -> str:
+        channel = await self._conversation(delivery)
+        tag = {"event_type": OCCURRENCE_EVENT, "event_payload": _payload(delivery)}
+        return await self.post(channel, delivery.reply, metadata=tag)
+
+    async def _conversation(self, delivery: Delivery) -> str:
         rem = delivery.reminder
         if rem.target_kind is TargetKind.CHANNEL:
-            channel = await self._channel_id(rem.target_ref, rem.target_name)
-        else:
-            recipient = rem.recipient or rem.owner_ref
-            channel = await self._dm_channel(recipient.user)
-        return await self.post(channel, delivery.reply)
+            return await self._channel_id(rem.target_ref, rem.target_name)
+        recipient = rem.recipient or rem.owner_ref
+        return await self._dm_channel(recipient.user)
 
-    async def post(self, channel: str, reply: Reply, thread_ts: str | None = None) -> str:
+    async def find_delivered(self, delivery: Delivery, since: datetime) -> str | None:
+        """Our post of this occurrence in its conversation (``conversations.history`` with
+        the message metadata), if there is one."""
+        channel = await self._conversation(delivery)
+        wanted = _payload(delivery)
+        cursor = None
+        for _page in range(10):
+            answer = await self._call(
+                "conversations_history",
+                channel=channel,
+                oldest=f"{since.timestamp():.6f}",
+                include_all_metadata=True,
+                limit=200,
+                cursor=cursor,
+            )
+            for message in answer.get("messages", []):
+                meta = message.get("metadata") or {}
+                if (
+                    meta.get("event_type") == OCCURRENCE_EVENT
+                    and meta.get("event_payload") == wanted
+                ):
+                    return f"{channel}:{message['ts']}"
+            cursor = (answer.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                break
+        return None
+
+    async def post(
+        self,
+        channel: str,
+        reply: Reply,
+        thread_ts: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> str:
         answer = await self._call(
             "chat_postMessage",
             channel=channel,
@@ -75,6 +115,7 @@ class SlackGateway:
             unfurl_links=False,
             unfurl_media=False,
             thread_ts=thread_ts,
+            metadata=metadata,
         )
         return f"{answer['channel']}:{answer['ts']}"
 
@@ -211,6 +252,11 @@ class SlackGateway:
             raise DeliveryError(f"connection: {type(error).__name__}", temporary=True) from None
         data: dict[str, Any] = response.data if isinstance(response.data, dict) else {}
         return data
+
+
+def _payload(delivery: Delivery) -> dict[str, str]:
+    occ = delivery.occurrence
+    return {"reminder": str(delivery.reminder.id), "occurrence": str(occ.id)}
 
 
 def _delivery_error(error: SlackApiError) -> DeliveryError:

@@ -43,6 +43,9 @@ def test_events_and_scopes_cover_every_listener_and_web_api_call() -> None:
         "users:read",  # users.info (time zone)
         "app_mentions:read",
         "channels:read",  # conversations.members / list
+        # conversations.history: a post made and not recorded is found by its metadata
+        "channels:history",
+        "groups:history",
     }
     assert needed <= scopes
     assert MANIFEST["features"]["app_home"]["home_tab_enabled"] is True
