@@ -399,4 +399,3 @@ class ApiRepository(ReminderRepository, Protocol):
     async def pending_for(self, owner: str) -> list[tuple[Reminder, Occurrence]]:
         """Delivered occurrences of ``owner``'s reminders nobody completed or dismissed."""
         ...
-
