@@ -35,16 +35,25 @@ ORDER: tuple[tuple[Kind[Any], bool], ...] = (
     (POD, False),
 )
 TIME_KINDS = (REC, AGO, DURATION, TIME, DATE, POD)
-# Every text a part's gate asks for, looked up once per phrase for all kinds.
-_GATE_TEXTS = tuple(sorted(frozenset().union(*(kind.gate_texts for kind, _ in ORDER))))
+# Every text a part's gate asks for, looked up once per phrase for all kinds, with the
+# parts it opens: (the kind's place in ORDER, its parts as bits).
+_OPENS: dict[str, tuple[tuple[int, int], ...]] = {
+    text: tuple((k, kind.opens[text]) for k, (kind, _) in enumerate(ORDER) if text in kind.opens)
+    for text in sorted(frozenset().union(*(kind.gate_texts for kind, _ in ORDER)))
+}
+_ALWAYS = tuple(kind.always for kind, _ in ORDER)
 
 
 @dataclass(slots=True)
 class Scan:
-    """The time expressions found in a phrase, at most one per kind."""
+    """The time expressions found in a phrase, at most one per kind.
+
+    ``spans`` holds each hit's first and last token (the words as written).
+    """
 
     hits: dict[str, Hit[Any]] = field(default_factory=dict)
     consumed: set[int] = field(default_factory=set)
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def get(self, kind: Kind[T]) -> Hit[T] | None:
         hit: Hit[T] | None = self.hits.get(kind.name)
@@ -58,18 +67,23 @@ class Scan:
         return any(kind.name in self.hits for kind in TIME_KINDS)
 
 
-def scan(lexed: Lexed) -> Scan:
-    """Find and consume each kind of time expression, in priority order."""
+def scan(lexed: Lexed, skip: frozenset[str] = frozenset()) -> Scan:
+    """Find and consume each kind of time expression, in priority order; the kinds
+    named in ``skip`` are not searched."""
     result = Scan()
-    words = lexed.words
+    words = list(lexed.words)
     starts = _starts(words)
     text = " ".join(words)
     # Consumed words only ever remove text, so what the whole phrase holds is enough.
-    present = [t for t in _GATE_TEXTS if t in text]
-    for kind, needs_repeat in ORDER:
-        if needs_repeat and REC.name not in result.hits:
+    masks = list(_ALWAYS)
+    for gate, opened in _OPENS.items():
+        if gate in text:
+            for k, bits in opened:
+                masks[k] |= bits
+    for (kind, needs_repeat), mask in zip(ORDER, masks, strict=True):
+        if not mask or (needs_repeat and REC.name not in result.hits) or kind.name in skip:
             continue
-        hit = kind.search(text, present)
+        hit = kind.search_parts(text, mask)
         if hit is None:
             continue
         result.hits[kind.name] = hit
@@ -77,6 +91,7 @@ def scan(lexed: Lexed) -> Scan:
         last = bisect_right(starts, max(hit.end - 1, hit.start)) - 1
         end = starts[last] + len(words[last])
         text = text[: starts[first]] + _used(text[starts[first] : end]) + text[end:]
+        result.spans[kind.name] = (lexed.owner[first][0], lexed.owner[last][1])
         for i in range(first, last + 1):
             words[i] = USED
             lo, hi = lexed.owner[i]
