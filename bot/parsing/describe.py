@@ -49,10 +49,54 @@ def _plural(n: int, word: str) -> str:
 
 def summary(cmd: Command, now: datetime) -> str:
     """The one line a confirmation leads with."""
-    head = f"{moment(cmd.when)} ({cmd.tz}), {relative(cmd.when, now)}"
-    if cmd.recurrence is not None:
-        head = f"{rule_words(cmd.recurrence)}; first {head}"
+    if cmd.when is None:
+        head = trigger_words(cmd)
+    else:
+        head = f"{moment(cmd.when)} ({cmd.tz}), {relative(cmd.when, now)}"
+        if cmd.recurrence is not None:
+            head = f"{rule_words(cmd.recurrence)}; first {head}"
+        elif cmd.event_at is not None:
+            head = f"{offset_words(cmd)}; first {head}"
+    if cmd.stop_statuses:
+        head += f"; {stop_words(cmd)}"
     return f"{head} \u2014 {cmd.message}" if cmd.message else head
+
+
+def offset_words(cmd: Command) -> str:
+    """``1 day and 1 hour before Friday 27 November 2026 at 15:00``."""
+    if cmd.event_at is None:
+        return ""
+    spans = _join([_span(m) for m in cmd.offsets])
+    return f"{spans} before {moment(cmd.event_at.astimezone(zone(cmd.tz)))}"
+
+
+def trigger_words(cmd: Command) -> str:
+    """``when case 123 is closed``, ``when case 123 changes status``."""
+    record = _record(cmd)
+    if cmd.trigger_status in (None, "*"):
+        return f"when {record} changes status"
+    return f"when {record} is {cmd.trigger_status}"
+
+
+def stop_words(cmd: Command) -> str:
+    """``until case 123 is closed or resolved``."""
+    statuses = list(cmd.stop_statuses)
+    words = statuses[0] if len(statuses) == 1 else ", ".join(statuses[:-1]) + " or " + statuses[-1]
+    return f"until {_record(cmd)} is {words}"
+
+
+def _record(cmd: Command) -> str:
+    return f"{cmd.entity.type} {cmd.entity.id}" if cmd.entity else "the record"
+
+
+def _span(minutes: int) -> str:
+    """``1500`` -> ``1 day 1 hour``; ``0`` -> ``0 minutes``."""
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [
+        _plural(n, unit) for n, unit in ((days, "day"), (hours, "hour"), (mins, "minute")) if n
+    ]
+    return " ".join(parts) or "0 minutes"
 
 
 def rule_words(rec: Recurrence) -> str:
