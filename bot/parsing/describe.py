@@ -184,6 +184,11 @@ _UNSUPPORTED = {
     "times_days": "Those times cannot share one repeat. Set one reminder for each time.",
     "date_in_repeat": "I read a repeat and also a date or time that does not fit into it. "
     "Say when it starts with \u201cstarting \u2026\u201d, or set one reminder for each.",
+    "offsets_repeat": "Reminders before an event count back from one event at one time: "
+    "they cannot repeat or share several times. Set one reminder for each event.",
+    "offsets_unit": "Reminders before an event can be minutes, hours, days or weeks before "
+    "it, like \u201c1 day and 1 hour before Friday 3pm\u201d; months and years have no "
+    "fixed length.",
 }
 _ORDERS = ("day/month", "month/day")
 
@@ -193,6 +198,9 @@ def refusal_text(refusal: Refusal, tz: str, prefs: Prefs | None = None) -> str:
     code = refusal.code
     if code is RefusalCode.PAST:
         when = refusal.when.astimezone(zone(tz)) if refusal.when else None
+        if refusal.detail == "offsets":
+            read = f" I read the event as {moment(when)} ({tz})." if when else ""
+            return f"Every time before that event has already passed.{read} Give me times ahead."
         read = f" I read it as {moment(when)} ({tz})." if when else ""
         return f"That time has already passed.{read} Give me a time in the future."
     if code is RefusalCode.INVALID_DATE:

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from bot.parsing.forms.bounds import BOUND, EXCEPT, START
 from bot.parsing.forms.clocks import TIME
 from bot.parsing.forms.dates import DATE
+from bot.parsing.forms.offsets import OFFSETS
 from bot.parsing.forms.periods import AGO, DURATION, POD
 from bot.parsing.forms.repeats import REC
 from bot.parsing.lexer import Lexed
@@ -28,6 +29,7 @@ ORDER: tuple[tuple[Kind[Any], bool], ...] = (
     (EXCEPT, True),
     (BOUND, True),
     (START, True),
+    (OFFSETS, False),
     (AGO, False),
     (DURATION, False),
     (TIME, False),
@@ -35,6 +37,7 @@ ORDER: tuple[tuple[Kind[Any], bool], ...] = (
     (POD, False),
 )
 TIME_KINDS = (REC, AGO, DURATION, TIME, DATE, POD)
+_TIME_NAMES = frozenset(kind.name for kind in TIME_KINDS)
 # Every text a part's gate asks for, looked up once per phrase for all kinds, with the
 # parts it opens: (the kind's place in ORDER, its parts as bits).
 _OPENS: dict[str, tuple[tuple[int, int], ...]] = {
@@ -65,6 +68,22 @@ class Scan:
     @property
     def timed(self) -> bool:
         return any(kind.name in self.hits for kind in TIME_KINDS)
+
+    def times_after(self, kind: Kind[Any]) -> bool:
+        """Whether a time expression was read after ``kind``'s words."""
+        hit = self.hits[kind.name]
+        return any(h.start > hit.start for name, h in self.hits.items() if name in _TIME_NAMES)
+
+
+def read(lexed: Lexed) -> Scan:
+    """Scan the phrase; then scan it again without the forms that turned out to be
+    message text: durations and ``before`` with no time after them (``leave 2 hours
+    before the meeting``)."""
+    found = scan(lexed)
+    skip = set()
+    if found.has(OFFSETS) and not found.times_after(OFFSETS):
+        skip.add(OFFSETS.name)
+    return scan(lexed, frozenset(skip)) if skip else found
 
 
 def scan(lexed: Lexed, skip: frozenset[str] = frozenset()) -> Scan:

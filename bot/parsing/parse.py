@@ -5,24 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.parsing.context import Context, Refused
-from bot.parsing.forms.repeats import REC
-from bot.parsing.grammar import Scan, scan
+from bot.parsing.grammar import Scan, read
 from bot.parsing.hints import near_miss
 from bot.parsing.lexer import TABLES, Token, detect_language, lex, tokenize
 from bot.parsing.message import assemble, entity_spans, find_entity, is_quoted
-from bot.parsing.model import (
-    Command,
-    ParseResult,
-    Prefs,
-    Recurrence,
-    Refusal,
-    RefusalCode,
-    Target,
-)
-from bot.parsing.recurrence import occurrences_after, series_end
-from bot.parsing.resolve import clocks_of, one_off
-from bot.parsing.rules import recurring, several_times
+from bot.parsing.model import Command, ParseResult, Prefs, Refusal, RefusalCode, Target
 from bot.parsing.targets import read_head
+from bot.parsing.timing import times
 from bot.parsing.zones import zone
 
 DEFAULT_PREFS = Prefs()
@@ -54,7 +43,7 @@ def parse(text: str, now: datetime, tz: str, prefs: Prefs = DEFAULT_PREFS) -> Pa
     table = TABLES.get(prefs.language or "", None) or TABLES[detect_language(tokens)]
     targets, head = read_head(tokens, table, prefs.commands)
     lexed = lex(tokens, head | _masked(text, tokens), table)
-    found = scan(lexed)
+    found = read(lexed)
     message = assemble(text, tokens, head | found.consumed, table)
     if len(message) > prefs.max_message:
         return Refusal(code=RefusalCode.TOO_LONG)
@@ -91,27 +80,16 @@ def _command(
     message: str,
     language: str,
 ) -> Command:
-    when, rec, firsts = _times(found, ctx)
+    timed = times(found, ctx)
     return Command(
         targets=targets,
         message=message,
         entity=find_entity(message),
-        when=when,
+        when=timed.when,
         tz=str(ctx.tz),
-        recurrence=rec,
+        recurrence=timed.recurrence,
         language=language,
-        occurrences=firsts,
+        occurrences=timed.occurrences,
+        event_at=timed.event_at,
+        offsets=timed.offsets,
     )
-
-
-def _times(found: Scan, ctx: Context) -> tuple[datetime, Recurrence | None, tuple[datetime, ...]]:
-    """The first time, the recurrence if any, and the first three occurrences."""
-    clocks = clocks_of(found, ctx)
-    if found.has(REC) or len(clocks) > 1:
-        rec = recurring(found, ctx) if found.has(REC) else several_times(found, ctx, clocks)
-        firsts = tuple(occurrences_after(rec, ctx.now, 3))
-        if not firsts:  # "every hour until yesterday": the series ended before it began
-            raise Refused(RefusalCode.PAST, series_end(rec))
-        return firsts[0], rec, firsts
-    when = one_off(found, ctx, clocks[0] if clocks else None)
-    return when, None, (when,)

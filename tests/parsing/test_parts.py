@@ -41,6 +41,7 @@ EXAMPLES = {
     ("bound", "5 times"): "remind me every day 5 times",
     ("bound", "6x"): "remind me every Monday 6x",
     ("start", "starting on a date"): "remind me every day starting tomorrow",
+    ("offsets", "durations before an event"): "remind me 1 day and 1 hour before Friday 3pm",
     ("ago", "2 days ago"): "remind me 2 days ago",
     ("dur", "in 2 hours, in a week's time"): "remind me in a week's time",
     ("dur", "2 hours from now"): "remind me 2 hours from now",

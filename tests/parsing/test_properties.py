@@ -104,7 +104,7 @@ VOCABULARY_TEXT = (
     "9.30pm 6/1 2/30 2026-06-01 1h30m 10m 15th 1st påmind mig om i morgen kl. hver timer "
     "fredag case 123 PR #45 task TSK-123 ticket 9 @channel <!here> @everyone "
     "except but not twice quarters 6x 1715 845am 1230 fri. aug. days' week's ( ) [ ] "
-    "\u2018 \u2019 kvarter halvtime halv undtagen third twenty-first"
+    "\u2018 \u2019 kvarter halvtime halv undtagen third twenty-first before før"
 )
 VOCABULARY = VOCABULARY_TEXT.split()
 
@@ -253,6 +253,8 @@ FIXED_PHRASES = [
     "on the last day of every month",
     "every quarter",
     "every other month on the 1st",
+    "1 day and 1 hour before next week",
+    "2 hours before the day after tomorrow at 3pm",
 ]
 
 HOURS_12 = st.integers(1, 12)

@@ -139,6 +139,7 @@ _WORDS: dict[str, str] = {
     "halvanden": "1.5",
     "fyraften": "eod",
     "ultimo": "eom",
+    "før": "before",
 }
 
 _NUMBERS: dict[str, int] = {
@@ -238,6 +239,7 @@ TABLE = WordTable(
         "uger",
         "næste",
         "indtil",
+        "før",
         "mandag",
         "tirsdag",
         "onsdag",
@@ -255,5 +257,6 @@ TABLE = WordTable(
         "on": "på",
         "minutes": "minutter",
         "tomorrow": "i morgen",
+        "friday 3pm": "fredag kl. 15",
     },
 )
