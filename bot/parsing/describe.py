@@ -189,7 +189,15 @@ _UNSUPPORTED = {
     "offsets_unit": "Reminders before an event can be minutes, hours, days or weeks before "
     "it, like \u201c1 day and 1 hour before Friday 3pm\u201d; months and years have no "
     "fixed length.",
+    "trigger_time": "A reminder on a status change fires when the record changes, so it "
+    "takes no time or repeat of its own. Leave the time out, or put the message in quotes "
+    "if \u201cwhen \u2026\u201d is part of it.",
+    "trigger_statuses": "A reminder on a status change watches one status (\u201cwhen case "
+    "123 is closed\u201d) or any change (\u201cwhen case 123 changes status\u201d).",
+    "two_records": "The phrase names two different records to watch; one reminder can "
+    "watch one record.",
 }
+_RECORDS = "a case, ticket, task or issue"
 _ORDERS = ("day/month", "month/day")
 
 
@@ -230,6 +238,18 @@ def _unsupported(refusal: Refusal) -> str:
         return (
             f"\u201c{times.capitalize()} a day\u201d needs {n} times of day, like "
             f"\u201ctwice a day at 9 and 17\u201d."
+        )
+    if refusal.detail == "stop_entity":
+        status = refusal.hint or "closed"
+        return (
+            f"\u201cUntil it is {status}\u201d needs the record it watches: name {_RECORDS}, "
+            f"like \u201cuntil case 123 is {status}\u201d."
+        )
+    if refusal.detail == "trigger_entity":
+        status = "changes status" if refusal.hint in ("", "*") else f"is {refusal.hint}"
+        return (
+            f"A reminder on a status change needs the record it watches: name {_RECORDS}, "
+            f"like \u201cwhen case 123 {status}\u201d."
         )
     return _UNSUPPORTED.get(refusal.detail, "I could not store that as one reminder.")
 

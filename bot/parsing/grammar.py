@@ -17,6 +17,7 @@ from bot.parsing.forms.clocks import TIME
 from bot.parsing.forms.dates import DATE
 from bot.parsing.forms.offsets import OFFSETS
 from bot.parsing.forms.periods import AGO, DURATION, POD
+from bot.parsing.forms.records import STOP, TRIGGER, named
 from bot.parsing.forms.repeats import REC
 from bot.parsing.lexer import Lexed
 from bot.parsing.parts import USED, Hit, Kind
@@ -25,6 +26,8 @@ T = TypeVar("T")
 
 # (kind, searched only when a recurrence was found)
 ORDER: tuple[tuple[Kind[Any], bool], ...] = (
+    (TRIGGER, False),
+    (STOP, False),
     (REC, False),
     (EXCEPT, True),
     (BOUND, True),
@@ -78,11 +81,15 @@ class Scan:
 def read(lexed: Lexed) -> Scan:
     """Scan the phrase; then scan it again without the forms that turned out to be
     message text: durations and ``before`` with no time after them (``leave 2 hours
-    before the meeting``)."""
+    before the meeting``), and a trigger pointing at no record beside a time (``check
+    when it is done``)."""
     found = scan(lexed)
     skip = set()
     if found.has(OFFSETS) and not found.times_after(OFFSETS):
         skip.add(OFFSETS.name)
+    trigger = found.get(TRIGGER)
+    if trigger is not None and found.timed and not named(trigger.groups):
+        skip.add(TRIGGER.name)
     return scan(lexed, frozenset(skip)) if skip else found
 
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.parsing.context import Context, Refused
+from bot.parsing.forms.records import TRIGGER
 from bot.parsing.grammar import Scan, read
 from bot.parsing.hints import near_miss
 from bot.parsing.lexer import TABLES, Token, detect_language, lex, tokenize
-from bot.parsing.message import assemble, entity_spans, find_entity, is_quoted
+from bot.parsing.message import assemble, entity_spans, is_quoted
 from bot.parsing.model import Command, ParseResult, Prefs, Refusal, RefusalCode, Target
+from bot.parsing.statuses import watched
 from bot.parsing.targets import read_head
-from bot.parsing.timing import times
+from bot.parsing.timing import UNTIMED, times
 from bot.parsing.zones import zone
 
 DEFAULT_PREFS = Prefs()
@@ -29,8 +32,9 @@ def parse(text: str, now: datetime, tz: str, prefs: Prefs = DEFAULT_PREFS) -> Pa
         prefs: default time, date order, language and limits.
 
     Returns:
-        A ``Command`` whose ``when`` is strictly after ``now``, or a ``Refusal``
-        saying why not. Nothing is raised for any text.
+        A ``Command`` whose ``when`` is strictly after ``now`` (``None`` for a status
+        trigger, which has no time), or a ``Refusal`` saying why not. Nothing is
+        raised for any text.
 
     Raises:
         KeyError: ``tz`` is not an IANA zone (a caller error, not a user one).
@@ -47,10 +51,11 @@ def parse(text: str, now: datetime, tz: str, prefs: Prefs = DEFAULT_PREFS) -> Pa
     message = assemble(text, tokens, head | found.consumed, table)
     if len(message) > prefs.max_message:
         return Refusal(code=RefusalCode.TOO_LONG)
-    if not found.timed:
+    if not found.timed and not found.has(TRIGGER):
         return near_miss(lexed)
+    phrase = _Phrase(text, tokens, targets, table.code)
     try:
-        return _command(found, Context(now, zi, prefs), targets, message, table.code)
+        return _command(found, Context(now, zi, prefs), phrase, message)
     except Refused as refused:
         return Refusal(
             code=refused.code, when=refused.when, detail=refused.detail, hint=refused.hint
@@ -73,23 +78,28 @@ def _masked(text: str, tokens: list[Token]) -> set[int]:
     return masked
 
 
-def _command(
-    found: Scan,
-    ctx: Context,
-    targets: tuple[Target, ...],
-    message: str,
-    language: str,
-) -> Command:
-    timed = times(found, ctx)
+@dataclass(frozen=True, slots=True)
+class _Phrase:
+    text: str
+    tokens: list[Token]
+    targets: tuple[Target, ...]
+    language: str
+
+
+def _command(found: Scan, ctx: Context, phrase: _Phrase, message: str) -> Command:
+    watch = watched(found, phrase.text, phrase.tokens, message, ctx)
+    timed = UNTIMED if watch.trigger is not None else times(found, ctx)
     return Command(
-        targets=targets,
+        targets=phrase.targets,
         message=message,
-        entity=find_entity(message),
+        entity=watch.entity,
         when=timed.when,
         tz=str(ctx.tz),
         recurrence=timed.recurrence,
-        language=language,
+        language=phrase.language,
         occurrences=timed.occurrences,
         event_at=timed.event_at,
         offsets=timed.offsets,
+        stop_statuses=watch.stop,
+        trigger_status=watch.trigger,
     )

@@ -20,11 +20,14 @@ from bot.parsing.zones import elapsed
 class Times:
     """The first time, the occurrences to show, and what they come from."""
 
-    when: datetime
-    occurrences: tuple[datetime, ...]
+    when: datetime | None
+    occurrences: tuple[datetime, ...] = ()
     recurrence: Recurrence | None = None
     event_at: datetime | None = None
     offsets: tuple[int, ...] = ()
+
+
+UNTIMED = Times(when=None)  # a status trigger: no time of its own
 
 
 def times(found: Scan, ctx: Context) -> Times:

@@ -11,6 +11,9 @@ from bot.parsing.targets import read_head
 
 # (kind, part name) -> a phrase read by that part
 EXAMPLES = {
+    ("trigger", "when case 123 is closed"): "tell #ops about case 123 when it is closed",
+    ("trigger", "when case 123 changes status"): "remind me about PR 45 when it changes",
+    ("stop", "until it is closed"): "remind me every day about case 123 until it is closed",
     ("rec", "nth weekdays of the month"): "remind me the first Monday of the month",
     ("rec", "first or last working day of the month"): "remind me the last weekday of the month",
     ("rec", "every 30 minutes, every half hour"): "remind me every half hour",

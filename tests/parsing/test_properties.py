@@ -104,7 +104,9 @@ VOCABULARY_TEXT = (
     "9.30pm 6/1 2/30 2026-06-01 1h30m 10m 15th 1st påmind mig om i morgen kl. hver timer "
     "fredag case 123 PR #45 task TSK-123 ticket 9 @channel <!here> @everyone "
     "except but not twice quarters 6x 1715 845am 1230 fri. aug. days' week's ( ) [ ] "
-    "\u2018 \u2019 kvarter halvtime halv undtagen third twenty-first before før"
+    "\u2018 \u2019 kvarter halvtime halv undtagen third twenty-first "
+    "before when whenever as soon is it it's the closed resolved done changes status or tell "
+    "før når er lukket løst indtil den fortæl sag ABC-12 gets updated"
 )
 VOCABULARY = VOCABULARY_TEXT.split()
 
@@ -255,6 +257,7 @@ FIXED_PHRASES = [
     "every other month on the 1st",
     "1 day and 1 hour before next week",
     "2 hours before the day after tomorrow at 3pm",
+    "every day at 9 until case 123 is closed",
 ]
 
 HOURS_12 = st.integers(1, 12)
