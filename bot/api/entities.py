@@ -16,7 +16,9 @@ from bot.api.models import (
     ReminderOut,
     StatusIn,
     StatusOut,
+    StopWhenIn,
     TargetIn,
+    TriggerIn,
 )
 from bot.api.reminders import ERRORS
 from bot.core import texts
@@ -87,14 +89,20 @@ async def action_of(use: Services, who: Caller, text: str) -> ActionOut:
     )
     rec = cmd.recurrence
     entity = EntityIn(type=cmd.entity.type, id=cmd.entity.id) if cmd.entity else None
+    stop = StopWhenIn(status=list(cmd.stop_statuses)) if cmd.stop_statuses else None
+    trigger = TriggerIn(status=cmd.trigger_status) if cmd.trigger_status else None
     return ActionOut(
         target=target,
         message=cmd.message,
         entity=entity,
-        at=None if rec else cmd.when,
+        at=None if rec or cmd.event_at else cmd.when,
         rrule=rec.rrule if rec else None,
         dtstart=rec.dtstart if rec else None,
         tz=cmd.tz,
+        event_at=cmd.event_at,
+        offsets=list(cmd.offsets),
+        stop_when=stop,
+        trigger=trigger,
         occurrences=list(cmd.occurrences),
         confirmation=texts.confirmation(cmd, use.clock.now()),
     )

@@ -219,6 +219,10 @@ class ActionOut(BaseModel):
     rrule: str | None
     dtstart: datetime | None
     tz: str
+    event_at: datetime | None = None
+    offsets: list[int] = Field(default_factory=list)
+    stop_when: StopWhenIn | None = None
+    trigger: TriggerIn | None = None
     occurrences: list[datetime]
     confirmation: str
 

@@ -216,6 +216,10 @@ def _new(
         dtstart=rec.dtstart if rec else None,
         draft_expires_at=now + DRAFT_TTL,
         created_by=actor.key,
+        event_at=cmd.event_at,
+        offsets=cmd.offsets,
+        stop_statuses=cmd.stop_statuses,
+        trigger_status=cmd.trigger_status,
     )
 
 

@@ -153,7 +153,7 @@ class Followups:
         if phrase.lower().startswith("until "):
             phrase = "at " + phrase[6:]
         result = parse(f"remind me {phrase}", now, prefs.tz, self.people.parse_prefs(prefs))
-        if not isinstance(result, Command) or result.recurrence is not None:
+        if not isinstance(result, Command) or result.recurrence or result.when is None:
             raise InvalidRequest("snooze_time")
         return result.when
 

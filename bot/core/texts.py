@@ -26,7 +26,16 @@ from bot.core.model import (
     UserRef,
 )
 from bot.parsing import Command, Target, occurrences_after
-from bot.parsing.describe import EXAMPLES, moment, refusal_text, relative, rule_words
+from bot.parsing.describe import (
+    EXAMPLES,
+    moment,
+    offset_words,
+    refusal_text,
+    relative,
+    rule_words,
+    stop_words,
+    trigger_words,
+)
 from bot.parsing.model import Recurrence
 from bot.parsing.zones import zone
 
@@ -334,9 +343,14 @@ def api_problem(code: str) -> str:
 def confirmation(cmd: Command, now: datetime) -> str:
     """What a phrase was read as, in the words of a confirmation (nothing stored)."""
     dests = [target_words(_dest(t)) for t in cmd.targets]
-    text = f"Remind {', '.join(dests)}: {when_words(cmd.when, cmd.tz, now)}"
+    when = trigger_words(cmd) if cmd.when is None else when_words(cmd.when, cmd.tz, now)
+    text = f"Remind {', '.join(dests)}: {when}"
     if cmd.recurrence is not None:
         text += f", {rule_words(cmd.recurrence)}"
+    if cmd.event_at is not None:
+        text += f", {offset_words(cmd)}"
+    if cmd.stop_statuses:
+        text += f", {stop_words(cmd)}"
     return f"{text} {DASH} {cmd.message or '(no message)'}"
 
 

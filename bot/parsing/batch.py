@@ -20,11 +20,12 @@ BAD_INPUT: dict[str, Any] = {"ok": False, "error": "bad_input"}
 
 
 def record(result: ParseResult) -> dict[str, Any]:
-    """The JSON object for one parse result."""
+    """The JSON object for one parse result: ``event_at`` and ``offsets``,
+    ``stop_statuses`` and ``trigger_status`` appear only for phrases that name them."""
     if not result.ok:
         return {"ok": False, "error": result.code.value}
     entity = {"type": result.entity.type, "id": result.entity.id} if result.entity else None
-    return {
+    found: dict[str, Any] = {
         "ok": True,
         "target": " ".join(t.display() for t in result.targets),
         "message": result.message,
@@ -32,6 +33,15 @@ def record(result: ParseResult) -> dict[str, Any]:
         "occurrences": [o.isoformat() for o in result.occurrences],
         "rrule": result.recurrence.rrule if result.recurrence else None,
     }
+    # Keys of the newer forms only when set, so that earlier answers stay as they were.
+    if result.event_at is not None:
+        found["event_at"] = result.event_at.isoformat()
+        found["offsets"] = list(result.offsets)
+    if result.stop_statuses:
+        found["stop_statuses"] = list(result.stop_statuses)
+    if result.trigger_status is not None:
+        found["trigger_status"] = result.trigger_status
+    return found
 
 
 def answer(

@@ -49,10 +49,54 @@ def _plural(n: int, word: str) -> str:
 
 def summary(cmd: Command, now: datetime) -> str:
     """The one line a confirmation leads with."""
-    head = f"{moment(cmd.when)} ({cmd.tz}), {relative(cmd.when, now)}"
-    if cmd.recurrence is not None:
-        head = f"{rule_words(cmd.recurrence)}; first {head}"
+    if cmd.when is None:
+        head = trigger_words(cmd)
+    else:
+        head = f"{moment(cmd.when)} ({cmd.tz}), {relative(cmd.when, now)}"
+        if cmd.recurrence is not None:
+            head = f"{rule_words(cmd.recurrence)}; first {head}"
+        elif cmd.event_at is not None:
+            head = f"{offset_words(cmd)}; first {head}"
+    if cmd.stop_statuses:
+        head += f"; {stop_words(cmd)}"
     return f"{head} \u2014 {cmd.message}" if cmd.message else head
+
+
+def offset_words(cmd: Command) -> str:
+    """``1 day and 1 hour before Friday 27 November 2026 at 15:00``."""
+    if cmd.event_at is None:
+        return ""
+    spans = _join([_span(m) for m in cmd.offsets])
+    return f"{spans} before {moment(cmd.event_at.astimezone(zone(cmd.tz)))}"
+
+
+def trigger_words(cmd: Command) -> str:
+    """``when case 123 is closed``, ``when case 123 changes status``."""
+    record = _record(cmd)
+    if cmd.trigger_status in (None, "*"):
+        return f"when {record} changes status"
+    return f"when {record} is {cmd.trigger_status}"
+
+
+def stop_words(cmd: Command) -> str:
+    """``until case 123 is closed or resolved``."""
+    statuses = list(cmd.stop_statuses)
+    words = statuses[0] if len(statuses) == 1 else ", ".join(statuses[:-1]) + " or " + statuses[-1]
+    return f"until {_record(cmd)} is {words}"
+
+
+def _record(cmd: Command) -> str:
+    return f"{cmd.entity.type} {cmd.entity.id}" if cmd.entity else "the record"
+
+
+def _span(minutes: int) -> str:
+    """``1500`` -> ``1 day 1 hour``; ``0`` -> ``0 minutes``."""
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [
+        _plural(n, unit) for n, unit in ((days, "day"), (hours, "hour"), (mins, "minute")) if n
+    ]
+    return " ".join(parts) or "0 minutes"
 
 
 def rule_words(rec: Recurrence) -> str:
@@ -140,7 +184,20 @@ _UNSUPPORTED = {
     "times_days": "Those times cannot share one repeat. Set one reminder for each time.",
     "date_in_repeat": "I read a repeat and also a date or time that does not fit into it. "
     "Say when it starts with \u201cstarting \u2026\u201d, or set one reminder for each.",
+    "offsets_repeat": "Reminders before an event count back from one event at one time: "
+    "they cannot repeat or share several times. Set one reminder for each event.",
+    "offsets_unit": "Reminders before an event can be minutes, hours, days or weeks before "
+    "it, like \u201c1 day and 1 hour before Friday 3pm\u201d; months and years have no "
+    "fixed length.",
+    "trigger_time": "A reminder on a status change fires when the record changes, so it "
+    "takes no time or repeat of its own. Leave the time out, or put the message in quotes "
+    "if \u201cwhen \u2026\u201d is part of it.",
+    "trigger_statuses": "A reminder on a status change watches one status (\u201cwhen case "
+    "123 is closed\u201d) or any change (\u201cwhen case 123 changes status\u201d).",
+    "two_records": "The phrase names two different records to watch; one reminder can "
+    "watch one record.",
 }
+_RECORDS = "a case, ticket, task or issue"
 _ORDERS = ("day/month", "month/day")
 
 
@@ -149,6 +206,9 @@ def refusal_text(refusal: Refusal, tz: str, prefs: Prefs | None = None) -> str:
     code = refusal.code
     if code is RefusalCode.PAST:
         when = refusal.when.astimezone(zone(tz)) if refusal.when else None
+        if refusal.detail == "offsets":
+            read = f" I read the event as {moment(when)} ({tz})." if when else ""
+            return f"Every time before that event has already passed.{read} Give me times ahead."
         read = f" I read it as {moment(when)} ({tz})." if when else ""
         return f"That time has already passed.{read} Give me a time in the future."
     if code is RefusalCode.INVALID_DATE:
@@ -178,6 +238,18 @@ def _unsupported(refusal: Refusal) -> str:
         return (
             f"\u201c{times.capitalize()} a day\u201d needs {n} times of day, like "
             f"\u201ctwice a day at 9 and 17\u201d."
+        )
+    if refusal.detail == "stop_entity":
+        status = refusal.hint or "closed"
+        return (
+            f"\u201cUntil it is {status}\u201d needs the record it watches: name {_RECORDS}, "
+            f"like \u201cuntil case 123 is {status}\u201d."
+        )
+    if refusal.detail == "trigger_entity":
+        status = "changes status" if refusal.hint in ("", "*") else f"is {refusal.hint}"
+        return (
+            f"A reminder on a status change needs the record it watches: name {_RECORDS}, "
+            f"like \u201cwhen case 123 {status}\u201d."
         )
     return _UNSUPPORTED.get(refusal.detail, "I could not store that as one reminder.")
 

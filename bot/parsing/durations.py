@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -42,9 +43,19 @@ def amount(text: str) -> float:
 
 
 def read_duration(text: str) -> Duration:
+    """All the amounts in ``text`` added up (``1 hour and 30 minutes`` is 90 minutes)."""
+    return _read(_PIECE.finditer(text))
+
+
+def each_duration(text: str) -> list[Duration]:
+    """Each amount in ``text`` on its own (``1 day and 1 hour`` is two durations)."""
+    return [_read([m]) for m in _PIECE.finditer(text)]
+
+
+def _read(pieces: Iterable[re.Match[str]]) -> Duration:
     clock = timedelta()
     cal = relativedelta()
-    for m in _PIECE.finditer(text):
+    for m in pieces:
         qty = amount(m.group("amount")) + (0.5 if m.group("half") else 0.0)
         unit = m.group("unit").removesuffix("s")
         if unit in _CLOCK_UNITS:

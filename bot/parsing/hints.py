@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from itertools import chain
 
 from bot.parsing.clock import MONTHS, WEEKDAYS
 from bot.parsing.lang.table import WordTable
 from bot.parsing.lexer import MASK, Lexed
 from bot.parsing.model import Refusal, RefusalCode
 from bot.parsing.typos import nearest
+from bot.parsing.vocab import DURATIONS, UNIT
 
 UNITS = ("minutes", "hours", "days", "weeks", "months")
 PODS = ("morning", "afternoon", "evening")
@@ -24,6 +26,9 @@ _SHOWN = re.compile(r"^[\w:.'\u2019 -]{1,40}$")
 _GLUED = re.compile(r"^(\d{1,4})(?:-?ish|h|hrs?|uhr)$")
 _NUMBER = re.compile(r"^\d{1,4}$")
 _CONNECTORS = ("to", "about", "that", MASK)
+_DURATIONS_AT_END = re.compile(rf"(?:^| )({DURATIONS})$")
+_UNIT = re.compile(UNIT)
+_LIST_WORDS = 40
 _KNOWN: dict[str, dict[str, str]] = {}
 
 Near = tuple[str, str]  # (the words shown, the suggestion)
@@ -31,12 +36,15 @@ Check = Callable[[Lexed, int], Near | None]
 
 
 def near_miss(lexed: Lexed) -> Refusal:
-    """The ``no_time`` refusal, with the near miss when one is found."""
-    for i in range(len(lexed.words)):
-        for check in _CHECKS:
-            found = check(lexed, i)
-            if found is not None and _SHOWN.match(found[0]) and "@" not in found[0]:
-                return Refusal(code=RefusalCode.NO_TIME, detail=found[0], hint=found[1])
+    """The ``no_time`` refusal, with the near miss when one is found: durations before
+    an event without a time first (their amounts are no near miss of their own), then
+    the first word that looks like a time."""
+    places = range(len(lexed.words))
+    first = ((_offsets_without_event, i) for i in places)
+    for check, i in chain(first, ((check, i) for i in places for check in _CHECKS)):
+        found = check(lexed, i)
+        if found is not None and _SHOWN.match(found[0]) and "@" not in found[0]:
+            return Refusal(code=RefusalCode.NO_TIME, detail=found[0], hint=found[1])
     return Refusal(code=RefusalCode.NO_TIME)
 
 
@@ -151,6 +159,18 @@ def _bare_number(lexed: Lexed, i: int) -> Near | None:
     if not (hour <= 23 and minute <= 59):
         return None
     return _shown(lexed, i, i), f"{lexed.table.said('at')} {word}"
+
+
+def _offsets_without_event(lexed: Lexed, i: int) -> Near | None:
+    """``2 hours before the deadline``: durations before an event that has no time."""
+    if _word(lexed, i) != "before" or not _UNIT.fullmatch(_word(lexed, i - 1)):
+        return None
+    # A list of durations is a few words long: look no further back than it can reach.
+    m = _DURATIONS_AT_END.search(" ".join(lexed.words[max(0, i - _LIST_WORDS) : i]))
+    if m is None:
+        return None
+    shown = _shown(lexed, i - len(m.group(1).split()), i)
+    return shown, f"{shown} {lexed.table.said('friday 3pm')}"
 
 
 _CHECKS: tuple[Check, ...] = (

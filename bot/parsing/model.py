@@ -118,22 +118,38 @@ class Command:
 
     Attributes:
         targets: who or where; at least one.
-        message: the text to deliver, cleaned of the time words.
-        entity: a referenced case, ticket or pull request, if any.
-        when: the first occurrence, aware, in the user's zone.
+        message: the text to deliver, cleaned of the time words and status clauses.
+        entity: the record the reminder is about or watches (a case, ticket, pull
+            request): the one a status clause names, else the one in the message.
+        when: the first occurrence, aware, in the user's zone, after now; ``None`` only
+            for a status trigger, which has no time of its own.
         recurrence: the rule for a repeating reminder, else ``None``.
         tz: the IANA zone the phrase was read in.
         language: the word table that read it.
+        occurrences: the first three of a series, every offset time still ahead of an
+            event, the one time of a one-off; empty for a trigger.
+        event_at: for offsets before an event (``1 day before Friday 3pm``), the event,
+            aware, in the user's zone; else ``None``.
+        offsets: minutes before ``event_at``, largest first, each once, including those
+            already past (which ``occurrences`` leaves out).
+        stop_statuses: statuses of ``entity`` that end the reminder (``until it is
+            closed``), lower-case as written; empty for none.
+        trigger_status: the status of ``entity`` that fires the reminder (``when case
+            123 is closed``), or ``*`` for any change; ``None`` for a timed reminder.
     """
 
     targets: tuple[Target, ...]
     message: str
-    when: datetime
+    when: datetime | None
     tz: str
     entity: Entity | None = None
     recurrence: Recurrence | None = None
     language: str = "en"
     occurrences: tuple[datetime, ...] = field(default=())
+    event_at: datetime | None = None
+    offsets: tuple[int, ...] = ()
+    stop_statuses: tuple[str, ...] = ()
+    trigger_status: str | None = None
 
     ok: Literal[True] = True
 

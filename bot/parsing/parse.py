@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.parsing.context import Context, Refused
-from bot.parsing.forms.repeats import REC
-from bot.parsing.grammar import Scan, scan
+from bot.parsing.forms.records import TRIGGER
+from bot.parsing.grammar import Scan, read
 from bot.parsing.hints import near_miss
 from bot.parsing.lexer import TABLES, Token, detect_language, lex, tokenize
-from bot.parsing.message import assemble, entity_spans, find_entity, is_quoted
-from bot.parsing.model import (
-    Command,
-    ParseResult,
-    Prefs,
-    Recurrence,
-    Refusal,
-    RefusalCode,
-    Target,
-)
-from bot.parsing.recurrence import occurrences_after, series_end
-from bot.parsing.resolve import clocks_of, one_off
-from bot.parsing.rules import recurring, several_times
+from bot.parsing.message import assemble, entity_spans, is_quoted
+from bot.parsing.model import Command, ParseResult, Prefs, Refusal, RefusalCode, Target
+from bot.parsing.statuses import watched
 from bot.parsing.targets import read_head
+from bot.parsing.timing import UNTIMED, times
 from bot.parsing.zones import zone
 
 DEFAULT_PREFS = Prefs()
@@ -40,8 +32,9 @@ def parse(text: str, now: datetime, tz: str, prefs: Prefs = DEFAULT_PREFS) -> Pa
         prefs: default time, date order, language and limits.
 
     Returns:
-        A ``Command`` whose ``when`` is strictly after ``now``, or a ``Refusal``
-        saying why not. Nothing is raised for any text.
+        A ``Command`` whose ``when`` is strictly after ``now`` (``None`` for a status
+        trigger, which has no time), or a ``Refusal`` saying why not. Nothing is
+        raised for any text.
 
     Raises:
         KeyError: ``tz`` is not an IANA zone (a caller error, not a user one).
@@ -54,14 +47,15 @@ def parse(text: str, now: datetime, tz: str, prefs: Prefs = DEFAULT_PREFS) -> Pa
     table = TABLES.get(prefs.language or "", None) or TABLES[detect_language(tokens)]
     targets, head = read_head(tokens, table, prefs.commands)
     lexed = lex(tokens, head | _masked(text, tokens), table)
-    found = scan(lexed)
+    found = read(lexed)
     message = assemble(text, tokens, head | found.consumed, table)
     if len(message) > prefs.max_message:
         return Refusal(code=RefusalCode.TOO_LONG)
-    if not found.timed:
+    if not found.timed and not found.has(TRIGGER):
         return near_miss(lexed)
+    phrase = _Phrase(text, tokens, targets, table.code)
     try:
-        return _command(found, Context(now, zi, prefs), targets, message, table.code)
+        return _command(found, Context(now, zi, prefs), phrase, message)
     except Refused as refused:
         return Refusal(
             code=refused.code, when=refused.when, detail=refused.detail, hint=refused.hint
@@ -84,34 +78,28 @@ def _masked(text: str, tokens: list[Token]) -> set[int]:
     return masked
 
 
-def _command(
-    found: Scan,
-    ctx: Context,
-    targets: tuple[Target, ...],
-    message: str,
-    language: str,
-) -> Command:
-    when, rec, firsts = _times(found, ctx)
+@dataclass(frozen=True, slots=True)
+class _Phrase:
+    text: str
+    tokens: list[Token]
+    targets: tuple[Target, ...]
+    language: str
+
+
+def _command(found: Scan, ctx: Context, phrase: _Phrase, message: str) -> Command:
+    watch = watched(found, phrase.text, phrase.tokens, message, ctx)
+    timed = UNTIMED if watch.trigger is not None else times(found, ctx)
     return Command(
-        targets=targets,
+        targets=phrase.targets,
         message=message,
-        entity=find_entity(message),
-        when=when,
+        entity=watch.entity,
+        when=timed.when,
         tz=str(ctx.tz),
-        recurrence=rec,
-        language=language,
-        occurrences=firsts,
+        recurrence=timed.recurrence,
+        language=phrase.language,
+        occurrences=timed.occurrences,
+        event_at=timed.event_at,
+        offsets=timed.offsets,
+        stop_statuses=watch.stop,
+        trigger_status=watch.trigger,
     )
-
-
-def _times(found: Scan, ctx: Context) -> tuple[datetime, Recurrence | None, tuple[datetime, ...]]:
-    """The first time, the recurrence if any, and the first three occurrences."""
-    clocks = clocks_of(found, ctx)
-    if found.has(REC) or len(clocks) > 1:
-        rec = recurring(found, ctx) if found.has(REC) else several_times(found, ctx, clocks)
-        firsts = tuple(occurrences_after(rec, ctx.now, 3))
-        if not firsts:  # "every hour until yesterday": the series ended before it began
-            raise Refused(RefusalCode.PAST, series_end(rec))
-        return firsts[0], rec, firsts
-    when = one_off(found, ctx, clocks[0] if clocks else None)
-    return when, None, (when,)

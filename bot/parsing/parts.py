@@ -83,11 +83,25 @@ class Kind(Generic[T]):
         """Every text some part of this kind requires."""
         return frozenset(self._opens)
 
+    @property
+    def always(self) -> int:
+        """The parts with no gate, as bits: searched whatever the phrase holds."""
+        return self._always
+
+    @property
+    def opens(self) -> dict[str, int]:
+        """Each gate text -> the parts it opens, as bits."""
+        return self._opens
+
     def search(self, text: str, present: Iterable[str] | None = None) -> Hit[T] | None:
         """The leftmost match in ``text``; ``present``: the gate texts it contains, if
         the caller already knows (a superset is fine: it only opens more parts)."""
+        return self.search_parts(text, self._mask(text, present))
+
+    def search_parts(self, text: str, mask: int) -> Hit[T] | None:
+        """The leftmost match in ``text`` of the parts whose bits are set in ``mask``."""
         best: Hit[T] | None = None
-        for i in self._open(text, present):
+        for i in self._parts_of(mask):
             m = self._regexes[i].search(text)
             if m is not None and (best is None or m.start() < best.start):
                 best = self._hit(i, m)
@@ -95,19 +109,23 @@ class Kind(Generic[T]):
 
     def whole(self, text: str) -> Hit[T] | None:
         """The first part that reads all of ``text`` (an expression embedded in another)."""
-        for i in self._open(text, None):
+        for i in self._parts_of(self._mask(text, None)):
             m = self._regexes[i].fullmatch(text)
             if m is not None:
                 return self._hit(i, m)
         return None
 
-    def _open(self, text: str, present: Iterable[str] | None) -> tuple[int, ...]:
-        """The parts whose required text is in ``text``, in table order."""
+    def _mask(self, text: str, present: Iterable[str] | None) -> int:
+        """The parts whose required text is in ``text``, as bits."""
         if present is None:
             present = [t for t in self._opens if t in text]
         mask = self._always
         for required_text in present:
             mask |= self._opens.get(required_text, 0)
+        return mask
+
+    def _parts_of(self, mask: int) -> tuple[int, ...]:
+        """The parts whose bits are set, in table order."""
         if mask not in self._open_parts:
             self._open_parts[mask] = tuple(i for i in range(len(self.parts)) if mask >> i & 1)
         return self._open_parts[mask]

@@ -32,7 +32,7 @@ def read_head(
         i = 1
     while i < len(low) and low[i] in _POLITE:
         i += 1
-    if i < len(low) and _is_trigger(low[i], table, commands):
+    if i < len(low) and _starts_command(tokens, i, table, commands):
         i += 1
     targets: list[Target] = []
     while i < len(tokens):
@@ -46,6 +46,17 @@ def read_head(
     if not targets:
         return (ME,), set(range(i))
     return tuple(dict.fromkeys(targets)), set(range(i))
+
+
+def _starts_command(
+    tokens: list[Token], i: int, table: WordTable, commands: tuple[str, ...]
+) -> bool:
+    """A trigger word, or a word that starts a command before a target (``tell #ops``)."""
+    word = tokens[i].text.lower()
+    if _is_trigger(word, table, commands):
+        return True
+    nxt = tokens[i + 1].text if i + 1 < len(tokens) else ""
+    return word in table.addressed and read_target(nxt, table) is not None
 
 
 def _is_trigger(word: str, table: WordTable, commands: tuple[str, ...]) -> bool:

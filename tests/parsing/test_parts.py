@@ -11,6 +11,9 @@ from bot.parsing.targets import read_head
 
 # (kind, part name) -> a phrase read by that part
 EXAMPLES = {
+    ("trigger", "when case 123 is closed"): "tell #ops about case 123 when it is closed",
+    ("trigger", "when case 123 changes status"): "remind me about PR 45 when it changes",
+    ("stop", "until it is closed"): "remind me every day about case 123 until it is closed",
     ("rec", "nth weekdays of the month"): "remind me the first Monday of the month",
     ("rec", "first or last working day of the month"): "remind me the last weekday of the month",
     ("rec", "every 30 minutes, every half hour"): "remind me every half hour",
@@ -41,6 +44,7 @@ EXAMPLES = {
     ("bound", "5 times"): "remind me every day 5 times",
     ("bound", "6x"): "remind me every Monday 6x",
     ("start", "starting on a date"): "remind me every day starting tomorrow",
+    ("offsets", "durations before an event"): "remind me 1 day and 1 hour before Friday 3pm",
     ("ago", "2 days ago"): "remind me 2 days ago",
     ("dur", "in 2 hours, in a week's time"): "remind me in a week's time",
     ("dur", "2 hours from now"): "remind me 2 hours from now",

@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from bot.parsing import Command, Prefs, parse
-from bot.parsing.describe import refusal_text, rule_words
+from bot.parsing.describe import (
+    offset_words,
+    refusal_text,
+    rule_words,
+    stop_words,
+    trigger_words,
+)
 from tests.parsing.reading import CPH, NOW
 
 GUIDE = Path(__file__).parents[2] / "docs" / "phrases.md"
@@ -31,12 +37,26 @@ def test_the_guide_has_examples_of_both_kinds() -> None:
     assert len(REFUSED) >= 5
 
 
+def first(result: Command) -> str:
+    """The first reminder, or for a trigger the change it waits for."""
+    return f"{result.when:%a %d %b %Y %H:%M}" if result.when else trigger_words(result)
+
+
+def repeats(result: Command) -> str:
+    if result.recurrence is not None:
+        text = rule_words(result.recurrence)
+    elif result.event_at is not None:
+        text = offset_words(result)
+    else:
+        text = "once" if result.when else "at each change"
+    return f"{text}; {stop_words(result)}" if result.stop_statuses else text
+
+
 @pytest.mark.parametrize(("text", "cells"), READ)
 def test_guide_example_is_read_as_shown(text: str, cells: list[str]) -> None:
     result = parse(text, NOW, CPH, Prefs())
     assert isinstance(result, Command), result
-    repeats = rule_words(result.recurrence) if result.recurrence else "once"
-    assert [f"{result.when:%a %d %b %Y %H:%M}", repeats, result.message] == cells
+    assert [first(result), repeats(result), result.message] == cells
 
 
 @pytest.mark.parametrize(("text", "answer"), REFUSED)

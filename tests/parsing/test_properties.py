@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -58,6 +58,12 @@ def assert_well_formed(result: Command | Refusal, now: datetime, zone: str) -> N
         assert result.ok is False
         return
     assert result.ok is True
+    if result.stop_statuses or result.trigger_status is not None:
+        assert result.entity is not None, result
+    if result.when is None:  # a status trigger has no time of its own
+        assert result.trigger_status is not None, result
+        assert (result.occurrences, result.recurrence, result.event_at) == ((), None, None)
+        return
     # Compare instants: within one zone Python compares wall times and ignores the fold.
     assert result.when.astimezone(UTC) > now.astimezone(UTC), (result.when, now)
     assert zone_of(result.when) == zone
@@ -67,10 +73,23 @@ def assert_well_formed(result: Command | Refusal, now: datetime, zone: str) -> N
     instants = [occurrence.astimezone(UTC) for occurrence in result.occurrences]
     assert instants == sorted(set(instants))
     assert all(zone_of(occurrence) == zone for occurrence in result.occurrences)
-    if result.recurrence is None:
+    if result.event_at is not None:
+        assert_offsets_well_formed(result, zone)
+    elif result.recurrence is None:
         assert len(result.occurrences) == 1
     else:
         assert 1 <= len(result.occurrences) <= 3
+
+
+def assert_offsets_well_formed(result: Command, zone: str) -> None:
+    """Every occurrence is one of the offsets before the event, in real minutes."""
+    assert result.event_at is not None and result.recurrence is None
+    assert zone_of(result.event_at) == zone
+    assert list(result.offsets) == sorted(set(result.offsets), reverse=True)
+    assert 1 <= len(result.occurrences) <= len(result.offsets)
+    event = result.event_at.astimezone(UTC)
+    before = {(event - o.astimezone(UTC)) // timedelta(minutes=1) for o in result.occurrences}
+    assert before <= set(result.offsets), (before, result.offsets)
 
 
 # Words the grammar knows, thrown together in any order: a fuzzer for the grammar itself.
@@ -85,7 +104,9 @@ VOCABULARY_TEXT = (
     "9.30pm 6/1 2/30 2026-06-01 1h30m 10m 15th 1st påmind mig om i morgen kl. hver timer "
     "fredag case 123 PR #45 task TSK-123 ticket 9 @channel <!here> @everyone "
     "except but not twice quarters 6x 1715 845am 1230 fri. aug. days' week's ( ) [ ] "
-    "\u2018 \u2019 kvarter halvtime halv undtagen third twenty-first"
+    "\u2018 \u2019 kvarter halvtime halv undtagen third twenty-first "
+    "before when whenever as soon is it it's the closed resolved done changes status or tell "
+    "før når er lukket løst indtil den fortæl sag ABC-12 gets updated"
 )
 VOCABULARY = VOCABULARY_TEXT.split()
 
@@ -109,7 +130,7 @@ def test_word_salad_never_raises_and_ok_results_are_minute_precise(
     result = parse(" ".join(words), now, zone)
     assert_well_formed(result, now, zone)
     if isinstance(result, Command):
-        assert result.when.second == 0
+        assert all(occurrence.second == 0 for occurrence in result.occurrences)
 
 
 @SETTINGS
@@ -234,6 +255,9 @@ FIXED_PHRASES = [
     "on the last day of every month",
     "every quarter",
     "every other month on the 1st",
+    "1 day and 1 hour before next week",
+    "2 hours before the day after tomorrow at 3pm",
+    "every day at 9 until case 123 is closed",
 ]
 
 HOURS_12 = st.integers(1, 12)
@@ -287,7 +311,7 @@ def test_grammar_phrases_are_understood_and_in_the_future(
     result = parse(text, now, zone)
     assert isinstance(result, Command), (text, now, zone, result)
     assert_well_formed(result, now, zone)
-    assert result.when.second == 0
+    assert result.when is not None and result.when.second == 0
     assert result.message == message
     assert result.target.display() == "me"
 

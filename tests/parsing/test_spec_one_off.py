@@ -879,6 +879,7 @@ def test_numeric_date_with_day_month_preference(phrase: str, local: datetime) ->
     result = parse(f"remind me {phrase} to call Bo", NOW_AWARE, CPH, Prefs(date_order="DMY"))
     assert isinstance(result, Command), result
     assert result.when == local.replace(tzinfo=ZoneInfo(CPH))
+    assert result.when is not None
     assert result.when.isoformat() == local.replace(tzinfo=ZoneInfo(CPH)).isoformat()
 
 
@@ -886,6 +887,7 @@ def test_numeric_date_with_day_month_preference(phrase: str, local: datetime) ->
 def test_numeric_date_with_default_preference_is_month_first(phrase: str, local: datetime) -> None:
     result = parse(f"remind me {phrase} to call Bo", NOW_AWARE, CPH)
     assert isinstance(result, Command), result
+    assert result.when is not None
     assert result.when.isoformat() == local.replace(tzinfo=ZoneInfo(CPH)).isoformat()
 
 
@@ -893,6 +895,7 @@ def test_clock_duration_drops_microseconds_but_keeps_seconds() -> None:
     now = datetime(2026, 11, 23, 10, 0, 40, 123456, tzinfo=ZoneInfo(CPH))
     result = parse("remind me in 2 hours to call Bo", now, CPH)
     assert isinstance(result, Command), result
+    assert result.when is not None
     assert result.when.isoformat() == "2026-11-23T12:00:40+01:00"
     assert result.occurrences == (result.when,)
     assert result.recurrence is None

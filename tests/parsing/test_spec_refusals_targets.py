@@ -154,6 +154,7 @@ def test_configured_minimum_of_one_minute_allows_every_minute() -> None:
     assert isinstance(result, Command), result
     assert result.recurrence is not None
     assert result.recurrence.rrule == "FREQ=MINUTELY"
+    assert result.when is not None
     assert result.when.isoformat() == "2026-11-23T10:01:00+01:00"
 
 

@@ -17,7 +17,7 @@ from bot.parsing.clock import (
 )
 from bot.parsing.context import Context
 from bot.parsing.durations import clock_minutes
-from bot.parsing.parts import USED, Groups, Kind, Part
+from bot.parsing.parts import USED, Groups, Kind, Part, plain
 from bot.parsing.vocab import AMOUNT, MONTH, WEEKDAY
 
 Clocks = tuple[Clock, ...]
@@ -32,6 +32,11 @@ _BEFORE_A_DAY = (
     rf"|(?:on |next |this )?{WEEKDAY}|next))"
 )
 EOD = Clock(hour=17, minute=0)
+# What "X before Y" stays as a clock time: one offset of minutes or hours before a bare
+# hour, "N o'clock", noon, midday or midnight ("half an hour before noon" is 11:30).
+CLOCK_BEFORE = plain(
+    rf"{_OFFSET} before (?:\d{{1,2}}(?: oclock)?+|noon|midday|midnight)(?! am| pm)(?!\S)"
+)
 
 
 def _one(read: Clock) -> Clocks:

@@ -172,6 +172,7 @@ TABLE = WordTable(
     # weekday only next to a word that makes it one (see ``lexer``).
     guarded={"mon": "monday", "wed": "wednesday", "sat": "saturday", "sun": "sunday"},
     triggers=("remind", "reminder", "/remind", "/reminder", "remindme"),
+    addressed=("tell",),
     near_triggers=(
         "remain",
         "remains",

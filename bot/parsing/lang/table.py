@@ -16,6 +16,8 @@ class WordTable:
         phrases: several words read as one (``i morgen`` -> ``tomorrow``).
         guarded: short forms read as weekdays only in a weekday context.
         triggers: words that start a command (``remind``).
+        addressed: words that start a command only when a target follows (``tell
+            #ops``), so that a message may still begin with them (``tell Bo ...``).
         near_triggers: real words a slip away from a trigger (``remain``), never read as
             a mistyped trigger.
         me / here: words meaning the speaker / this channel.
@@ -32,6 +34,7 @@ class WordTable:
     phrases: dict[str, str] = field(default_factory=dict)
     guarded: dict[str, str] = field(default_factory=dict)
     triggers: tuple[str, ...] = ()
+    addressed: tuple[str, ...] = ()
     near_triggers: tuple[str, ...] = ()
     me: tuple[str, ...] = ()
     here: tuple[str, ...] = ()
