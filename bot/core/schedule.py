@@ -4,7 +4,7 @@ event, or once. The dispatcher and the use cases ask here, never the rule direct
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.core.model import NewReminder
 from bot.parsing import Recurrence, occurrences_after
@@ -17,8 +17,13 @@ def recurrence(rem: NewReminder) -> Recurrence | None:
 
 
 def offset_times(event_at: datetime, offsets: Sequence[int]) -> list[datetime]:
-    """The instants ``offsets`` minutes before ``event_at``, earliest first."""
-    return sorted({event_at - timedelta(minutes=m) for m in offsets})
+    """The instants ``offsets`` real minutes before ``event_at``, earliest first.
+
+    Counted in UTC: subtracting from a zone-aware time counts wall-clock minutes, an hour
+    off across a DST change.
+    """
+    event = event_at.astimezone(UTC)
+    return sorted({event - timedelta(minutes=m) for m in offsets})
 
 
 def following(rem: NewReminder, after: datetime, count: int = 1) -> list[datetime]:

@@ -28,11 +28,13 @@ from bot.core.model import (
 from bot.parsing import Command, Target, occurrences_after
 from bot.parsing.describe import (
     EXAMPLES,
+    before_words,
     moment,
     offset_words,
     refusal_text,
     relative,
     rule_words,
+    status_words,
     stop_words,
     trigger_words,
 )
@@ -145,13 +147,33 @@ def plain(text: str, reminder_id: int | None = None) -> Reply:
 # -- making reminders ---------------------------------------------------------------------
 
 
-def draft(rem: Reminder, now: datetime) -> Reply:
-    """The confirmation: what was read, with Confirm / Edit / Cancel."""
+def _when(rem: Reminder, now: datetime) -> str:
+    if rem.trigger_status is not None:
+        what = entity_words(rem.entity_type, rem.entity_id)
+        return "when " + status_words(what, [rem.trigger_status])
     assert rem.next_due is not None
-    fields = [("When", when_words(rem.next_due, rem.tz, now))]
+    return when_words(rem.next_due, rem.tz, now)
+
+
+def _timing(rem: Reminder, now: datetime) -> list[tuple[str, str]]:
+    """The When line, and how it repeats, counts back from an event or stops."""
+    fields = [("When", _when(rem, now))]
     rec = _recurrence(rem)
     if rec is not None:
         fields.append(("Repeats", f"{rule_words(rec)}; next: {next_dates(rec, now)}"))
+    if rem.event_at is not None and rem.offsets:
+        times = [t for t in schedule.offset_times(rem.event_at, rem.offsets) if t > now]
+        dates = ", ".join(f"{t.astimezone(zone(rem.tz)):%a %d %b %H:%M}" for t in times)
+        fields.append(("Before", f"{before_words(rem.offsets, rem.event_at, rem.tz)}: {dates}"))
+    if rem.stop_statuses:
+        what = entity_words(rem.entity_type, rem.entity_id)
+        fields.append(("Stops", "when " + status_words(what, list(rem.stop_statuses))))
+    return fields
+
+
+def draft(rem: Reminder, now: datetime) -> Reply:
+    """The confirmation: what was read, with Confirm / Edit / Cancel."""
+    fields = _timing(rem, now)
     to = ", ".join(target_words(d) for d in rem.destinations)
     fields += [("To", to), ("Message", message_of(rem))]
     value = values.encode(rem.id)
@@ -167,9 +189,8 @@ def draft(rem: Reminder, now: datetime) -> Reply:
 def scheduled(made: list[Reminder], now: datetime) -> Reply:
     """The answer to Confirm: the reminder, and the copies made for its other targets."""
     rem = made[0]
-    assert rem.next_due is not None
     numbers = ", ".join(f"#{r.id}" for r in made)
-    text = f"Scheduled {numbers}: {when_words(rem.next_due, rem.tz, now)}"
+    text = f"Scheduled {numbers}: {_when(rem, now)}"
     if len(made) > 1:
         text += " for " + ", ".join(target_words(r.destination) for r in made)
     rec = _recurrence(rem)

@@ -6,6 +6,7 @@ itself, which callers escape for their platform.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from bot.parsing.clock import WEEKDAYS
@@ -66,8 +67,22 @@ def offset_words(cmd: Command) -> str:
     """``1 day and 1 hour before Friday 27 November 2026 at 15:00``."""
     if cmd.event_at is None:
         return ""
-    spans = _join([_span(m) for m in cmd.offsets])
-    return f"{spans} before {moment(cmd.event_at.astimezone(zone(cmd.tz)))}"
+    return before_words(cmd.offsets, cmd.event_at, cmd.tz)
+
+
+def before_words(offsets: Sequence[int], event_at: datetime, tz: str) -> str:
+    """Offsets in minutes before an event, as a person says them."""
+    spans = _join([_span(m) for m in offsets])
+    return f"{spans} before {moment(event_at.astimezone(zone(tz)))}"
+
+
+def status_words(entity: str, statuses: Sequence[str]) -> str:
+    """``case 123 is closed or resolved``; ``"*"``: ``case 123 changes status``."""
+    if not statuses or statuses == ["*"] or tuple(statuses) == ("*",):
+        return f"{entity} changes status"
+    words = list(statuses)
+    joined = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+    return f"{entity} is {joined}"
 
 
 def trigger_words(cmd: Command) -> str:
