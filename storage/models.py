@@ -61,6 +61,8 @@ class ReminderRow(Base):
     __table_args__ = (
         Index("ix_reminders_state_next_due", "state", "next_due"),
         Index("ix_reminders_owner_state", "owner", "state"),
+        # The owner's own numbers (#1, #2 …); NULLs (drafts given up) do not collide.
+        UniqueConstraint("owner", "number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,6 +94,8 @@ class ReminderRow(Base):
     attempts: Mapped[int] = mapped_column(server_default=text("0"))
     co_targets: Mapped[list[Any] | None] = mapped_column(JSON)
     snoozed_occurrence_id: Mapped[int | None] = mapped_column(unique=True)
+    number: Mapped[int | None]
+    language: Mapped[str | None] = mapped_column(String(8))
 
 
 class OccurrenceRow(Base):

@@ -26,6 +26,7 @@ from bot.core.model import (
 from bot.core.ports import Clock, Outcome
 from storage.batches import completed_by, open_all, record_all
 from storage.claims import claim_statement
+from storage.finders import MAX_ID, Finders
 from storage.mapping import (
     changed_values,
     new_reminder_values,
@@ -47,15 +48,15 @@ from storage.models import (
     SecretRow,
     UserRow,
 )
+from storage.numbers import next_number, numbered
 
 EVENT_MEMORY = timedelta(hours=24)
-# Ids are INTEGER (int4 on PostgreSQL): a larger number names nothing, and asking the
-# database for it would fail rather than find nothing.
-MAX_ID = 2**31 - 1
+# Ids are INTEGER (int4 on PostgreSQL): a larger number (MAX_ID) names nothing, and asking
+# the database for it would fail rather than find nothing.
 _DIALECTS = ("postgresql", "sqlite")
 
 
-class SqlReminderRepository:
+class SqlReminderRepository(Finders):
     """The storage port on SQLite or PostgreSQL; the same statements serve both.
 
     ``clock`` stamps ``users.created_at/updated_at``, the one write whose port method
@@ -109,15 +110,17 @@ class SqlReminderRepository:
     # -- reminders ---------------------------------------------------------------------
 
     async def add(self, new: NewReminder, now: datetime) -> Reminder:
-        values = new_reminder_values(new)
         stmt = (
             insert(ReminderRow)
-            .values(**values, created_at=now, updated_at=now, attempts=0)
+            .values(**_inserted(new, now), number=next_number(new.owner))
             .returning(ReminderRow)
         )
-        async with self._sessions.begin() as session:
-            row = (await session.scalars(stmt)).one()
-        return to_reminder(row)
+
+        async def work() -> Reminder:
+            async with self._sessions.begin() as session:
+                return to_reminder((await session.scalars(stmt)).one())
+
+        return await numbered(work)
 
     async def get(self, reminder_id: int) -> Reminder | None:
         if not 0 < reminder_id <= MAX_ID:
@@ -154,24 +157,29 @@ class SqlReminderRepository:
             .execution_options(synchronize_session=False)
         )
         copies = [
-            new_reminder_values(
-                replace(as_new(rem), target_kind=t.kind, target_ref=t.ref, target_name=t.name)
+            insert(ReminderRow)
+            .values(
+                **_inserted(
+                    replace(as_new(rem), target_kind=t.kind, target_ref=t.ref, target_name=t.name),
+                    now,
+                ),
+                number=next_number(rem.owner),
             )
+            .returning(ReminderRow)
             for t in reminder.co_targets
         ]
-        async with self._sessions.begin() as session:
-            row = (await session.scalars(stmt)).one_or_none()
-            if row is None:
-                return None
-            made = [to_reminder(row)]
-            for values in copies:
-                insert_copy = insert(ReminderRow).values(
-                    **values, created_at=now, updated_at=now, attempts=0
-                )
-                made.append(
-                    to_reminder((await session.scalars(insert_copy.returning(ReminderRow))).one())
-                )
-        return made
+
+        async def work() -> list[Reminder] | None:
+            async with self._sessions.begin() as session:
+                row = (await session.scalars(stmt)).one_or_none()
+                if row is None:
+                    return None
+                # In order, in this transaction: each copy's number follows the last one's.
+                made = [to_reminder(row)]
+                made += [to_reminder((await session.scalars(copy)).one()) for copy in copies]
+            return made
+
+        return await numbered(work)
 
     async def snooze_occurrence(self, copy: NewReminder, now: datetime) -> Reminder:
         if copy.snoozed_occurrence_id is None:
@@ -183,40 +191,19 @@ class SqlReminderRepository:
         }
         stmt = (
             self._upsert(ReminderRow)
-            .values(**values, created_at=now, updated_at=now, attempts=0)
+            .values(**_inserted(copy, now), number=next_number(copy.owner))
             .on_conflict_do_update(
                 index_elements=[ReminderRow.snoozed_occurrence_id],
                 set_={**moved, "deleted_at": None, "lease_until": None, "updated_at": now},
             )
             .returning(ReminderRow)
         )
-        async with self._sessions.begin() as session:
-            row = (await session.scalars(stmt)).one()
-        return to_reminder(row)
 
-    async def snoozed_copy(self, occurrence_id: int) -> Reminder | None:
-        stmt = select(ReminderRow).where(ReminderRow.snoozed_occurrence_id == occurrence_id)
-        async with self._sessions() as session:
-            row = await session.scalar(stmt)
-        return None if row is None else to_reminder(row)
+        async def work() -> Reminder:
+            async with self._sessions.begin() as session:
+                return to_reminder((await session.scalars(stmt)).one())
 
-    async def list_for(
-        self, owner: str | None, states: Sequence[ReminderState], limit: int = 100
-    ) -> list[Reminder]:
-        stmt = (
-            select(ReminderRow)
-            .where(
-                ReminderRow.state.in_([state.value for state in states]),
-                ReminderRow.deleted_at.is_(None),
-            )
-            .order_by(ReminderRow.next_due.asc().nulls_last(), ReminderRow.id)
-            .limit(limit)
-        )
-        if owner is not None:
-            stmt = stmt.where(ReminderRow.owner == owner)
-        async with self._sessions() as session:
-            rows = (await session.scalars(stmt)).all()
-        return [to_reminder(row) for row in rows]
+        return await numbered(work)
 
     async def expire_drafts(self, now: datetime) -> int:
         stmt = (
@@ -225,7 +212,8 @@ class SqlReminderRepository:
                 ReminderRow.state == ReminderState.DRAFT.value,
                 ReminderRow.draft_expires_at <= now,
             )
-            .values(state=ReminderState.CANCELLED.value, updated_at=now)
+            # An expired draft gives its number back, as a cancelled one does.
+            .values(state=ReminderState.CANCELLED.value, number=None, updated_at=now)
             .returning(ReminderRow.id)
             .execution_options(synchronize_session=False)
         )
@@ -430,3 +418,7 @@ class SqlReminderRepository:
         row = {"at": now, "actor": actor, "action": action, "reminder_id": reminder_id}
         async with self._sessions.begin() as session:
             await session.execute(insert(AuditRow).values(**row, detail=detail))
+
+
+def _inserted(new: NewReminder, now: datetime) -> dict[str, Any]:
+    return {**new_reminder_values(new), "created_at": now, "updated_at": now, "attempts": 0}
