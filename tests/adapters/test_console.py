@@ -92,3 +92,82 @@ def test_remindbot_chat_reads_tomorrow_from_its_clock(
     assert code == 0
     assert "Scheduled #1: Tuesday 24 November 2026 at 09:00" in out.getvalue()
     assert "#1  Tue 24 Nov 2026 09:00  to you \u2014 water the plants" in out.getvalue()
+
+
+async def test_a_delete_from_the_list_offers_undo_and_numbers_pick_the_last_choices(
+    repo: SqlReminderRepository, clock: ManualClock
+) -> None:
+    adapter, _dispatcher = console(repo, clock)
+    await adapter.answer("remind me tomorrow at 9 to call Bob")
+    await adapter.answer("1")
+    await adapter.answer("list")
+    assert "[1] Edit #1  [2] Delete #1" in screen(adapter)
+    await adapter.answer("2")
+    assert "Deleted reminder #1 (call Bob). Undo within a minute" in screen(adapter)
+    await adapter.answer("1")
+    assert "Restored reminder #1: Tuesday 24 November 2026 at 09:00" in screen(adapter)
+    await adapter.answer("settings")
+    await adapter.answer("1")  # settings have no choices: nothing is pressed
+    assert screen(adapter).rstrip().endswith("Type 'help' for more.")
+    assert "There is nothing to choose just now" in screen(adapter)
+
+
+async def test_a_fired_reminder_shows_its_target_setter_and_number(
+    repo: SqlReminderRepository, clock: ManualClock
+) -> None:
+    adapter, dispatcher = console(repo, clock)
+    await adapter.answer("remind me in 10 minutes to stretch")
+    await adapter.answer("confirm")
+    await adapter.answer("remind @bo in 20 minutes to send the report")
+    await adapter.answer("confirm")
+    clock.advance(timedelta(minutes=10))
+    await dispatcher.drain()
+    clock.advance(timedelta(minutes=10))
+    await dispatcher.drain()
+    shown = screen(adapter)
+    assert "\u23f0 Reminder: stretch\n  To: you\n  This is #1: 'done 1'" in shown
+    assert "\u23f0 Reminder: send the report\n  To: @bo\n  Set by ann\n  This is #2" in shown
+    await adapter.answer("9")
+    assert "9 is not one of the choices of the message right above ([1] to [7])" in screen(adapter)
+    await adapter.answer("done 1")
+    assert screen(adapter).rstrip().endswith("Reminder: stretch \u2014 Completed")
+
+
+async def test_the_console_starts_a_new_user_in_the_terminals_zone_and_says_so(
+    repo: SqlReminderRepository, clock: ManualClock
+) -> None:
+    gateways: dict[str, ConsoleAdapter] = {}
+    engine = build_engine(repo, clock, gateways)
+    reader = io.StringIO(
+        "remind me tomorrow at 9 to stretch\npåmind mig i morgen kl 9 om at løbe\n"
+    )
+    adapter = ConsoleAdapter(engine.front, reader, io.StringIO(), "ann", zone="Asia/Tokyo")
+    gateways["console"] = adapter
+    await adapter.run()
+    shown = screen(adapter)
+    assert shown.startswith(
+        "Hello ann. Type a reminder, or 'help'. Ctrl-D to quit.\n"
+        "Your time zone is Asia/Tokyo; 'set my timezone to \u2026' changes it.\n"
+    )
+    assert "09:00 (Asia/Tokyo)" in shown
+    assert "Påmind dig: tirsdag 24. november 2026 kl. 09:00 (Asia/Tokyo), i morgen?" in shown
+    assert "[1] Bekræft  [2] Ret  [3] Annuller" in shown
+
+
+def test_remindbot_chat_takes_tz_from_the_environment_and_says_which(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REMINDBOT_DATABASE_URL", f"sqlite:///{tmp_path / 'bot.db'}")
+    monkeypatch.setenv("TZ", "America/New_York")
+    out = io.StringIO()
+    monday = ManualClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+    code = main(
+        ["chat", "--user", "ann"],
+        clock=monday,
+        stdin=io.StringIO("remind me tomorrow at 9 to stretch\nwhat's my timezone?\n"),
+        stdout=out,
+    )
+    assert code == 0
+    assert "Your time zone is America/New_York; 'set my timezone to" in out.getvalue()
+    assert "Tuesday 24 November 2026 at 09:00 (America/New_York)" in out.getvalue()
+    assert "Your time zone is America/New_York (from your profile)" in out.getvalue()
