@@ -48,6 +48,7 @@ class People:
         self.clock = clock
         self.default_tz = default_tz
         self.min_interval = min_interval
+        self._warned: set[str] = set()
 
     async def prefs(self, person: UserRef, name: str = "") -> UserPrefs:
         """Their preferences; the defaults (not stored) on first contact.
@@ -59,7 +60,11 @@ class People:
         if found is None:
             return UserPrefs(key=person.key, tz=self.default_tz, display_name=name)
         if not is_zone(found.tz):
-            log.warning("user %s has an unknown zone stored; using %s", person.key, self.default_tz)
+            if person.key not in self._warned:  # once per person and process, not per read
+                self._warned.add(person.key)
+                log.warning(
+                    "user %s has an unknown zone stored; using %s", person.key, self.default_tz
+                )
             return replace(found, tz=self.default_tz, tz_source="default")
         return found
 

@@ -165,3 +165,12 @@ async def test_a_bad_zone_in_storage_falls_back_to_the_default(core: Core) -> No
     assert "(UTC)" in draft.text
     shown = await core.handle(ANN, DM, "settings")
     assert dict(shown.fields)["Time zone"] == "UTC"
+
+
+async def test_a_zone_the_platform_reports_is_checked_before_it_is_kept(core: Core) -> None:
+    core.platform.zones["ann"] = "Mars/Olympus"
+    draft = await core.handle(ANN, DM, "remind me tomorrow at 9 to stretch")
+    assert "(UTC)" in draft.text
+    assert await core.repo.get_user(ANN.key) is None
+    core.platform.zones["bo"] = "Asia/Tokyo"
+    assert "(Asia/Tokyo)" in (await core.handle(BO, DM, "remind me tomorrow at 9 to x")).text
