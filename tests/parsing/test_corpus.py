@@ -1,9 +1,8 @@
-"""Labelled phrases read whole: the shared corpus and our own extra one.
+"""Labelled phrases read whole: the development corpus and our own extra one.
 
-- ``dev``: phrases from outside sources (shared/corpus/dev.jsonl; a copy is kept here for
-  checkouts without shared/).
+- ``dev``: phrases from outside sources (tests/parsing/data/dev.jsonl).
 - ``extra``: phrasings not in the dev corpus, from the same kinds of sources, each labelled
-  by hand from ``shared/spec/phrases.md`` (tests/parsing/data/extra.jsonl).
+  by hand from the phrase rules (docs/parsing.md) (tests/parsing/data/extra.jsonl).
 
 Only the keys an item's ``expect`` names are compared.
 """
@@ -19,10 +18,8 @@ import pytest
 from bot.parsing.batch import answer
 
 _HERE = Path(__file__).parent
-# The shared corpus when this checkout sits beside shared/, else the copy kept here.
-_SHARED = _HERE.parents[2] / "shared" / "corpus" / "dev.jsonl"
 CORPORA = {
-    "dev": (_SHARED if _SHARED.exists() else _HERE / "data" / "dev.jsonl", 100),
+    "dev": (_HERE / "data" / "dev.jsonl", 100),
     "extra": (_HERE / "data" / "extra.jsonl", 200),
 }
 REQUIRED = 0.97

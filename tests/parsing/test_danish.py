@@ -1,4 +1,4 @@
-"""Danish phrases, read from ``shared/spec/phrases.md`` ("Languages"): the English rules with
+"""Danish phrases, read from the phrase rules ("Languages"): the English rules with
 Danish words (``påmind mig``, ``i morgen``, ``på fredag kl. 9``, ``om 2 timer``, ``hver mandag``,
 ``om`` as the message connector).
 

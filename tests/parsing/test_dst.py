@@ -1,4 +1,4 @@
-"""Daylight-saving changes, read from ``shared/spec/phrases.md``.
+"""Daylight-saving changes, read from the phrase rules (docs/parsing.md).
 
 - A local time that does not exist on a DST day moves forward to the first valid minute; a time
   that exists twice fires once, at its first instance.

@@ -1,4 +1,4 @@
-"""Properties the spec promises for every phrase (``shared/spec/phrases.md``):
+"""Properties the spec promises for every phrase (the phrase rules (docs/parsing.md)):
 
 - the parser returns ``Command`` or ``Refusal`` and never raises (house rule: "it never raises");
 - every result is an aware datetime in the user's zone, after now (the first occurrence is "the

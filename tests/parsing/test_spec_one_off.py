@@ -1,4 +1,4 @@
-"""One-off times, read from ``shared/spec/phrases.md`` ("One-off times" and the clock forms).
+"""One-off times, read from the phrase rules ("One-off times" and the clock forms).
 
 Every expected value was worked out by hand from the spec, not from the parser. The reference
 week is 23-29 November 2026 in Europe/Copenhagen (UTC+01:00 all month):

@@ -1,4 +1,4 @@
-"""Recurring times, read from ``shared/spec/phrases.md`` ("Recurring times" and further rules).
+"""Recurring times, read from the phrase rules ("Recurring times" and further rules).
 
 The first occurrence is the first one after now; the batch answer lists the first three. The
 reference week is 23-29 November 2026 in Europe/Copenhagen (UTC+01:00 until 28 March 2027):

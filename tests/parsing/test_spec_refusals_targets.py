@@ -1,5 +1,5 @@
 """Refusals, targets, trigger words, message extraction and entities, read from
-``shared/spec/phrases.md`` ("Shape of a command", "What is refused", "Batch interface")."""
+the phrase rules (docs/parsing.md) ("Shape of a command", "What is refused", "Batch interface")."""
 
 from __future__ import annotations
 
