@@ -171,3 +171,42 @@ def test_remindbot_chat_takes_tz_from_the_environment_and_says_which(
     assert "Your time zone is America/New_York; 'set my timezone to" in out.getvalue()
     assert "Tuesday 24 November 2026 at 09:00 (America/New_York)" in out.getvalue()
     assert "Your time zone is America/New_York (from your profile)" in out.getvalue()
+
+
+async def test_a_new_users_session_in_the_terminal(
+    repo: SqlReminderRepository, clock: ManualClock
+) -> None:
+    """Issue 11's rows as typed in the console, each answer checked where it is printed."""
+    adapter, dispatcher = console(repo, clock)
+    steps = [
+        ("remind @bob and @carol Friday 9am about case 123", "Remind @bob and @carol: Friday"),
+        ("1", "Scheduled #1, #2: Friday 27 November 2026 at 09:00 (UTC)"),
+        ("delete 99", "You have no reminder #99."),
+        ("delete", "To delete a reminder, write 'delete' and its number"),
+        ("edit 7", "You have no reminder #7."),
+        ("undo", "There is nothing to undo"),
+        ("what's my timezone?", "Your time zone is UTC (the default)"),
+        ("thanks!", "You're welcome!"),
+        ("quiet hours 22:00-07:00", "Quiet hours: 22:00-07:00"),
+        ("remind me at 11pm to check the backups", "so it will arrive Tuesday 24 November"),
+        ("2", "Send the new phrase for #3."),
+        ("Friday 10am", "Message: check the backups"),
+        ("1", "Scheduled #3: Friday 27 November 2026 at 10:00 (UTC)"),
+        ("edit 3 Thursday 10am", "Changed #3: Thursday 26 November 2026 at 10:00 (UTC)"),
+        ("move #3 to 4pm", "Changed #3: Monday 23 November 2026 at 16:00 (UTC)"),
+        ("list", "  #3  Mon 23 Nov 2026 16:00  to you \u2014 check the backups"),
+        ("list done", "You have no past reminders."),
+        ("remind me every Monday at 10 to plan", "Repeats: every Monday at 10:00; next:"),
+        ("1", "Scheduled #4: "),
+        ("list", "  #4  every Monday at 10:00, next Mon 23 Nov 10:00  to you \u2014 plan"),
+    ]
+    for typed, expected in steps:
+        before = len(screen(adapter))
+        await adapter.answer(typed)
+        assert expected in screen(adapter)[before:], (typed, screen(adapter)[before:])
+    clock.advance(timedelta(hours=7))
+    assert await dispatcher.drain() == 2  # #4 at 10:00, #3 at 16:00
+    await adapter.answer("snooze 3 1h")
+    assert screen(adapter).rstrip().endswith("Snoozed until 17:00")
+    await adapter.answer("list all")
+    assert "  #3  Mon 23 Nov 2026 17:00  to you \u2014 check the backups" in screen(adapter)

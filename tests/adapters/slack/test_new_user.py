@@ -92,3 +92,39 @@ async def test_app_home_has_an_edit_button_that_changes_the_reminder_in_place(
     assert "#1  Fri 27 Nov 2026 10:00  to you \u2014 water the plants" in shown
     rem = await bot.repo.get(rid)
     assert rem is not None and rem.state is ReminderState.SCHEDULED
+
+
+async def test_a_new_users_session_in_a_dm(bot: SlackBot) -> None:
+    """Issue 11's typed rows in a Slack DM (times in the stand-in's America/Los_Angeles)."""
+    steps = [
+        ("set my timezone to UTC", "Time zone: UTC"),
+        ("delete", "To delete a reminder, write 'delete' and its number"),
+        ("edit 7", "You have no reminder #7."),
+        ("undo", "There is nothing to undo"),
+        ("what's my timezone?", "Your time zone is UTC (you set it)"),
+        ("quiet hours 22:00-07:00", "Quiet hours: 22:00-07:00"),
+        ("remind me at 11pm to check the backups", "so it will arrive Tuesday 24 November"),
+        ("list", "You have no upcoming reminders."),
+        ("sprog dansk", "Sprog: dansk"),
+        ("hjælp", "Fortæl mig, hvad jeg skal minde dig om"),
+        ("set my language to english", "Language: English"),
+    ]
+    for n, (typed, expected) in enumerate(steps, 1):
+        answer = await _dm(bot, typed, n)
+        assert expected in words(answer.args["blocks"]), (typed, words(answer.args["blocks"]))
+    await schedule(bot, "me in 10 minutes to stretch")
+    await schedule(bot, "me tomorrow at 9 to call Bob")
+    assert await bot.tick(timedelta(minutes=10)) == 1
+    base = len(bot.slack.calls_to("chat.postMessage"))
+    more = [  # #1 is the 11pm draft, still waiting for its Confirm
+        ("edit 3 Friday 10am", "Changed #3: Friday 27 November 2026 at 10:00 (UTC)"),
+        ("move #3 to 4pm", "Changed #3: Monday 23 November 2026 at 16:00 (UTC)"),
+        ("snooze 2 1h", "Reminder: stretch \u2014 Snoozed until 10:10"),
+        ("list", "#3  Mon 23 Nov 2026 16:00  to you \u2014 call Bob"),
+        ("list all", "#2  Mon 23 Nov 2026 10:10  to you \u2014 stretch"),
+        ("done 2", "Reminder: stretch \u2014 Completed"),
+        ("list done", "#2  completed Mon 23 Nov 2026 09:10  to you \u2014 stretch"),
+    ]
+    for n, (typed, expected) in enumerate(more, base + 1):
+        answer = await _dm(bot, typed, n)
+        assert expected in words(answer.args["blocks"]), (typed, words(answer.args["blocks"]))
