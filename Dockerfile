@@ -1,13 +1,14 @@
 # syntax=docker/dockerfile:1
-# Build a wheel in one stage, install it in a slim runtime as a non-root user.
-FROM python:3.11-slim AS build
+# Build a wheel in one stage, install it in a slim runtime as a non-root user. The base
+# image is pinned to an exact release, so a rebuild gets the same Python and Debian.
+FROM python:3.11.11-slim-bookworm AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY storage ./storage
 RUN pip wheel --no-cache-dir --wheel-dir /wheels .
 
-FROM python:3.11-slim
+FROM python:3.11.11-slim-bookworm
 RUN useradd --create-home --uid 10001 app && mkdir /data && chown app /data
 COPY --from=build /wheels /wheels
 RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels

@@ -11,6 +11,8 @@ from typing import Any
 
 import uvicorn
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.routing import BaseRoute
 
@@ -20,14 +22,43 @@ from bot.core.dispatch import Dispatcher
 from bot.core.engine import Engine, build_engine
 from bot.core.ports import ChatPlatform, Clock, DeliveryError
 from bot.scheduler import Scheduler
-from storage import SqlReminderRepository, make_engine, upgrade_async
+from storage import SqlReminderRepository, is_current, make_engine, normalize_url, upgrade_async
 
 log = logging.getLogger(__name__)
 
 
 class StartError(Exception):
-    """A platform refused to start (a token it does not accept, a server not there);
-    ``str()`` is the one sentence ``remindbot run`` prints."""
+    """Something the process needs refused to start: a platform (a token it does not
+    accept, a server not there) or the database (not reachable, not migrated);
+    ``str()`` is the one sentence the command prints."""
+
+
+def shown_url(url: str) -> str:
+    """The database URL without its password, to name it in a sentence."""
+    try:
+        return make_url(normalize_url(url)).render_as_string(hide_password=True)
+    except ValueError:
+        return "(a URL that cannot be read)"
+
+
+async def ready_database(db: AsyncEngine, settings: Settings) -> None:
+    """Migrate (SQLite by default) or check that someone did; one sentence if not.
+
+    Raises:
+        StartError: the database cannot be reached, or is not at the newest schema.
+    """
+    where = shown_url(settings.database_url)
+    try:
+        if settings.migrate_on_start:
+            await upgrade_async(db)
+        elif not await is_current(db):
+            raise StartError(
+                f"The database at {where} is not at the newest schema: "
+                "run `remindbot db upgrade` first."
+            )
+    except (OSError, DBAPIError) as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise StartError(f"I cannot reach the database at {where} ({reason}).") from None
 
 
 @dataclass(slots=True)
@@ -69,11 +100,18 @@ class App:
 
 
 async def build(settings: Settings, clock: Clock | None = None) -> App:
-    """Build the app; migrates the database first when settings say so (SQLite default)."""
+    """Build the app; migrates the database first when settings say so (SQLite default).
+
+    Raises:
+        StartError: the database is not reachable or not migrated.
+    """
     clock = clock or SystemClock()
     db = make_engine(settings.database_url)
-    if settings.migrate_on_start:
-        await upgrade_async(db)
+    try:
+        await ready_database(db, settings)
+    except StartError:
+        await db.dispose()
+        raise
     repo = SqlReminderRepository(db)
     gateways: dict[str, ChatPlatform] = {}
     dispatcher = Dispatcher(

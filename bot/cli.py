@@ -1,16 +1,20 @@
-"""The ``remindbot`` command. The only place that reads the environment, logs setup, or exits."""
+"""The ``remindbot`` command. The only place that reads the environment, logs setup, or exits.
+
+Every problem a person can cause (a bad zone, a database not there or not migrated) ends
+the command with one line on stderr and a non-zero status, never a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import UTC, datetime
-from typing import TextIO
+from pathlib import Path
+from typing import Any, TextIO
 
 from pydantic import ValidationError
 
@@ -20,20 +24,43 @@ from bot.parsing import Command, Prefs, parse
 from bot.parsing.batch import run as run_batch
 from bot.parsing.describe import refusal_text, rule_words, summary
 from bot.parsing.zones import is_zone, zone
+from bot.terminal import Io
 
 log = logging.getLogger("remindbot")
 
+PLATFORM_SETTINGS = (
+    "Slack, Socket Mode: SLACK_BOT_TOKEN and SLACK_APP_TOKEN.\n"
+    "Slack, HTTP mode (/slack/events): SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.\n"
+    "Mattermost: MATTERMOST_URL, MATTERMOST_TOKEN and MATTERMOST_ACTIONS_URL (the public\n"
+    "  URL of /mattermost/actions), and MATTERMOST_SLASH_TOKEN for the /remind command.\n"
+    "Both may be set: one process runs both. The tokens are checked at start (Slack\n"
+    "auth.test, Mattermost users/me); HTTP listens on REMINDBOT_HTTP_HOST:REMINDBOT_HTTP_PORT."
+)
 NO_PLATFORM = (
     "No chat platform is configured, so there is nothing to run.\n"
     "  Slack: set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode),\n"
     "         or SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP mode).\n"
+    "  Mattermost: set MATTERMOST_URL, MATTERMOST_TOKEN and MATTERMOST_ACTIONS_URL.\n"
     "  To try the bot locally with no tokens: remindbot chat"
 )
 
 
-def _default_zone() -> str:
-    tz = os.environ.get("TZ", "")
-    return tz if is_zone(tz) else "UTC"
+def local_zone() -> str:
+    """This machine's zone, as ``parse`` and ``chat`` read times: ``$TZ``, else the
+    system's (``/etc/localtime``, ``/etc/timezone``), else UTC."""
+    tz = os.environ.get("TZ", "").removeprefix(":")
+    if is_zone(tz):
+        return tz
+    localtime = Path("/etc/localtime")
+    if localtime.is_symlink():
+        _, found, name = str(localtime.resolve()).partition("zoneinfo/")
+        if found and is_zone(name):
+            return name
+    try:
+        name = Path("/etc/timezone").read_text().strip()
+    except OSError:
+        name = ""
+    return name if is_zone(name) else "UTC"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,13 +73,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_parse(sub.add_parser("parse", help="show how a phrase is read (or --jsonl batches)"))
     chat = sub.add_parser("chat", help="chat with the bot in this terminal (no tokens needed)")
     chat.add_argument("--user", default=os.environ.get("USER") or "me", help="your name")
-    chat.add_argument("--tz", help="your IANA time zone (remembered)")
-    sub.add_parser("run", help="run the configured platforms, the scheduler and HTTP")
+    chat.add_argument("--tz", help="your IANA time zone, kept as your own setting")
+    sub.add_parser(
+        "run",
+        help="run the configured platforms, the scheduler and HTTP (/healthz)",
+        description="Run the platforms the environment configures, the scheduler and HTTP.",
+        epilog=PLATFORM_SETTINGS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     db = sub.add_parser("db", help="database administration")
     db.add_argument("action", choices=["upgrade"], help="upgrade: apply migrations")
     listing = sub.add_parser("list", help="list scheduled reminders")
-    listing.add_argument("--user", help="only this user (key like console:local:ann)")
-    listing.add_argument("--json", action="store_true", help="JSON lines")
+    listing.add_argument("--user", help="only this user: a key (slack:T1:U1) or console name")
+    listing.add_argument("--json", action="store_true", help="one JSON object per line")
     _add_token(sub.add_parser("token", help="API tokens: create, list, revoke"))
     mcp = sub.add_parser("mcp", help="serve the reminder tools to an AI assistant over stdio")
     mcp.add_argument(
@@ -62,9 +95,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add = sub.add_parser("add", help="add a reminder for a user")
     add.add_argument("text")
-    add.add_argument("--user", required=True, help="user key or console name")
-    add.add_argument("--tz", help="IANA zone to read the phrase in")
-    add.add_argument("--yes", action="store_true", help="confirm at once")
+    add.add_argument("--user", required=True, help="a user key (slack:T1:U1) or console name")
+    add.add_argument("--tz", help="the user's IANA zone, kept as their setting")
+    add.add_argument(
+        "--yes", action="store_true", help="schedule it at once (otherwise asked on a terminal)"
+    )
     return parser
 
 
@@ -82,7 +117,7 @@ def _add_token(p: argparse.ArgumentParser) -> None:
 
 def _add_parse(p: argparse.ArgumentParser) -> None:
     p.add_argument("text", nargs="?", help='e.g. "remind me Friday 9am about case 123"')
-    p.add_argument("--tz", default=_default_zone(), help="IANA zone (default: $TZ or UTC)")
+    p.add_argument("--tz", default=local_zone(), help="IANA zone (default: $TZ or the system's)")
     p.add_argument("--now", help="ISO time to read the phrase at (default: now)")
     p.add_argument("--lang", choices=["en", "da"], help="language (default: detect)")
     p.add_argument("--date-order", choices=["MDY", "DMY"], default="MDY")
@@ -99,12 +134,15 @@ def cmd_parse(args: argparse.Namespace) -> int:
             sys.stdout.flush()
         return 0
     if not args.text:
-        sys.stderr.write("remindbot parse: give a phrase, or --jsonl to read JSON lines\n")
-        return 2
+        return _fail("remindbot parse: give a phrase, or --jsonl to read JSON lines")
     if not is_zone(args.tz):
-        sys.stderr.write(f"remindbot parse: unknown time zone {args.tz!r}\n")
-        return 2
-    now = datetime.fromisoformat(args.now) if args.now else datetime.now(UTC)
+        return _fail(f"remindbot parse: unknown time zone {args.tz!r}")
+    try:
+        now = datetime.fromisoformat(args.now) if args.now else datetime.now(UTC)
+    except ValueError:
+        return _fail(
+            f"remindbot parse: --now takes an ISO time like 2026-11-23T10:00, not {args.now!r}"
+        )
     if now.tzinfo is None:
         now = now.replace(tzinfo=zone(args.tz))
     result = parse(args.text, now, args.tz, prefs)
@@ -119,169 +157,9 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _chat(settings: Settings, args: argparse.Namespace, io: _Io) -> int:
-    from bot.adapters.console import ConsoleAdapter
-    from bot.app import build
-
-    if args.tz and not is_zone(args.tz):
-        sys.stderr.write(f"remindbot chat: unknown time zone {args.tz!r}\n")
-        return 2
-    app = await build(settings, io.clock)
-    console = ConsoleAdapter(app.engine.front, io.stdin, io.stdout, args.user)
-    app.add_gateway(console)
-    if args.tz:
-        await app.engine.people.set_timezone(console.actor, args.tz)
-    try:
-        await app.start()
-        await console.run()
-        await app.scheduler.tick()
-    finally:
-        await app.close()
-    return 0
-
-
-async def _run(settings: Settings) -> int:
-    from bot.app import StartError, build, start_platforms
-
-    app = await build(settings)
-    try:
-        try:
-            servers = await start_platforms(app)
-        except StartError as problem:
-            print(f"remindbot run: {problem}", file=sys.stderr)
-            return 2
-        if not servers:
-            print(NO_PLATFORM, file=sys.stderr)
-            return 2
-        await app.start()
-        await asyncio.gather(*servers)
-    finally:
-        await app.close()
-    return 0
-
-
-async def _list(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.app import build
-    from bot.core.model import UserRef
-
-    app = await build(settings)
-    try:
-        owner = UserRef.of(args.user) if args.user else None
-        rows = await app.engine.drafts.upcoming(owner, limit=1000)
-    finally:
-        await app.close()
-    for rem in rows:
-        if args.json:
-            print(json.dumps(_row(rem)))
-        else:
-            due = rem.next_due.astimezone(zone(rem.tz)) if rem.next_due else None
-            print(f"#{rem.id}\t{due:%Y-%m-%d %H:%M %Z}\t{rem.owner}\t{rem.message}")
-    return 0
-
-
-def _row(rem: object) -> dict[str, object]:
-    fields = ("id", "owner", "state", "target_kind", "target_ref", "message", "rrule", "tz")
-    out: dict[str, object] = {name: str(getattr(rem, name)) for name in fields}
-    due = getattr(rem, "next_due", None)
-    out["next_due"] = due.isoformat() if due else None
-    return out
-
-
-async def _add(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.app import build
-    from bot.core import texts
-    from bot.core.errors import InvalidRequest, NotAllowed, NotFound
-    from bot.core.model import Actor, Conversation, Origin, Reply, UserRef
-
-    person = UserRef.of(args.user)
-    actor = Actor(platform=person.platform, workspace=person.workspace, user=person.user)
-    where = Conversation(id=person.key, kind="dm")
-    app = await build(settings)
-    try:
-        if args.tz:
-            await app.engine.people.set_timezone(actor, args.tz)
-        rem = await app.engine.drafts.draft(actor, where, args.text, Origin.API)
-        now = app.clock.now()
-        reply: Reply = texts.draft(rem, now)
-        if args.yes:
-            reply = texts.scheduled(await app.engine.drafts.confirm(actor, rem.id), now)
-    except (NotFound, NotAllowed, InvalidRequest) as error:
-        print(texts.problem(error).text)
-        return 1
-    finally:
-        await app.close()
-    print(reply.text)
-    for name, value in reply.fields:
-        print(f"  {name}: {value}")
-    return 0
-
-
-async def _token(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.app import build
-    from bot.core.errors import InvalidRequest
-    from bot.core.model import UserRef
-    from bot.core.tokens import Tokens
-
-    app = await build(settings)
-    tokens = Tokens(app.repo, app.clock)
-    try:
-        if args.verb == "create":
-            owner = UserRef.of(args.user) if args.user else None
-            try:
-                record, secret = await tokens.create(args.name, owner)
-            except InvalidRequest:
-                sys.stderr.write("remindbot token create: give the token a --name\n")
-                return 2
-            print(f"token #{record.id} {record.name!r} acts for {record.owner}")
-            print("Keep it now: it is stored only as a hash and cannot be shown again.")
-            print(secret)
-            return 0
-        if args.verb == "list":
-            for t in await tokens.all():
-                state = f"revoked {t.revoked_at:%Y-%m-%d}" if t.revoked_at else "active"
-                print(f"#{t.id}\t{t.name}\t{t.owner}\t{t.created_at:%Y-%m-%d}\t{state}")
-            return 0
-        ident: int | str = int(args.token) if args.token.isdigit() else args.token
-        revoked = await tokens.revoke(ident)
-    finally:
-        await app.close()
-    if revoked is None:
-        sys.stderr.write(f"remindbot token revoke: no active token {args.token!r}\n")
-        return 1
-    print(f"revoked token #{revoked.id} {revoked.name!r}")
-    return 0
-
-
-async def _mcp(settings: Settings, args: argparse.Namespace) -> int:
-    from bot import api
-    from bot.api.app import Caller
-    from bot.api.mcp import server
-    from bot.app import build
-    from bot.core.model import Actor, UserRef
-
-    app = await build(settings)
-    try:
-        use = api.services(app.repo, app.clock, app.engine, app.gateways)
-        token = await use.tokens.check(args.token or "")
-        if token is None:
-            sys.stderr.write(
-                "remindbot mcp: give a valid API token (--token or REMINDBOT_API_TOKEN)\n"
-            )
-            return 2
-        ref = UserRef.of(token.owner)
-        owner = Actor(platform=ref.platform, workspace=ref.workspace, user=ref.user)
-        await server(use, Caller(token=token, owner=owner)).run_stdio_async()
-    finally:
-        await app.close()
-    return 0
-
-
-def _db(settings: Settings, args: argparse.Namespace) -> int:
-    from storage import upgrade
-
-    upgrade(settings.database_url)
-    print("database is at the newest schema")
-    return 0
+def _fail(sentence: str, code: int = 2) -> int:
+    sys.stderr.write(sentence + "\n")
+    return code
 
 
 def _settings() -> Settings | None:
@@ -296,18 +174,6 @@ def _settings() -> Settings | None:
         return None
 
 
-class _Io:
-    """What a command reads the world through: the clock and the terminal.
-
-    ``main`` uses the real ones; tests pass a ``ManualClock`` and string buffers.
-    """
-
-    def __init__(self, clock: Clock | None, stdin: TextIO | None, stdout: TextIO | None) -> None:
-        self.clock = clock
-        self.stdin = stdin or sys.stdin
-        self.stdout = stdout or sys.stdout
-
-
 def _setting_name(loc: tuple[int | str, ...]) -> str:
     """The variable a validation error is about (``REMINDBOT_HTTP_PORT: ``), or nothing
     for a problem that spans several."""
@@ -319,6 +185,19 @@ def _setting_name(loc: tuple[int | str, ...]) -> str:
     return f"{where}: " if where.startswith(("REMINDBOT_", "SLACK_")) else f"REMINDBOT_{where}: "
 
 
+def _logging(settings: Settings, command: str) -> None:
+    """Warnings only in the terminal chat; the configured level elsewhere. Alembic's
+    INFO lines ("Context impl SQLiteImpl", "Will assume transactional DDL") are for
+    ``db upgrade`` and debugging, not every command."""
+    quiet_chat = command == "chat" and "REMINDBOT_LOG_LEVEL" not in os.environ
+    level = "WARNING" if quiet_chat else settings.log_level.upper()
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    if level != "DEBUG":
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
 def main(
     argv: Sequence[str] | None = None,
     *,
@@ -327,32 +206,29 @@ def main(
     stdout: TextIO | None = None,
 ) -> int:
     """Run the ``remindbot`` command; ``clock`` and the streams default to the real ones."""
-    io = _Io(clock, stdin, stdout)
+    from bot import verbs
+
+    io = Io(clock, stdin, stdout)
     args = build_parser().parse_args(argv)
     if args.command == "parse":
         return cmd_parse(args)
     settings = _settings()
     if settings is None:
         return 2
-    # The terminal chat is for people: keep the log to warnings unless asked for more.
-    quiet_chat = args.command == "chat" and "REMINDBOT_LOG_LEVEL" not in os.environ
-    logging.basicConfig(
-        level="WARNING" if quiet_chat else settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    if args.command == "db":
-        return _db(settings, args)
-    runners = {
-        "chat": lambda: _chat(settings, args, io),
-        "token": lambda: _token(settings, args),
-        "mcp": lambda: _mcp(settings, args),
-        "run": lambda: _run(settings),
-        "list": lambda: _list(settings, args),
-        "add": lambda: _add(settings, args),
+    _logging(settings, args.command)
+    runners: dict[str, Callable[[], Coroutine[Any, Any, int]]] = {
+        "chat": lambda: verbs.chat(settings, args, io, local_zone()),
+        "run": lambda: verbs.run(settings, NO_PLATFORM),
+        "list": lambda: verbs.list_(settings, args, io),
+        "add": lambda: verbs.add(settings, args, io),
+        "db": lambda: verbs.db(settings, io),
+        "token": lambda: verbs.token(settings, args, io),
+        "mcp": lambda: verbs.mcp(settings, args),
     }
     try:
         return asyncio.run(runners[args.command]())
+    except verbs.Stop as stop:
+        return _fail(f"remindbot {args.command}: {stop}", stop.code)
     except KeyboardInterrupt:
         return 130
 

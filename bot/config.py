@@ -10,6 +10,7 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator, model_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.parsing.zones import is_zone
+from storage.urls import normalize_url
 
 DATA_DIR = Path(user_data_dir("remindbot", appauthor=False))
 
@@ -74,6 +75,17 @@ class Settings(BaseSettings):
     def _known_zone(cls, value: str) -> str:
         if not is_zone(value):
             raise ValueError(f"unknown IANA time zone {value!r} (try Europe/Copenhagen)")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        try:
+            normalize_url(value)
+        except ValueError as error:
+            raise ValueError(
+                f"{error} (like sqlite:///path/to/remindbot.db or postgresql://user@host/db)"
+            ) from None
         return value
 
     @field_validator(

@@ -1,8 +1,15 @@
 """Storage: SQLAlchemy 2 (async) on SQLite or PostgreSQL, with Alembic migrations."""
 
 from storage.engine import make_engine
-from storage.migrate import upgrade, upgrade_async
+from storage.migrate import is_current, upgrade, upgrade_async
 from storage.repository import SqlReminderRepository
 from storage.urls import normalize_url
 
-__all__ = ["SqlReminderRepository", "make_engine", "normalize_url", "upgrade", "upgrade_async"]
+__all__ = [
+    "SqlReminderRepository",
+    "is_current",
+    "make_engine",
+    "normalize_url",
+    "upgrade",
+    "upgrade_async",
+]

@@ -51,6 +51,7 @@ CHANGEABLE = (
     "trigger_status",
     "channels",
     "event_type",
+    "language",
 )
 _TUPLES = ("offsets", "stop_statuses", "channels")
 
@@ -98,7 +99,12 @@ def new_reminder_values(new: NewReminder) -> dict[str, Any]:
 
 
 def changed_values(reminder: Reminder) -> dict[str, Any]:
-    return _columns({name: getattr(reminder, name) for name in CHANGEABLE})
+    """What ``save`` writes. The number is only ever given back (a draft cancelled), never
+    set: storage hands numbers out at insert, so a stale value cannot take one again."""
+    values = _columns({name: getattr(reminder, name) for name in CHANGEABLE})
+    if reminder.number is None:
+        values["number"] = None
+    return values
 
 
 def to_occurrence(row: OccurrenceRow | Row[Any], completed_by: tuple[str, ...] = ()) -> Occurrence:

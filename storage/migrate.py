@@ -7,6 +7,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -56,6 +58,15 @@ async def upgrade_async(engine: AsyncEngine, revision: str = "head") -> None:
     """Migrate from inside a running loop (the app's start-up), in one transaction."""
     async with engine.begin() as connection:
         await connection.run_sync(_run, "upgrade", revision)
+
+
+async def is_current(engine: AsyncEngine) -> bool:
+    """Whether the database is at the newest revision (not: no tables yet, or older ones)."""
+    async with engine.connect() as connection:
+        found = await connection.run_sync(
+            lambda c: set(MigrationContext.configure(c).get_current_heads())
+        )
+    return found == set(ScriptDirectory.from_config(alembic_config()).get_heads())
 
 
 async def downgrade_async(engine: AsyncEngine, revision: str) -> None:

@@ -64,6 +64,8 @@ class ReminderRow(Base):
         Index("ix_reminders_entity_type_entity_id", "entity_type", "entity_id"),
         # The API lists an owner's reminders by id, a page at a time.
         Index("ix_reminders_owner_id", "owner", "id"),
+        # The owner's own numbers (#1, #2 …); NULLs (drafts given up) do not collide.
+        UniqueConstraint("owner", "number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -101,6 +103,8 @@ class ReminderRow(Base):
     trigger_status: Mapped[str | None] = mapped_column(KEY)
     channels: Mapped[list[Any] | None] = mapped_column(JSON)
     event_type: Mapped[str | None] = mapped_column(String(64))
+    number: Mapped[int | None]
+    language: Mapped[str | None] = mapped_column(String(8))
 
 
 class OccurrenceRow(Base):

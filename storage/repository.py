@@ -25,6 +25,7 @@ from storage.base import MAX_ID
 from storage.batches import completed_by, open_all, record_all
 from storage.chat_state import ChatState
 from storage.claims import claim_statement
+from storage.finders import Finders
 from storage.mapping import (
     changed_values,
     new_reminder_values,
@@ -42,9 +43,10 @@ from storage.models import (
     ReminderRow,
     UserRow,
 )
+from storage.numbers import next_number, numbered
 
 
-class SqlReminderRepository(ChatState, ApiState):
+class SqlReminderRepository(Finders, ChatState, ApiState):
     """The storage port on SQLite or PostgreSQL; the same statements serve both.
 
     ``clock`` stamps ``users.created_at/updated_at``, the one write whose port method
@@ -87,19 +89,22 @@ class SqlReminderRepository(ChatState, ApiState):
     async def add(
         self, new: NewReminder, now: datetime, *, audit: tuple[str, str] | None = None
     ) -> Reminder:
-        values = new_reminder_values(new)
         stmt = (
             insert(ReminderRow)
-            .values(**values, created_at=now, updated_at=now, attempts=0)
+            .values(**_inserted(new, now), number=next_number(new.owner))
             .returning(ReminderRow)
         )
-        async with self._write_session() as session:
-            row = (await session.scalars(stmt)).one()
-            if audit is not None:
-                actor, action = audit
-                line = {"at": now, "actor": actor, "action": action, "reminder_id": row.id}
-                await session.execute(insert(AuditRow).values(**line))
-        return to_reminder(row)
+
+        async def work() -> Reminder:
+            async with self._write_session() as session:
+                row = (await session.scalars(stmt)).one()
+                if audit is not None:
+                    actor, action = audit
+                    line = {"at": now, "actor": actor, "action": action, "reminder_id": row.id}
+                    await session.execute(insert(AuditRow).values(**line))
+                return to_reminder(row)
+
+        return await numbered(work)
 
     async def get(self, reminder_id: int) -> Reminder | None:
         if not 0 < reminder_id <= MAX_ID:
@@ -136,24 +141,29 @@ class SqlReminderRepository(ChatState, ApiState):
             .execution_options(synchronize_session=False)
         )
         copies = [
-            new_reminder_values(
-                replace(as_new(rem), target_kind=t.kind, target_ref=t.ref, target_name=t.name)
+            insert(ReminderRow)
+            .values(
+                **_inserted(
+                    replace(as_new(rem), target_kind=t.kind, target_ref=t.ref, target_name=t.name),
+                    now,
+                ),
+                number=next_number(rem.owner),
             )
+            .returning(ReminderRow)
             for t in reminder.co_targets
         ]
-        async with self._write_session() as session:
-            row = (await session.scalars(stmt)).one_or_none()
-            if row is None:
-                return None
-            made = [to_reminder(row)]
-            for values in copies:
-                insert_copy = insert(ReminderRow).values(
-                    **values, created_at=now, updated_at=now, attempts=0
-                )
-                made.append(
-                    to_reminder((await session.scalars(insert_copy.returning(ReminderRow))).one())
-                )
-        return made
+
+        async def work() -> list[Reminder] | None:
+            async with self._write_session() as session:
+                row = (await session.scalars(stmt)).one_or_none()
+                if row is None:
+                    return None
+                # In order, in this transaction: each copy's number follows the last one's.
+                made = [to_reminder(row)]
+                made += [to_reminder((await session.scalars(copy)).one()) for copy in copies]
+            return made
+
+        return await numbered(work)
 
     async def snooze_occurrence(self, copy: NewReminder, now: datetime) -> Reminder:
         if copy.snoozed_occurrence_id is None:
@@ -165,40 +175,19 @@ class SqlReminderRepository(ChatState, ApiState):
         }
         stmt = (
             self._upsert(ReminderRow)
-            .values(**values, created_at=now, updated_at=now, attempts=0)
+            .values(**_inserted(copy, now), number=next_number(copy.owner))
             .on_conflict_do_update(
                 index_elements=[ReminderRow.snoozed_occurrence_id],
                 set_={**moved, "deleted_at": None, "lease_until": None, "updated_at": now},
             )
             .returning(ReminderRow)
         )
-        async with self._write_session() as session:
-            row = (await session.scalars(stmt)).one()
-        return to_reminder(row)
 
-    async def snoozed_copy(self, occurrence_id: int) -> Reminder | None:
-        stmt = select(ReminderRow).where(ReminderRow.snoozed_occurrence_id == occurrence_id)
-        async with self._sessions() as session:
-            row = await session.scalar(stmt)
-        return None if row is None else to_reminder(row)
+        async def work() -> Reminder:
+            async with self._write_session() as session:
+                return to_reminder((await session.scalars(stmt)).one())
 
-    async def list_for(
-        self, owner: str | None, states: Sequence[ReminderState], limit: int = 100
-    ) -> list[Reminder]:
-        stmt = (
-            select(ReminderRow)
-            .where(
-                ReminderRow.state.in_([state.value for state in states]),
-                ReminderRow.deleted_at.is_(None),
-            )
-            .order_by(ReminderRow.next_due.asc().nulls_last(), ReminderRow.id)
-            .limit(limit)
-        )
-        if owner is not None:
-            stmt = stmt.where(ReminderRow.owner == owner)
-        async with self._sessions() as session:
-            rows = (await session.scalars(stmt)).all()
-        return [to_reminder(row) for row in rows]
+        return await numbered(work)
 
     async def expire_drafts(self, now: datetime) -> int:
         stmt = (
@@ -207,7 +196,8 @@ class SqlReminderRepository(ChatState, ApiState):
                 ReminderRow.state == ReminderState.DRAFT.value,
                 ReminderRow.draft_expires_at <= now,
             )
-            .values(state=ReminderState.CANCELLED.value, updated_at=now)
+            # An expired draft gives its number back, as a cancelled one does.
+            .values(state=ReminderState.CANCELLED.value, number=None, updated_at=now)
             .returning(ReminderRow.id)
             .execution_options(synchronize_session=False)
         )
@@ -333,3 +323,7 @@ class SqlReminderRepository(ChatState, ApiState):
             rows = (await session.scalars(stmt)).all()
             completed = await completed_by(session, [row.id for row in rows])
         return [to_occurrence(row, completed[row.id]) for row in rows]
+
+
+def _inserted(new: NewReminder, now: datetime) -> dict[str, Any]:
+    return {**new_reminder_values(new), "created_at": now, "updated_at": now, "attempts": 0}

@@ -55,7 +55,7 @@ def test_db_upgrade_then_add_and_list(tmp_path: Path) -> None:
     listed = remindbot(tmp_path, "list", "--json")
     rows = [json.loads(line) for line in listed.stdout.splitlines()]
     assert [(r["id"], r["owner"], r["message"], r["state"]) for r in rows] == [
-        ("1", "console:local:ann", "case 7", "scheduled")
+        (1, "console:local:ann", "case 7", "scheduled")
     ]
 
 

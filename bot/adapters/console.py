@@ -1,7 +1,9 @@
 """A terminal chat with the bot: the no-token default and the core's test harness.
 
 Buttons become numbered choices (``[1] Confirm  [2] Edit  [3] Cancel``); typing the
-number or the label presses it. Reminders fire into the same terminal while you type.
+number or the label presses one of the message printed last, and a message without
+buttons leaves nothing to choose. Reminders fire into the same terminal while you type,
+with their target, who set them and their number (``done 2`` reaches one later).
 """
 
 from __future__ import annotations
@@ -34,10 +36,21 @@ class ConsoleAdapter:
 
     platform = PLATFORM
 
-    def __init__(self, front: ChatFront, reader: TextIO, writer: TextIO, user: str) -> None:
+    def __init__(
+        self,
+        front: ChatFront,
+        reader: TextIO,
+        writer: TextIO,
+        user: str,
+        *,
+        zone: str | None = None,
+    ) -> None:
+        """``zone`` is the terminal's own (``$TZ``, the system's): what the console, as a
+        platform, reports for its user, as Slack reports a profile's."""
         self.front = front
         self.reader = reader
         self.writer = writer
+        self.zone = zone
         self.actor = Actor(platform=PLATFORM, workspace=WORKSPACE, user=user, name=user)
         self._choices: list[tuple[str, str, str]] = []  # (label, action_id, value)
         self._lines: asyncio.Queue[str | None] = asyncio.Queue()
@@ -47,7 +60,7 @@ class ConsoleAdapter:
     async def run(self) -> None:
         """Read lines until end of input, answering each."""
         self._start_reader()
-        self.say(f"Hello {self.actor.user}. Type a reminder, or 'help'. Ctrl-D to quit.")
+        self.say(await self.front.greeting(self.actor, self.actor.user))
         while (line := await self._lines.get()) is not None:
             if line.strip():
                 await self.answer(line.strip())
@@ -66,6 +79,10 @@ class ConsoleAdapter:
     async def answer(self, line: str) -> None:
         """Handle one typed line: a choice, or a message to the bot."""
         choice = self._choice(line)
+        if choice is None and line.isdigit():
+            tx = await self.front.texts_for(self.actor)
+            self.say(tx.no_choices(int(line), len(self._choices)))
+            return
         if choice is not None:
             _label, action_id, value = choice
             press = Press(
@@ -89,12 +106,11 @@ class ConsoleAdapter:
         self.writer.write(text + "\n")
         self.writer.flush()
 
-    def show(self, reply: Reply, prefix: str = "") -> None:
+    def show(self, reply: Reply, prefix: str = "", notes: tuple[str, ...] = ()) -> None:
         """Print a reply; its buttons become the choices a number picks, until the next."""
         lines = [prefix + reply.text]
         lines += [f"  {name}: {value}" for name, value in reply.fields]
-        if reply.set_by:
-            lines.append(f"  Set by {reply.set_by}")
+        lines += [f"  {note}" for note in notes]
         if reply.done_by:
             lines.append("  Done by " + ", ".join(reply.done_by))
         choices = [(b.label, b.action_id, b.value) for b in reply.buttons]
@@ -108,7 +124,9 @@ class ConsoleAdapter:
     # -- the gateway and directory ports ---------------------------------------------------
 
     async def deliver(self, delivery: Delivery) -> str:
-        self.show(delivery.reply, prefix="\u23f0 ")
+        rem = delivery.reminder
+        tx = await self.front.texts_for(self.actor, rem.language)
+        self.show(delivery.reply, prefix="\u23f0 ", notes=tx.fired(rem))
         return f"console:{delivery.occurrence.id}"
 
     async def update(self, message_ref: str, reply: Reply) -> None:
@@ -128,7 +146,7 @@ class ConsoleAdapter:
         return Reach(access=Access.OK, destination=target)
 
     async def user_zone(self, user: str) -> str | None:
-        return None  # the terminal's zone is set by `remindbot chat --tz`
+        return self.zone
 
 
 class _Terminal:

@@ -9,7 +9,8 @@ from datetime import datetime
 from starlette.routing import Mount
 from starlette.types import ASGIApp
 
-from bot.api.app import MAX_BODY, Services, create_app
+from bot.api.app import MAX_BODY, create_app
+from bot.api.deps import Services
 from bot.core.changes import Changes
 from bot.core.engine import Engine
 from bot.core.ports import ApiRepository, ChatGateway, Clock

@@ -3,100 +3,18 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from bot.core import texts
-from bot.core.changes import Changes
-from bot.core.drafts import Drafts
-from bot.core.errors import InvalidRequest, NotAllowed, NotFound, PhraseRefused
-from bot.core.model import Actor, ApiToken, UserRef
-from bot.core.people import People
-from bot.core.ports import ApiRepository, Clock
-from bot.core.records import Records
-from bot.core.specs import Specs
-from bot.core.tokens import Tokens
+from bot.api import entities, reminders
+from bot.api.deps import Services, Unauthorized, problem
+from bot.core.errors import InvalidRequest, NotAllowed, NotFound
 
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
-_bearer = HTTPBearer(auto_error=False)
-
-
-@dataclass(frozen=True, slots=True)
-class Services:
-    """What the routes call: the use cases, and the repository for idempotency keys."""
-
-    repo: ApiRepository
-    clock: Clock
-    tokens: Tokens
-    people: People
-    drafts: Drafts
-    specs: Specs
-    changes: Changes
-    records: Records
-
-
-@dataclass(frozen=True, slots=True)
-class Caller:
-    """Who is asking: the token, and the owner it acts for."""
-
-    token: ApiToken
-    owner: Actor
-
-
-class Unauthorized(Exception):
-    pass
-
-
-def services(request: Request) -> Services:
-    found: Services = request.app.state.services
-    return found
-
-
-async def caller(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Caller:
-    """The token's owner; 401 for no token, a wrong one or a revoked one."""
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise Unauthorized
-    token = await services(request).tokens.check(credentials.credentials)
-    if token is None:
-        raise Unauthorized
-    ref = UserRef.of(token.owner)
-    owner = Actor(platform=ref.platform, workspace=ref.workspace, user=ref.user, name=token.name)
-    return Caller(token=token, owner=owner)
-
-
-Auth = Annotated[Caller, Depends(caller)]
-Use = Annotated[Services, Depends(services)]
-
-
-def problem(error: Exception) -> tuple[int, dict[str, Any]]:
-    """The status and body for a use case's error: 404 for what the owner may not see,
-    422 with the code and the sentence a chat user would get."""
-    if isinstance(error, NotFound | NotAllowed):
-        return 404, {"detail": {"code": "not_found", "message": "No such reminder."}}
-    assert isinstance(error, InvalidRequest)
-    code = error.code
-    if isinstance(error, PhraseRefused):
-        code = error.refusal.code.value
-    message = _sentence(error)
-    status = 409 if code == "key_busy" else 422
-    return status, {"detail": {"code": code, "message": message}}
-
-
-def _sentence(error: InvalidRequest) -> str:
-    try:
-        return texts.problem(error).text
-    except (KeyError, TypeError):
-        return texts.api_problem(error.code)
 
 
 def create_app(use: Services) -> FastAPI:
@@ -139,8 +57,6 @@ def create_app(use: Services) -> FastAPI:
             for e in error.errors()
         ]
         return JSONResponse({"detail": errors}, status_code=422)
-
-    from bot.api import entities, reminders  # the routes, registered on this app
 
     app.include_router(reminders.router)
     app.include_router(entities.router)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from bot.api import views
-from bot.api.app import Auth, Caller, Services, Use
+from bot.api.deps import Auth, Caller, Services, Use
 from bot.api.models import (
     ActionOut,
     EntityIn,
@@ -104,5 +104,5 @@ async def action_of(use: Services, who: Caller, text: str) -> ActionOut:
         stop_when=stop,
         trigger=trigger,
         occurrences=list(cmd.occurrences),
-        confirmation=texts.confirmation(cmd, use.clock.now()),
+        confirmation=texts.ENGLISH.confirmation(cmd, use.clock.now()),
     )

@@ -14,7 +14,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import ValidationError
 
 from bot.api import views
-from bot.api.app import Caller, Services, problem
+from bot.api.deps import Caller, Services, problem
 from bot.api.entities import action_of
 from bot.api.models import ReminderIn, SnoozeIn
 from bot.core.errors import InvalidRequest, NotAllowed, NotFound

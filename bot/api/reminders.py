@@ -11,7 +11,7 @@ from fastapi import APIRouter, Header, Path, Query, Response
 from fastapi.responses import JSONResponse
 
 from bot.api import keys, views
-from bot.api.app import Auth, Caller, Services, Use, problem
+from bot.api.deps import Auth, Caller, Services, Use, problem
 from bot.api.models import (
     HistoryOut,
     PatchIn,

@@ -10,19 +10,15 @@ SNOOZE = "reminder.snooze"
 SKIP = "reminder.skip"
 STOP = "reminder.stop"
 DELETE = "reminder.delete"
+UNDO = "reminder.undo"
 # The answer to "when?" after a message shortcut ("Remind me about this" in Slack).
 ABOUT = "reminder.shortcut"
 
-ALL = (CONFIRM, EDIT, CANCEL, COMPLETE, SNOOZE, SKIP, STOP, DELETE)
-ON_DRAFTS = (CONFIRM, EDIT, CANCEL, DELETE)
+ALL = (CONFIRM, EDIT, CANCEL, COMPLETE, SNOOZE, SKIP, STOP, DELETE, UNDO)
+# Buttons that name a stored reminder (a draft, or one in a list), not a delivery.
+ON_DRAFTS = (CONFIRM, EDIT, CANCEL, DELETE, UNDO)
 ON_DELIVERIES = (COMPLETE, SNOOZE, SKIP, STOP)
 
-# Snooze menu values; any other value is read as a phrase ("until 4pm", "in 20 minutes").
-SNOOZE_CHOICES = (
-    ("15 minutes", "15m"),
-    ("1 hour", "1h"),
-    ("3 hours", "3h"),
-    ("Tomorrow", "tomorrow"),
-    ("Next week", "nextweek"),
-    ("Custom\u2026", "custom"),
-)
+# Snooze menu values (their labels are in the texts); any other value is read as a phrase
+# ("until 4pm", "in 20 minutes").
+SNOOZE_CODES = ("15m", "1h", "3h", "tomorrow", "nextweek", "custom")

@@ -3,31 +3,34 @@
 For each inbound event it drops what was handled before (the platform's event id, in
 storage, so replicas agree), refreshes the person's zone from the platform once a day,
 answers a question it asked in the conversation, calls the use case, and turns the
-value or the typed error into words (``texts``) that go back through the adapter's
-``Replies``: in place of the pressed message, to the person alone, or as a prompt.
+value or the typed error into words (``texts``, in the person's language) that go back
+through the adapter's ``Replies``: in place of the pressed message, to the person
+alone, or as a prompt. Typed commands (``list``, ``delete 3``…) are ``typed.py``'s.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Sequence
 from datetime import datetime, timedelta
 
 from bot.core import actions, texts, values
-from bot.core.commands import TextCommand, clock, read_command
+from bot.core.asking import LIST_MORE, ask
+from bot.core.commands import read_command
 from bot.core.directory import Directories
 from bot.core.drafts import Drafts
 from bot.core.errors import InvalidRequest, NotAllowed, NotFound
 from bot.core.followups import Followups, Skipped
 from bot.core.inbound import Answer, Event, Message, Press
-from bot.core.model import Actor, Origin, PendingPrompt, Prompt, Reply, UserPrefs
+from bot.core.model import Actor, Origin, Page, Reminder, ReminderState, Reply
 from bot.core.people import People
 from bot.core.ports import Clock, ReminderRepository, Replies
+from bot.core.stored import Stored
+from bot.core.typed import TypedCommands
+from bot.parsing.lexer import detect_language, tokenize
 
 log = logging.getLogger(__name__)
 ZONE_REFRESH = timedelta(days=1)
-PROMPT_TTL = timedelta(minutes=15)
-Command = Callable[[Actor, TextCommand], Awaitable[Reply]]
 
 
 class ChatFront:
@@ -36,7 +39,7 @@ class ChatFront:
     Args:
         repo: storage (event dedupe and prompts asked in a conversation).
         clock: the time source.
-        people, directories, drafts, followups: the use cases.
+        people, directories, drafts, followups, stored: the use cases.
         commands: slash command names (``/reminder``) a message may begin with; they
             are configuration, not words the parser knows.
     """
@@ -49,6 +52,7 @@ class ChatFront:
         directories: Directories,
         drafts: Drafts,
         followups: Followups,
+        stored: Stored,
         *,
         commands: Sequence[str] = (),
     ) -> None:
@@ -58,30 +62,30 @@ class ChatFront:
         self.directories = directories
         self.drafts = drafts
         self.followups = followups
+        self.stored = stored
         self.commands = tuple(c.lower() for c in commands)
+        self.typed = TypedCommands(repo, clock, people, drafts, followups, stored)
         self._zones_seen: dict[str, datetime] = {}
-        self._text_commands: dict[str, Command] = {
-            "help": self._help,
-            "list": self._list,
-            "delete": self._delete,
-            "settings": self._settings,
-            "tz": self._set_zone,
-            "quiet": self._set_quiet,
-            "quiet_off": self._set_quiet,
-            "default_time": self._set_default_time,
-            "date_order": self._set_date_order,
-        }
 
     # -- the three ways in ------------------------------------------------------------------
 
     async def message(self, event: Message, out: Replies) -> None:
-        """A DM, a mention or a slash command."""
+        """A DM, a mention or a slash command.
+
+        A command (``list``, ``snooze 20m``…) is never taken as the answer to a question
+        asked before: it drops the question (``more`` continues the list it belongs to).
+        """
         if not await self._arrived(event):
             return
         text = self._without_command(event.text)
-        now = self.clock.now()
-        asked = await self.repo.take_prompt(event.actor.key, event.conversation.id, now)
-        if asked is not None and text:
+        asked = await self.repo.take_prompt(
+            event.actor.key, event.conversation.id, self.clock.now()
+        )
+        command = read_command(text or "help")
+        if command is not None:
+            work = self.typed.run(event.actor, event.conversation, command, asked, out)
+            await self._guarded(event.actor, out, work, command.language)
+        elif asked is not None and asked.action_id != LIST_MORE:
             answer = Answer(
                 event_id=None,
                 actor=event.actor,
@@ -90,25 +94,39 @@ class ChatFront:
                 value=asked.value,
                 text=text,
             )
-            await self._guarded(out, self._answer(answer, out))
-            return
-        await self._guarded(out, self._message(event, text, out))
+            await self._guarded(event.actor, out, self._answer(answer, out))
+        else:
+            language = detect_language(tokenize(text))
+            await self._guarded(event.actor, out, self._phrase(event, text, out), language)
 
     async def press(self, event: Press, out: Replies) -> None:
         """A button or menu choice."""
         if await self._arrived(event):
-            await self._guarded(out, self._press(event, out))
+            await self._guarded(event.actor, out, self._press(event, out))
 
     async def answer(self, event: Answer, out: Replies) -> None:
         """The text given for a prompt the platform asked itself (a modal)."""
         if await self._arrived(event):
-            await self._guarded(out, self._answer(event, out))
+            await self._guarded(event.actor, out, self._answer(event, out))
 
     async def overview(self, actor: Actor) -> tuple[Reply, Reply]:
         """The person's upcoming reminders and settings (Slack's App Home)."""
         await self._observe(actor, None)
-        upcoming = await self.drafts.upcoming(actor)
-        return texts.listing(upcoming), texts.settings(await self.people.prefs(actor))
+        prefs = await self.people.prefs(actor)
+        tx = texts.of(prefs.language)
+        # Home shows the first page without the "more" line: there is nowhere to type it.
+        first = Page(reminders=(await self.stored.page(actor)).reminders)
+        return tx.listing(first, prefs.tz, self.clock.now()), tx.settings(prefs)
+
+    async def texts_for(self, actor: Actor, *hints: str | None) -> texts.Texts:
+        """The texts to speak to ``actor`` in (for what an adapter says itself)."""
+        return await self._texts(actor, *hints)
+
+    async def greeting(self, actor: Actor, name: str) -> str:
+        """What a terminal says first: hello, and the zone it reads their times in."""
+        await self._observe(actor, None)
+        prefs = await self.people.prefs(actor)
+        return texts.of(prefs.language).hello_console(name, prefs.tz)
 
     # -- on the way in ----------------------------------------------------------------------
 
@@ -141,54 +159,25 @@ class ChatFront:
         head, _, rest = text.strip().partition(" ")
         return rest.strip() if head.lower() in self.commands else text.strip()
 
-    async def _guarded(self, out: Replies, work: Awaitable[None]) -> None:
+    async def _guarded(
+        self, actor: Actor, out: Replies, work: Awaitable[None], language: str | None = None
+    ) -> None:
         try:
             await work
         except (NotFound, NotAllowed, InvalidRequest) as error:
-            await out.answer(texts.problem(error))
+            await out.answer((await self._texts(actor, language)).problem(error))
 
-    # -- messages ---------------------------------------------------------------------------
+    async def _texts(self, actor: Actor, *hints: str | None) -> texts.Texts:
+        """Their chosen language, else the one of what they wrote (``hints``)."""
+        return texts.of((await self.people.prefs(actor)).language, *hints)
 
-    async def _message(self, event: Message, text: str, out: Replies) -> None:
-        command = read_command(text or "help")
-        if command is not None:
-            await out.answer(await self._text_commands[command.name](event.actor, command))
-            return
+    async def _phrase(self, event: Message, text: str, out: Replies) -> None:
         rem = await self.drafts.draft(event.actor, event.conversation, text, event.origin)
-        await out.answer(texts.draft(rem, self.clock.now()))
+        await out.answer(await self._draft_reply(event.actor, rem))
 
-    async def _help(self, _actor: Actor, _command: TextCommand) -> Reply:
-        return texts.plain(texts.HELP)
-
-    async def _list(self, actor: Actor, _command: TextCommand) -> Reply:
-        return texts.listing(await self.drafts.upcoming(actor))
-
-    async def _delete(self, actor: Actor, command: TextCommand) -> Reply:
-        return texts.deleted(await self.drafts.delete(actor, int(command.args[0] or 0)))
-
-    async def _settings(self, actor: Actor, _command: TextCommand) -> Reply:
-        return texts.settings(await self.people.prefs(actor))
-
-    async def _set_zone(self, actor: Actor, command: TextCommand) -> Reply:
-        return texts.settings(await self.people.set_timezone(actor, command.args[0] or ""))
-
-    async def _set_quiet(self, actor: Actor, command: TextCommand) -> Reply:
-        args = command.args
-        if command.name == "quiet_off":
-            prefs = await self.people.set_quiet_hours(actor, None, None)
-        else:
-            start, end = clock(*args[:3]), clock(*args[3:])
-            if start is None or end is None:
-                raise InvalidRequest("quiet_format")
-            prefs = await self.people.set_quiet_hours(actor, start, end)
-        return texts.settings(prefs)
-
-    async def _set_default_time(self, actor: Actor, command: TextCommand) -> Reply:
-        return _shown(await self.people.set_default_time(actor, clock(*command.args)))
-
-    async def _set_date_order(self, actor: Actor, command: TextCommand) -> Reply:
-        day_first = command.args[0] in ("day/month", "dmy")
-        return _shown(await self.people.set_date_order(actor, day_first))
+    async def _draft_reply(self, actor: Actor, rem: Reminder) -> Reply:
+        tx = await self._texts(actor, rem.language)
+        return tx.draft(rem, self.clock.now(), await self.people.held(rem))
 
     # -- buttons ----------------------------------------------------------------------------
 
@@ -205,72 +194,81 @@ class ChatFront:
         rid = values.decode(event.value).reminder
         now = self.clock.now()
         if action == actions.CONFIRM:
-            await out.replace(texts.scheduled(await self.drafts.confirm(actor, rid), now))
+            made = await self.drafts.confirm(actor, rid)
+            held = [hold for rem in made for hold in await self.people.held(rem)]
+            tx = await self._texts(actor, made[0].language)
+            await out.replace(tx.scheduled(made, now, held))
         elif action == actions.EDIT:
-            await self._ask(event, texts.edit_prompt(await self.drafts.editable(actor, rid)), out)
+            rem = await self.drafts.editable(actor, rid)
+            tx = await self._texts(actor, rem.language)
+            prompt = tx.edit_prompt(rem)
+            await ask(
+                self.repo,
+                self.clock,
+                actor,
+                event.conversation,
+                prompt,
+                tx.asking(prompt, rem),
+                out,
+            )
         elif action == actions.CANCEL:
-            await self.drafts.cancel(actor, rid)
-            await out.replace(texts.plain(texts.CANCELLED))
+            rem = await self.drafts.cancel(actor, rid)
+            await out.replace((await self._texts(actor, rem.language)).cancelled())
+        elif action == actions.UNDO:
+            rem = await self.stored.undelete(actor, rid)
+            await out.replace((await self._texts(actor, rem.language)).restored(rem, now))
         else:
-            await out.answer(texts.deleted(await self.drafts.delete(actor, rid)))
+            rem = await self.drafts.delete(actor, rid)
+            await out.answer((await self._texts(actor, rem.language)).deleted(rem))
 
     async def _on_delivery(self, event: Press, out: Replies) -> None:
         actor, action = event.actor, event.action_id
         pressed = values.decode(event.value, occurrence=True)
         done = await self.followups.delivered(actor, pressed, action)
+        tx = await self._texts(actor, done.reminder.language)
         now = self.clock.now()
         if action == actions.COMPLETE:
             marked = await self.followups.complete(actor, done)
-            await out.replace(texts.completed(marked.reminder, marked.occurrence, now))
+            await out.replace(tx.completed(marked.reminder, marked.occurrence, now))
         elif action == actions.SNOOZE and pressed.choice == "custom":
-            await self._ask(event, texts.snooze_prompt(done.reminder, done.occurrence), out)
+            prompt = tx.snooze_prompt(done.reminder, done.occurrence)
+            asking = tx.asking(prompt, done.reminder)
+            await ask(self.repo, self.clock, actor, event.conversation, prompt, asking, out)
         elif action == actions.SNOOZE:
             later = await self.followups.snooze(actor, done, pressed.choice)
-            await out.replace(texts.snoozed(later.reminder, later.until, now))
+            await out.replace(tx.snoozed(later.reminder, later.until, now))
         elif action == actions.SKIP:
             result = await self.followups.skip(actor, done)
             if isinstance(result, Skipped):
-                await out.replace(texts.skipped(result.reminder, result.skipped, result.following))
+                await out.replace(tx.skipped(result.reminder, result.skipped, result.following))
             else:
-                await out.replace(texts.stopped(result))
+                await out.replace(tx.stopped(result))
         else:
-            await out.replace(texts.stopped(await self.followups.stop(actor, done)))
-
-    async def _ask(self, event: Press, prompt: Prompt, out: Replies) -> None:
-        """Ask in the platform's own way, or in the conversation: then the person's next
-        message there is the answer."""
-        if await out.prompt(prompt):
-            return
-        asked = PendingPrompt(
-            user=event.actor.key,
-            conversation=event.conversation.id,
-            action_id=prompt.action_id,
-            value=prompt.value,
-            expires_at=self.clock.now() + PROMPT_TTL,
-        )
-        await self.repo.save_prompt(asked)
-        await out.answer(texts.asking(prompt))
+            await out.replace(tx.stopped(await self.followups.stop(actor, done)))
 
     # -- answers to prompts -----------------------------------------------------------------
 
     async def _answer(self, event: Answer, out: Replies) -> None:
-        actor, now = event.actor, self.clock.now()
+        actor = event.actor
         if event.action_id == actions.EDIT:
             rem = await self.drafts.edit(actor, values.decode(event.value).reminder, event.text)
-            await out.replace(texts.draft(rem, now))
+            await out.replace(await self._edited(actor, rem))
         elif event.action_id == actions.SNOOZE:
             pressed = values.decode(event.value, occurrence=True)
             done = await self.followups.delivered(actor, pressed, actions.SNOOZE)
             later = await self.followups.snooze(actor, done, event.text)
-            await out.replace(texts.snoozed(later.reminder, later.until, now))
+            tx = await self._texts(actor, done.reminder.language)
+            await out.replace(tx.snoozed(later.reminder, later.until, self.clock.now()))
         elif event.action_id == actions.ABOUT:
             rem = await self.drafts.draft(
                 actor, event.conversation, event.text, Origin.CHAT, note=event.note
             )
-            await out.answer(texts.draft(rem, now))
+            await out.answer(await self._draft_reply(actor, rem))
         else:
             raise InvalidRequest("stale")
 
-
-def _shown(prefs: UserPrefs) -> Reply:
-    return texts.settings(prefs)
+    async def _edited(self, actor: Actor, rem: Reminder) -> Reply:
+        """A draft read again shows its confirmation; a stored reminder, its change."""
+        if rem.state is ReminderState.DRAFT:
+            return await self._draft_reply(actor, rem)
+        return (await self._texts(actor, rem.language)).changed(rem, self.clock.now())

@@ -22,6 +22,7 @@ from bot.core.model import (
     OccurrenceState,
     Reminder,
     ReminderState,
+    UserPrefs,
 )
 from bot.core.policy import MAX_ATTEMPTS, quiet_until, retry_delay
 from bot.core.ports import ChatGateway, Clock, DeliveryError, Outcome, ReminderRepository
@@ -101,9 +102,12 @@ class Dispatcher:
         journal = _Journal(self.repo, now)
         try:
             pending = self._settle(journal, zip(claimed, occurrences, dues, strict=True), now)
-            ready = await self._outside_quiet_hours(journal, pending, now)
+            keys = {key for rem, _, _ in pending if (key := _recipient(rem)) is not None}
+            prefs = await self.repo.get_users(keys) if keys else {}
+            ready = self._outside_quiet_hours(journal, pending, prefs, now)
             results = await asyncio.gather(
-                *(self._send(journal, *item, now) for item in ready), return_exceptions=True
+                *(self._send(journal, *item, now, _language(item[0], prefs)) for item in ready),
+                return_exceptions=True,
             )
         finally:
             await journal.close()
@@ -124,12 +128,14 @@ class Dispatcher:
                 pending.append((rem, occ, due))
         return pending
 
-    async def _outside_quiet_hours(
-        self, journal: _Journal, pending: list[_Item], now: datetime
+    def _outside_quiet_hours(
+        self,
+        journal: _Journal,
+        pending: list[_Item],
+        prefs: Mapping[str, UserPrefs],
+        now: datetime,
     ) -> list[_Item]:
         """Defer deliveries to the end of their recipient's quiet hours; return the rest."""
-        keys = {key for rem, _, _ in pending if (key := _recipient(rem)) is not None}
-        prefs = await self.repo.get_users(keys) if keys else {}
         ready = []
         for rem, occ, due in pending:
             key = _recipient(rem)
@@ -142,7 +148,13 @@ class Dispatcher:
         return ready
 
     async def _send(
-        self, journal: _Journal, rem: Reminder, occ: Occurrence, due: datetime, now: datetime
+        self,
+        journal: _Journal,
+        rem: Reminder,
+        occ: Occurrence,
+        due: datetime,
+        now: datetime,
+        tx: texts.Texts,
     ) -> None:
         try:
             async with self._slots:
@@ -150,11 +162,11 @@ class Dispatcher:
                     return
                 try:
                     async with asyncio.timeout(self.delivery_timeout.total_seconds()):
-                        ref = await self._deliver(rem, occ, due, now)
+                        ref = await self._deliver(rem, occ, due, now, tx)
                 except TimeoutError:
                     raise DeliveryError("timeout", temporary=True) from None
         except DeliveryError as error:
-            await self._failed(journal, rem, occ, due, now, error)
+            await self._failed(journal, rem, occ, (due, now), error, tx)
         except Exception:
             # Not a platform answer but a bug: the lease expires and the delivery is retried.
             log.exception("delivery of reminder %s failed", rem.id)
@@ -180,14 +192,16 @@ class Dispatcher:
         log.warning("reminder %s released: the batch ran out of lease", rem.id)
         return False
 
-    async def _deliver(self, rem: Reminder, occ: Occurrence, due: datetime, now: datetime) -> str:
+    async def _deliver(
+        self, rem: Reminder, occ: Occurrence, due: datetime, now: datetime, tx: texts.Texts
+    ) -> str:
         gateway = self.gateways.get(rem.platform)
         if gateway is None:
             raise DeliveryError("platform_not_connected", temporary=True)
         delivery = Delivery(
             reminder=rem,
             occurrence=occ,
-            reply=texts.delivery(rem, occ, now),
+            reply=tx.delivery(rem, occ, now),
             late=now - due > _LATE_NOTE,
         )
         if occ.attempts > 1:
@@ -204,10 +218,11 @@ class Dispatcher:
         journal: _Journal,
         rem: Reminder,
         occ: Occurrence,
-        due: datetime,
-        now: datetime,
+        times: tuple[datetime, datetime],
         error: DeliveryError,
+        tx: texts.Texts,
     ) -> None:
+        due, now = times
         if error.temporary and occ.attempts < MAX_ATTEMPTS:
             retry = self.clock.now() + retry_delay(occ.attempts, error.retry_after)
             journal.add(
@@ -218,14 +233,14 @@ class Dispatcher:
         failed = _outcome(_advance(rem, due, now), occ, OccurrenceState.FAILED, error.reason)
         # Recorded before the owner hears of it, as one delivery at a time did.
         await journal.commit(failed)
-        await self._tell_owner(rem, error.reason)
+        await self._tell_owner(rem, error.reason, tx)
 
-    async def _tell_owner(self, rem: Reminder, reason: str) -> None:
+    async def _tell_owner(self, rem: Reminder, reason: str, tx: texts.Texts) -> None:
         gateway = self.gateways.get(rem.platform)
         if gateway is None:
             return
         try:
-            await gateway.notify(rem.owner, texts.undeliverable(rem, reason))
+            await gateway.notify(rem.owner, tx.undeliverable(rem, reason))
         except DeliveryError as error:
             log.warning("could not tell the owner of reminder %s: %s", rem.id, error.reason)
 
@@ -347,6 +362,13 @@ def _planned(rem: Reminder, due: datetime) -> datetime:
     retry moved it. Lateness is measured from here, so a reminder deferred past the quiet
     hours is not skipped as late when they end."""
     return rem.next_due or due
+
+
+def _language(rem: Reminder, prefs: Mapping[str, UserPrefs]) -> texts.Texts:
+    """The recipient's chosen language, else the language the reminder was written in."""
+    key = _recipient(rem)
+    chosen = prefs[key].language if key is not None and key in prefs else None
+    return texts.of(chosen, rem.language)
 
 
 def _recipient(rem: Reminder) -> str | None:

@@ -25,6 +25,7 @@ from bot.core.model import (
 from bot.core.people import People
 from bot.core.ports import Clock, ReminderRepository
 from bot.parsing import Command, Target, parse
+from bot.parsing.model import ME
 from bot.parsing.refs import readable
 
 log = logging.getLogger(__name__)
@@ -123,7 +124,7 @@ class Drafts:
         scheduled = replace(rem, state=ReminderState.SCHEDULED, next_due=due, occurrence_due=due)
         made = await self.repo.confirm_draft(scheduled, now)
         if made is None:  # another Confirm (a double click, a second device) won
-            raise InvalidRequest("already", rem.id, state=ReminderState.SCHEDULED)
+            raise InvalidRequest("already", rem.id, state=ReminderState.SCHEDULED, reminder=rem)
         copies = {"copies": [r.id for r in made[1:]]} if len(made) > 1 else None
         await self.repo.audit(actor.key, "confirm", now, rem.id, copies)
         if due is not None:
@@ -131,37 +132,63 @@ class Drafts:
         return made
 
     async def edit(self, actor: Actor, reminder_id: int, text: str) -> Reminder:
-        """Read a draft again from new text; a refused phrase leaves it as it was."""
+        """Read a draft, or a stored reminder, again from new text.
+
+        A draft is read again and stays a draft (Confirm schedules it). A scheduled
+        reminder is changed in place, at once. Text that gives only a time ("Friday
+        10am") keeps the message and the targets. A refused phrase changes nothing.
+
+        Raises:
+            PhraseRefused: the text could not be read.
+            InvalidRequest: ``already`` (completed or stopped), ``series_needs_rule``
+                (a one-off time for a series), ``one_target`` (several targets for a
+                stored reminder), or a target out of reach.
+        """
         now = self.clock.now()
-        rem = await self._draft_of(actor, reminder_id, "edit")
+        rem = await self.editable(actor, reminder_id)
         cmd = await self.read(actor, text)
+        if rem.state is not ReminderState.DRAFT:
+            _check_change(rem, cmd)
         where = Conversation(id=rem.conversation)
-        new = _new(actor, where, text, cmd, rem.origin, now)
+        new = _kept(rem, cmd, _new(actor, where, text, cmd, rem.origin, now))
         new = await self.directories.checked(actor, new)
-        rem = await self.repo.save(_merge(rem, new), now)
+        changed = _merge(rem, new)
+        if rem.state is not ReminderState.DRAFT:
+            changed = replace(changed, state=rem.state, draft_expires_at=None)
+        rem = await self.repo.save(changed, now)
         await self.repo.audit(actor.key, "edit", now, rem.id)
+        if rem.state is ReminderState.SCHEDULED and rem.next_due is not None:
+            self.wake(rem.next_due)
         return rem
 
     async def editable(self, actor: Actor, reminder_id: int) -> Reminder:
-        """The draft ``actor`` may edit (to ask for the new phrase)."""
-        return await self._draft_of(actor, reminder_id, "edit")
+        """The draft or upcoming reminder ``actor`` may edit (to ask for the new phrase).
+
+        Raises:
+            InvalidRequest: ``already`` for one completed or stopped.
+        """
+        rem = await self.owned(actor, reminder_id, "edit")
+        if rem.state not in (ReminderState.DRAFT, *UPCOMING):
+            raise InvalidRequest("already", rem.id, state=rem.state, reminder=rem)
+        return rem
 
     async def cancel(self, actor: Actor, reminder_id: int) -> Reminder:
         """Drop a draft (a reminder already scheduled stays as it is)."""
         now = self.clock.now()
         rem = await self.owned(actor, reminder_id, "cancel")
         if rem.state is ReminderState.DRAFT:
-            rem = await self.repo.save(
-                replace(rem, state=ReminderState.CANCELLED, next_due=None), now
-            )
+            # A draft given up gives its number back: drafts do not eat numbers.
+            given_up = replace(rem, state=ReminderState.CANCELLED, next_due=None, number=None)
+            rem = await self.repo.save(given_up, now)
             await self.repo.audit(actor.key, "cancel", now, rem.id)
         return rem
 
     async def delete(self, actor: Actor, reminder_id: int) -> Reminder:
+        """Mark it deleted; state and time stay as they were, so ``Stored.undelete`` can
+        bring it back for a minute (nothing delivers or lists a deleted reminder)."""
         now = self.clock.now()
         rem = await self.owned(actor, reminder_id, "delete")
-        rem = replace(rem, state=ReminderState.CANCELLED, next_due=None, deleted_at=now)
-        rem = await self.repo.save(rem, now)
+        rem = await self.repo.save(replace(rem, deleted_at=now), now)
         await self.repo.audit(actor.key, "delete", now, rem.id)
         return rem
 
@@ -186,7 +213,7 @@ class Drafts:
     async def _draft_of(self, actor: Actor, reminder_id: int, action: str) -> Reminder:
         rem = await self.owned(actor, reminder_id, action)
         if rem.state is not ReminderState.DRAFT:
-            raise InvalidRequest("already", rem.id, state=rem.state)
+            raise InvalidRequest("already", rem.id, state=rem.state, reminder=rem)
         return rem
 
 
@@ -220,7 +247,35 @@ def _new(
         offsets=cmd.offsets,
         stop_statuses=cmd.stop_statuses,
         trigger_status=cmd.trigger_status,
+        language=cmd.language,
     )
+
+
+def _kept(rem: Reminder, cmd: Command, new: NewReminder) -> NewReminder:
+    """An edit that gives only a time ("Friday 10am") keeps the message, its reference
+    and the targets; one that says more is read whole."""
+    if cmd.message or cmd.targets != (ME,):
+        return new
+    return replace(
+        new,
+        message=rem.message,
+        entity_type=rem.entity_type,
+        entity_id=rem.entity_id,
+        target_kind=rem.target_kind,
+        target_ref=rem.target_ref,
+        target_name=rem.target_name,
+        co_targets=rem.co_targets,
+        language=rem.language,
+    )
+
+
+def _check_change(rem: Reminder, cmd: Command) -> None:
+    """What a stored reminder cannot become in place: a series a one-off, or one
+    reminder several."""
+    if rem.recurring and cmd.recurrence is None:
+        raise InvalidRequest("series_needs_rule", rem.id, reminder=rem)
+    if len(cmd.targets) > 1:
+        raise InvalidRequest("one_target", rem.id, reminder=rem)
 
 
 def destination(target: Target, where: Conversation) -> Destination:

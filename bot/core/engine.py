@@ -12,6 +12,7 @@ from bot.core.drafts import Drafts
 from bot.core.followups import Followups
 from bot.core.people import People
 from bot.core.ports import Clock, Directory, ReminderRepository
+from bot.core.stored import Stored
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +24,7 @@ class Engine:
     drafts: Drafts
     followups: Followups
     front: ChatFront
+    stored: Stored
 
 
 def build_engine(
@@ -40,5 +42,6 @@ def build_engine(
     found = Directories(directories, clock)
     drafts = Drafts(repo, clock, people, found, wake=wake)
     followups = Followups(repo, clock, people, found, wake=wake)
-    front = ChatFront(repo, clock, people, found, drafts, followups, commands=commands)
-    return Engine(people, found, drafts, followups, front)
+    stored = Stored(repo, clock, wake=wake)
+    front = ChatFront(repo, clock, people, found, drafts, followups, stored, commands=commands)
+    return Engine(people, found, drafts, followups, front, stored)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -28,6 +29,8 @@ from bot.parsing.dates import monday
 from bot.parsing.zones import at, zone
 
 QUICK = {"15m": timedelta(minutes=15), "1h": timedelta(hours=1), "3h": timedelta(hours=3)}
+# "20m", "2 hours": a length of time, read as "in 20m".
+_LENGTH = re.compile(r"[0-9]+\s*(?:m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -83,6 +86,15 @@ class Followups:
             raise NotFound("reminder", pressed.reminder)
         await self._may_act(actor, rem, action)
         return Delivered(reminder=rem, occurrence=occ)
+
+    async def allowed(self, actor: Actor, done: Delivered, action: str) -> Delivered:
+        """``done`` (found by number or as the last delivery), if ``actor`` may act on it.
+
+        Raises:
+            NotAllowed: as for ``delivered``.
+        """
+        await self._may_act(actor, done.reminder, action)
+        return done
 
     async def _may_act(self, actor: Actor, rem: Reminder, action: str) -> None:
         if actor.key == rem.owner:
@@ -152,6 +164,8 @@ class Followups:
         phrase = choice.strip()
         if phrase.lower().startswith("until "):
             phrase = "at " + phrase[6:]
+        elif _LENGTH.fullmatch(phrase):
+            phrase = "in " + phrase
         result = parse(f"remind me {phrase}", now, prefs.tz, self.people.parse_prefs(prefs))
         if not isinstance(result, Command) or result.recurrence or result.when is None:
             raise InvalidRequest("snooze_time")

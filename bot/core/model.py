@@ -154,6 +154,7 @@ class NewReminder:
     trigger_status: str | None = None  # fires when the entity gets it ("*": any change)
     channels: tuple[str, ...] = ()  # chat, email, webhook; () is the owner's default
     event_type: str | None = None  # what the reminder is about its entity, for dedupe
+    language: str | None = None  # of the phrase it was read from (``en``, ``da``)
 
     @property
     def destination(self) -> Destination:
@@ -172,11 +173,16 @@ class Reminder(NewReminder):
     ``next_due`` is when the dispatcher should act next (UTC). ``occurrence_due`` is the
     nominal time of the occurrence pending at ``next_due``; they differ when a delivery
     was deferred (quiet hours, retry), so a deferred occurrence keeps its identity.
+
+    ``number`` is the owner's own number for it (1, 2, 3 … per owner, given by storage at
+    insert; what people type and see). A draft that is cancelled or expires gives its
+    number back (``None``); ``id`` is the database's, for buttons and the REST API.
     """
 
     id: int
     created_at: datetime
     updated_at: datetime
+    number: int | None = None
     occurrence_due: datetime | None = None
     deleted_at: datetime | None = None
     lease_until: datetime | None = None
@@ -193,15 +199,42 @@ class Reminder(NewReminder):
     @property
     def recipient(self) -> UserRef | None:
         """Whose DM it goes to (and whose quiet hours apply); ``None`` for a channel."""
-        if self.target_kind is TargetKind.USER:
-            return UserRef(platform=self.platform, workspace=self.workspace, user=self.target_ref)
-        return self.owner_ref if self.target_kind is TargetKind.ME else None
+        where = UserRef(platform=self.platform, workspace=self.workspace, user="")
+        return recipient_of(self.owner_ref, self.destination, where)
+
+
+def recipient_of(owner: UserRef, dest: Destination, where: UserRef | None = None) -> UserRef | None:
+    """The person a target's reminder goes to by DM (``None`` for a channel): the owner,
+    or a person of the platform and workspace of ``where`` (the owner's by default; a
+    system account's reminders are on the platform of their target)."""
+    if dest.kind is TargetKind.USER:
+        return (where or owner).sibling(dest.ref)
+    return owner if dest.kind is TargetKind.ME else None
 
 
 def as_new(rem: Reminder) -> NewReminder:
     """The insertable part of a stored reminder (to copy it)."""
     names = NewReminder.__dataclass_fields__
     return NewReminder(**{name: getattr(rem, name) for name in names})
+
+
+ListKind = Literal["upcoming", "done", "all"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Page:
+    """One page of a person's reminders, as ``list`` shows them.
+
+    Attributes:
+        kind: ``upcoming`` (scheduled), ``done`` (completed or stopped) or ``all``.
+        offset: how many come before the first of this page.
+        more: whether another page follows.
+    """
+
+    reminders: tuple[Reminder, ...]
+    kind: ListKind = "upcoming"
+    offset: int = 0
+    more: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

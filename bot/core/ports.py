@@ -26,6 +26,7 @@ from bot.core.model import (
     StatusChange,
     StatusOutcome,
     UserPrefs,
+    UserRef,
 )
 
 
@@ -221,9 +222,33 @@ class ReminderRepository(Protocol):
         ...
 
     async def list_for(
-        self, owner: str | None, states: Sequence[ReminderState], limit: int = 100
+        self,
+        owner: str | None,
+        states: Sequence[ReminderState],
+        limit: int = 100,
+        *,
+        offset: int = 0,
+        numbered: bool = False,
     ) -> list[Reminder]:
-        """Reminders owned by ``owner`` (all owners for ``None``), not deleted, by due time."""
+        """Reminders owned by ``owner`` (all owners for ``None``), not deleted, by due time
+        (undated last, then by id), from ``offset`` on; with ``numbered``, only those with a
+        number (a cancelled draft has none)."""
+        ...
+
+    async def by_number(self, owner: str, number: int) -> Reminder | None:
+        """The owner's reminder with that number (``Reminder.number``), unless deleted."""
+        ...
+
+    async def last_delivered(
+        self, person: UserRef, channel: str | None = None
+    ) -> tuple[Reminder, Occurrence] | None:
+        """The reminder last delivered to ``person`` by DM (their own, or one set for them
+        by someone else) with that delivery's occurrence; with ``channel``, the one last
+        delivered into that channel. Deleted reminders are passed over."""
+        ...
+
+    async def last_deleted(self, owner: str, since: datetime) -> Reminder | None:
+        """The owner's reminder deleted most recently, if that was at ``since`` or later."""
         ...
 
     async def expire_drafts(self, now: datetime) -> int:

@@ -13,6 +13,7 @@ from bot.core import texts
 from bot.core.errors import InvalidRequest
 from bot.core.model import NewReminder, Origin, Reminder, ReminderState, StatusChange, as_new
 from bot.core.ports import ApiRepository, ChatGateway, Clock, DeliveryError
+from bot.core.texts.making import status_message
 from bot.core.tokens import is_system
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,8 @@ class Records:
         if gateway is None or is_system(rem.owner_ref):
             return
         try:
-            await gateway.notify(rem.owner, texts.stopped_by_status(rem, change))
+            told = texts.of(rem.language).stopped_by_status(rem, change)
+            await gateway.notify(rem.owner, told)
         except DeliveryError as error:
             log.warning("could not tell the owner of reminder %s: %s", rem.id, error.reason)
 
@@ -75,7 +77,7 @@ def fired_by(trigger: Reminder, change: StatusChange) -> NewReminder:
         as_new(trigger),
         state=ReminderState.SCHEDULED,
         origin=Origin.TRIGGER,
-        message=texts.status_message(trigger, change),
+        message=status_message(trigger, change),
         next_due=change.at,
         parent_id=trigger.id,
         trigger_status=None,

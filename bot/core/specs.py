@@ -219,8 +219,10 @@ class Specs:
         gateway = self.gateways.get(rem.platform)
         if gateway is None:
             return
+        prefs = await self.people.prefs(owner)
+        shown = texts.of(prefs.language, rem.language).draft(rem, self.clock.now())
         try:
-            await gateway.notify(owner.key, texts.draft(rem, self.clock.now()))
+            await gateway.notify(owner.key, shown)
         except DeliveryError as error:
             raise InvalidRequest("platform_unavailable", reason=error.reason) from None
 

@@ -72,8 +72,12 @@ def offset_words(cmd: Command) -> str:
 
 def before_words(offsets: Sequence[int], event_at: datetime, tz: str) -> str:
     """Offsets in minutes before an event, as a person says them."""
-    spans = _join([_span(m) for m in offsets])
-    return f"{spans} before {moment(event_at.astimezone(zone(tz)))}"
+    return f"{spans_words(offsets)} before {moment(event_at.astimezone(zone(tz)))}"
+
+
+def spans_words(offsets: Sequence[int]) -> str:
+    """``[1500, 60]`` -> ``1 day 1 hour and 1 hour``."""
+    return _join([_span(m) for m in offsets])
 
 
 def status_words(entity: str, statuses: Sequence[str]) -> str:

@@ -53,9 +53,11 @@ class Said:
 
 @dataclass
 class Recorder:
-    """``Replies`` that keep what was said; prompts are shown by the 'platform' itself."""
+    """``Replies`` that keep what was said; prompts are shown by the 'platform' itself
+    (a modal), unless ``modals`` is off (then the front asks in the conversation)."""
 
     said: list[Said] = field(default_factory=list)
+    modals: bool = True
 
     async def answer(self, reply: Reply) -> None:
         self.said.append(Said(reply))
@@ -64,6 +66,8 @@ class Recorder:
         self.said.append(Said(reply, replace=True))
 
     async def prompt(self, prompt: Prompt) -> bool:
+        if not self.modals:
+            return False
         self.said.append(Said(Reply(text=prompt.label), prompt=prompt))
         return True
 
@@ -81,9 +85,12 @@ class Core:
     repo: SqlReminderRepository
     woken: list[object]
 
-    async def handle(self, actor: Actor, where: Conversation, text: str) -> Said:
-        """``text`` written by ``actor`` in ``where``; what the bot answered."""
-        out = Recorder()
+    async def handle(
+        self, actor: Actor, where: Conversation, text: str, *, modals: bool = True
+    ) -> Said:
+        """``text`` written by ``actor`` in ``where``; what the bot answered (asking in
+        the conversation, as Mattermost and a terminal do, without ``modals``)."""
+        out = Recorder(modals=modals)
         message = Message(event_id=None, actor=actor, conversation=where, text=text)
         await self.engine.front.message(message, out)
         return out.last()

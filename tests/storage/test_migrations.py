@@ -16,7 +16,7 @@ from storage.migrate import downgrade_async
 from storage.models import Base
 from tests.conftest import Database
 
-HEAD = "0003"
+HEAD = "0004"
 TABLES = {
     "alembic_version",
     "users",

@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 WORKSPACE = ""  # Mattermost user ids are unique on the server, across its teams
 INLINE_S = 2.0  # a slash command's answer within this goes in the HTTP answer
 CATCH_UP_MARGIN_MS = 2_000
-_SNOOZE_CODES = {code for _label, code in actions.SNOOZE_CHOICES}
+_SNOOZE_CODES = set(actions.SNOOZE_CODES)
 EXPIRED = "This button has expired. Ask me again: type 'list' or the reminder."
 
 

@@ -23,6 +23,21 @@ log = logging.getLogger(__name__)
 DEFAULT_API_URL = "https://slack.com/api/"
 
 
+class _ClientGiven(logging.Filter):
+    """Drops bolt's "As you gave `client` as well, `token` will be unused." warning.
+
+    Given no token, ``AsyncApp`` reads ``SLACK_BOT_TOKEN`` from the environment itself
+    and then warns that it will not use it, because we pass the client (with its retry
+    handlers) on purpose. Every start logged it.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "will be unused" not in record.getMessage()
+
+
+logging.getLogger("slack_bolt.AsyncApp").addFilter(_ClientGiven())
+
+
 def web_client(token: str, api_url: str | None) -> AsyncWebClient:
     """A Web API client that waits out 429s and retries 5xx and connection errors.
 

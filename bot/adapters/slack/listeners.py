@@ -91,8 +91,14 @@ class SlackListeners:
 
     async def on_view(self, ack: Ack, body: dict[str, Any]) -> None:
         await ack()
-        if (found := payloads.submission(body)) is not None:
-            await self.front.answer(found[0], self._replies(found[1]))
+        if (found := payloads.submission(body)) is None:
+            return
+        answer, route = found
+
+        async def home() -> None:  # an edit asked from App Home shows Home again
+            await self.publish_home(answer.actor)
+
+        await self.front.answer(answer, SlackReplies(route, self.gateway, home))
 
     async def on_shortcut(self, ack: Ack, body: dict[str, Any]) -> None:
         await ack()

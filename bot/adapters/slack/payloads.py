@@ -53,6 +53,7 @@ class Source:
     message_ts: str | None = None
     response_url: str | None = None
     note: str = ""
+    home: bool = False  # asked from App Home: the answer publishes Home again
 
     def dump(self) -> str:
         return json.dumps({k: getattr(self, k) for k in self.__slots__})
@@ -65,7 +66,9 @@ class Source:
         except (ValueError, TypeError):
             return None
         strings = (source.action_id, source.value, source.channel, source.note)
-        return source if all(isinstance(s, str) for s in strings) else None
+        if not all(isinstance(s, str) for s in strings) or not isinstance(source.home, bool):
+            return None
+        return source
 
 
 def phrase(raw: str) -> str:
@@ -219,7 +222,7 @@ def submission(body: Body) -> tuple[Answer, Route] | None:
         note=source.note,
     )
     route = Route(
-        kind="modal",
+        kind="home" if source.home else "modal",
         channel=source.channel,
         user=actor.user,
         message_ts=source.message_ts,

@@ -65,6 +65,7 @@ class SlackReplies:
             channel=route.channel,
             message_ts=None if route.ephemeral else route.message_ts,
             response_url=route.response_url if route.ephemeral else None,
+            home=route.kind == "home",
         )
         await open_prompt(self.gateway, route.trigger_id, prompt, source)
         return True

@@ -189,6 +189,17 @@ TABLE = WordTable(
     code="da",
     words=_WORDS,
     numbers=_NUMBERS,
+    commands={
+        "help": ("hjælp",),
+        "list": ("liste",),
+        "more": ("mere",),
+        "delete": ("slet",),
+        "undo": ("fortryd",),
+        "thanks": ("tak",),
+        "hello": ("hej",),
+        "settings": ("indstillinger",),
+        "language": ("sprog",),
+    },
     phrases={
         "i morgen": "tomorrow",
         "i overmorgen": "the day after tomorrow",

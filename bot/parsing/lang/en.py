@@ -161,6 +161,17 @@ TABLE = WordTable(
     code="en",
     words=_WORDS,
     numbers=_NUMBERS,
+    commands={
+        "help": ("help", r"\?"),
+        "list": ("list", "ls", "upcoming", "my reminders", "reminders"),
+        "more": ("more", "next page"),
+        "delete": ("delete", "remove", "del"),
+        "undo": ("undo", "undelete"),
+        "thanks": ("thanks", "thank you", "thx", "ty", "cheers"),
+        "hello": ("hi", "hello", "hey", "good morning"),
+        "settings": ("settings", "preferences", "prefs"),
+        "language": ("language",),
+    },
     phrases={
         "o clock": "oclock",
         "a couple of": "2",

@@ -26,6 +26,8 @@ class WordTable:
         half_to: ``halv 3`` means 2:30 in this language (Danish), not 3:30.
         say: canonical words -> how this language writes them in a suggestion
             (``in`` -> ``om``); words not listed are written as they are.
+        commands: the words of the chat's text commands in this language, by command
+            (``help`` -> ``("hjælp",)``), that the chat front reads before a phrase.
     """
 
     code: str
@@ -42,6 +44,7 @@ class WordTable:
     strong: tuple[str, ...] = ()
     half_to: bool = False
     say: dict[str, str] = field(default_factory=dict)
+    commands: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def said(self, canonical: str) -> str:
         return self.say.get(canonical, canonical)

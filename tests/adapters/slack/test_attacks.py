@@ -278,7 +278,8 @@ async def test_ids_beyond_any_reminder_are_not_found(http_bot: HttpBot, number: 
     assert (await http_bot.post(snooze)).is_success
     pressed = (await http_bot.slack.wait_for_response("k"))[0]
     snoozed = (await http_bot.slack.wait_for_response("s"))[0]
-    for answer in (typed, pressed, snoozed):
+    assert typed["text"] == f"You have no reminder #{number}."  # the number typed
+    for answer in (pressed, snoozed):  # a button's value is no number of anyone's
         assert answer["text"] == "That reminder no longer exists."
 
 

@@ -1,0 +1,389 @@
+"""Danish: every sentence the bot says, and how it says times and repeating rules."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date as Date
+from datetime import datetime, timedelta
+
+from bot.core.texts.words import Words
+from bot.parsing import Prefs, Recurrence, Refusal, RefusalCode
+from bot.parsing.zones import zone
+
+DAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+MONTHS = (
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_ORDINALS = {1: "første", 2: "anden", 3: "tredje", 4: "fjerde", 5: "femte", -1: "sidste"}
+EXAMPLES = (
+    "påmind mig i morgen kl 9 om at ringe til Bo",
+    "påmind mig om 2 timer om at strække ud",
+    "påmind #ops hver mandag kl 10 om standup",
+)
+_EXAMPLES = "\n".join(f"  {e}" for e in EXAMPLES)
+
+SAY: dict[str, str] = {
+    # -- making reminders
+    "you": "dig",
+    "no_message": "(ingen besked)",
+    "when": "{moment} ({tz}), {relative}",
+    "remind": "Påmind {to}: {when}?",
+    "field_when": "Hvornår",
+    "field_repeats": "Gentages",
+    "field_to": "Til",
+    "field_message": "Besked",
+    "field_quiet": "Stille timer",
+    "repeats": "{rule}; næste: {dates}",
+    "quiet_yours": "Det er i dine stille timer ({hours}), så den kommer {moment}.",
+    "quiet_theirs": "Det er i {who}s stille timer ({hours}), så den kommer {moment}.",
+    "confirm": "Bekræft",
+    "edit": "Ret",
+    "cancel": "Annuller",
+    "scheduled": "Planlagt {numbers}: {when}",
+    "scheduled_for": " til {targets}",
+    "cancelled": "Annulleret. Intet blev planlagt.",
+    "edit_title": "Ret påmindelse",
+    "edit_label": "Ny sætning",
+    "edit_label_stored": "Nyt tidspunkt eller ny sætning",
+    "snooze_title": "Udsæt",
+    "snooze_label": "Udsæt til",
+    "ask_snooze": "Til hvornår? (f.eks. kl 16, om 20 minutter)",
+    "ask_edit": "Send den nye sætning til {number}.",
+    "ask_edit_stored": "Send det nye tidspunkt (eller hele den nye sætning) til {number}.",
+    "ask_was": "\n  (var: {phrase})",
+    "deleted": "Påmindelse {number} er slettet.",
+    "deleted_undo": (
+        "Påmindelse {number} ({message}) er slettet. Fortryd inden for et minut: tryk"
+        " Fortryd eller skriv 'undo'."
+    ),
+    "undo": "Fortryd",
+    "restored": "Påmindelse {number} er tilbage: {when} \u2014 {message}",
+    "changed": "{number} er ændret: {when} \u2014 {message}",
+    # -- lists
+    "list_upcoming": "Dine kommende påmindelser (tider i {tz}):",
+    "list_done": "Dine tidligere påmindelser (tider i {tz}):",
+    "list_all": "Alle dine påmindelser (tider i {tz}):",
+    "empty_upcoming": "Du har ingen kommende påmindelser.",
+    "empty_done": "Du har ingen tidligere påmindelser.",
+    "empty_all": "Du har ingen påmindelser.",
+    "list_line": "  {number}  {when}  til {to} \u2014 {message}",
+    "list_series": "{rule}, næste {day}",
+    "list_unscheduled": "ikke planlagt",
+    "list_more": "Viser {first}\u2013{last}. Skriv 'more' for de næste.",
+    "delete_n": "Slet {number}",
+    "edit_n": "Ret {number}",
+    "state_draft": "kladde",
+    "state_scheduled": "planlagt",
+    "state_paused": "sat på pause",
+    "state_completed": "fuldført",
+    "state_cancelled": "annulleret",
+    "listed_completed": "fuldført",
+    "listed_cancelled": "stoppet",
+    # -- settings and small talk
+    "settings": "Dine indstillinger",
+    "field_zone": "Tidszone",
+    "field_default_time": "Standardtid",
+    "field_date_order": "Datorækkefølge",
+    "field_language": "Sprog",
+    "off": "fra",
+    "day_month": "dag/måned",
+    "month_day": "måned/dag",
+    "language_en": "engelsk",
+    "language_da": "dansk",
+    "language_auto": "som du skriver",
+    "zone_is": "Din tidszone er {tz} ({source}); 'set my timezone to \u2026' ændrer den.",
+    "zone_user": "valgt af dig",
+    "zone_platform": "fra din profil",
+    "zone_default": "standarden",
+    "zone_taken": "Din tidszone er {tz}; 'set my timezone to \u2026' ændrer den.",
+    "hello_console": "Hej {name}. Skriv en påmindelse, eller 'hjælp'. Ctrl-D afslutter.",
+    "hello": "Hej! Fortæl mig, hvad jeg skal minde dig om og hvornår, eller skriv 'hjælp'.",
+    "thanks": "Det var så lidt!",
+    "no_choices": (
+        "Der er ikke noget at vælge lige nu: et tal vælger blandt valgene i beskeden lige"
+        " ovenover. Skriv 'hjælp' for mere."
+    ),
+    "no_such_choice": (
+        "{n} er ikke et af valgene i beskeden lige ovenover ([1] til [{last}]);"
+        " 'done 2' eller 'snooze 2 1h' når en tidligere påmindelse ved dens nummer."
+    ),
+    "help": (
+        "Fortæl mig, hvad jeg skal minde dig om og hvornår, for eksempel:\n"
+        + _EXAMPLES
+        + "\nAndre kommandoer: liste, edit N, slet N, undo, snooze, done, indstillinger,"
+        " hjælp.\nIndstillinger: 'set my timezone to Europe/Copenhagen', 'quiet hours"
+        " 22:00-07:00', 'quiet hours off', 'default time 8:30', 'date order day/month',"
+        " 'sprog engelsk'."
+    ),
+    "help_delete": (
+        "Skriv 'slet' og nummeret for at slette en påmindelse, f.eks. 'slet 3'; 'liste' viser"
+        " numrene, og 'undo' henter det, du slettede inden for det sidste minut, tilbage."
+    ),
+    "help_edit": (
+        "Skriv 'edit' med nummeret og det nye tidspunkt for at ændre en påmindelse, f.eks."
+        " 'edit 3 fredag kl 10' eller 'move #3 to 16'; 'edit 3' alene spørger efter det."
+    ),
+    "help_list": (
+        "'liste' viser det kommende, 'list done' det tidligere, 'list all' begge dele;"
+        " 'more' viser de næste."
+    ),
+    "help_snooze": (
+        "Når en påmindelse er kommet: 'snooze 20m' eller 'snooze until fredag kl 9' udsætter"
+        " den sidste; 'snooze 2 1h' udsætter påmindelse #2."
+    ),
+    "help_done": (
+        "Når en påmindelse er kommet: 'done' markerer den sidste som fuldført; 'done 2'"
+        " påmindelse #2."
+    ),
+    # -- delivered reminders
+    "reminder": "Påmindelse: {message}",
+    "with_status": "{line} \u2014 {status}",
+    "late": " (skulle komme kl. {time}{day})",
+    "late_day": " {day}",
+    "complete": "Fuldført",
+    "skip": "Spring næste over",
+    "stop": "Stop",
+    "snooze": "Udsæt",
+    "snooze_15m": "15 minutter",
+    "snooze_1h": "1 time",
+    "snooze_3h": "3 timer",
+    "snooze_tomorrow": "I morgen",
+    "snooze_nextweek": "Næste uge",
+    "snooze_custom": "Andet\u2026",
+    "completed": "Fuldført",
+    "snoozed": "Udsat til {day}{time}",
+    "skipped": "Sprang {skipped} over; næste gang {following}",
+    "stopped": "Stoppet, ikke flere påmindelser",
+    "undeliverable": "Jeg kunne ikke levere påmindelse {number} ({reason}): {message}",
+    "fired_to": "Til: {to}",
+    "fired_by": "Sat af {who}",
+    "fired_later": "Dette er {number}: 'done {n}' eller 'snooze {n} 1h' når den også senere.",
+    # -- what went wrong
+    "not_found": "Den påmindelse findes ikke længere.",
+    "no_number": "Du har ingen påmindelse {number}.",
+    "not_allowed": "Kun den, der satte påmindelsen (eller modtageren), kan gøre det.",
+    "stale": "Den knap virker ikke længere.",
+    "already": "Påmindelse {number} er allerede {state}.",
+    "already_plain": "Den påmindelse er allerede {state}.",
+    "expired": "Den kladde er udløbet. Send sætningen igen.",
+    "time_passed": "Tidspunktet er passeret, mens du ventede. Tryk Ret for at ændre det.",
+    "snooze_time": "Jeg kunne ikke læse det tidspunkt. Prøv 'kl 16' eller 'om 20 minutter'.",
+    "not_recurring": "Kun en gentaget påmindelse har en næste gang at springe over.",
+    "platform_unavailable": (
+        "Jeg kunne ikke tjekke det med chatplatformen lige nu. Prøv igen om lidt."
+    ),
+    "unknown_zone": "Den tidszone kender jeg ikke. Brug et navn som Europe/Copenhagen.",
+    "quiet_format": "Stille timer skal have to forskellige tider, f.eks. 22:00-07:00.",
+    "default_time_format": "En standardtid ser ud som 8:30 eller 9am.",
+    "unknown_language": "Jeg kan svare på engelsk eller dansk: 'sprog dansk'.",
+    "nothing_to_undo": "Der er intet at fortryde: kun en sletning fra det sidste minut.",
+    "undo_expired": "Den sletning er over et minut gammel og kan ikke fortrydes længere.",
+    "no_more": "Der er ingen liste at fortsætte. Skriv 'liste' for at starte en.",
+    "nothing_delivered": (
+        "Der er ikke kommet nogen påmindelse til dig endnu, så der er intet at udsætte"
+        " eller markere."
+    ),
+    "series_needs_rule": (
+        "{number} gentages ({rule}). Giv et gentaget tidspunkt for at ændre den, f.eks."
+        " 'hver tirsdag kl 10'; for kun at flytte den næste, så udsæt den, når den kommer."
+    ),
+    "one_target": (
+        "En gemt påmindelse går til én person eller kanal: sæt en ny påmindelse til de andre."
+    ),
+    "not_delivered_yet": (
+        "Påmindelse {number} er ikke kommet endnu, så der er intet at udsætte eller markere."
+    ),
+    "no_channel": "Jeg kan ikke finde {target}, eller jeg må ikke se den.",
+    "not_member": "Du kan kun sætte påmindelser i kanaler, du er medlem af ({target}).",
+    "bot_not_member": (
+        "Jeg er ikke medlem af {target}, så jeg kan ikke skrive der. Inviter mig først."
+    ),
+    "no_user": "Jeg kan ikke sende påmindelser til {target}: du kan ikke skrive til dem her.",
+    # -- records of other systems, offsets before an event
+    "field_before": "Før",
+    "field_stops": "Stopper",
+    "the_record": "sagen",
+    "on_status": "når {what} er {status}",
+    "on_change": "når {what} skifter status",
+    "before": "{spans} før {moment}: {dates}",
+    "stopped_by_status": "Stoppet: {what} er {status} ({line})",
+    # -- what the REST API and assistants can get wrong
+    "token_name": "En nøgle skal have et navn.",
+    "system_phrase": "En systemkonto har ingen chat: giv felterne, ikke en sætning.",
+    "bad_zone": "Jeg kender ikke tidszonen {tz}. Brug et navn som Europe/Copenhagen.",
+    "entity_needed": "En stopbetingelse eller en udløser skal vide, hvilken sag den følger.",
+    "one_time": "Giv én slags tid: at, rrule, event_at med offsets eller en udløser.",
+    "no_time": "Giv en tid: at, rrule (med dtstart), event_at med offsets eller en udløser.",
+    "past": "Det tidspunkt er allerede gået ({when}).",
+    "rule_over": "Den regel har ingen gange efter nu.",
+    "bad_rule": "Det er ikke en gentagelsesregel, jeg kan bruge (RFC 5545 RRULE uden DTSTART).",
+    "too_frequent": "Det gentager sig for tit: det korteste er hvert {minutes}. minut.",
+    "draft_needs_chat": "En systemkonto kan ikke bekræfte et udkast i chatten: lad confirm stå.",
+    "platform_needed": "Sig, hvilken platform modtageren er på (target.platform).",
+    "unknown_platform": "Jeg kender ikke platformen {platform}.",
+    "system_target": "En systemkonto har ingen chat: giv en person eller en kanal som modtager.",
+    "bad_offsets": "Offsets er minutter før begivenheden, nul eller flere, mindst ét.",
+    "offsets_past": "Alle tidspunkter før {when} er allerede gået.",
+    "not_active": "Påmindelse #{ident} er {state} og kan ikke ændres.",
+    "at_on_series": "Påmindelse #{ident} gentager sig: ændr reglen eller begivenheden.",
+    "no_offsets": "Påmindelse #{ident} har ingen tidspunkter før en begivenhed at flytte.",
+    "no_rule": "Påmindelse #{ident} gentager sig ikke: ændr tidspunktet i stedet.",
+    "nothing_to_snooze": "Påmindelse #{ident} har intet at udsætte.",
+    "bad_status": "En sags type, id og status skal være 1 til 255 tegn.",
+    "key_reused": "Den Idempotency-Key blev brugt med en anden forespørgsel.",
+    "key_busy": "Den første forespørgsel med den Idempotency-Key kører stadig; prøv igen.",
+    "bad_cursor": "Den cursor har jeg ikke givet.",
+    "naive_time": "Giv tider med deres forskydning (2026-12-04T09:00:00+01:00).",
+}
+
+
+def moment(when: datetime) -> str:
+    """``fredag 27. november 2026 kl. 09:00``."""
+    return (
+        f"{DAYS[when.weekday()]} {when.day}. {MONTHS[when.month - 1]} {when.year} kl. {when:%H:%M}"
+    )
+
+
+def date(when: datetime | Date, year: bool) -> str:
+    """``tir 24. nov 2026``, or ``tir 24. nov``."""
+    short = f"{DAYS[when.weekday()][:3]} {when.day}. {MONTHS[when.month - 1][:3]}"
+    return f"{short} {when.year}" if year else short
+
+
+def relative(when: datetime, now: datetime) -> str:
+    """``i morgen``, ``om 4 dage``, ``om 2 timer og 5 minutter``."""
+    now = now.astimezone(when.tzinfo)
+    days = (when.date() - now.date()).days
+    if days == 1:
+        return "i morgen"
+    if days > 1:
+        return f"om {days} dage"
+    minutes = max(0, round((when - now).total_seconds() / 60))
+    hours, minutes = divmod(minutes, 60)
+    parts = [_count(hours, "time", "timer"), _count(minutes, "minut", "minutter")]
+    shown = [p for p in parts if p]
+    return "om " + " og ".join(shown) if shown else "om under et minut"
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return "" if n == 0 else f"{n} {one if n == 1 else many}"
+
+
+def spans(offsets: Sequence[int]) -> str:
+    """``[1500, 60]`` -> ``1 dag 1 time og 1 time``."""
+    return join([_span(m) for m in offsets])
+
+
+def _span(minutes: int) -> str:
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [
+        _count(days, "dag", "dage") if days else "",
+        _count(hours, "time", "timer") if hours else "",
+        _count(mins, "minut", "minutter") if mins else "",
+    ]
+    return " ".join(p for p in parts if p) or "0 minutter"
+
+
+def join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " og " + items[-1]
+
+
+def rule(rec: Recurrence) -> str:
+    """``hver ugedag kl. 09:00, indtil 1. juni 2027``."""
+    parts = dict(p.split("=", 1) for p in rec.rrule.split(";"))
+    text = _frequency(parts)
+    if "BYHOUR" in parts:
+        text += f" kl. {int(parts['BYHOUR']):02d}:{int(parts.get('BYMINUTE', '0')):02d}"
+    if "UNTIL" in parts:
+        end = Date(int(parts["UNTIL"][:4]), int(parts["UNTIL"][4:6]), int(parts["UNTIL"][6:8]))
+        year = f" {end.year}" if end.year != rec.dtstart.year else ""
+        text += f", indtil {end.day}. {MONTHS[end.month - 1]}{year}"
+    if "COUNT" in parts:
+        text += f", {_count(int(parts['COUNT']), 'gang', 'gange')}"
+    return text
+
+
+def _frequency(parts: dict[str, str]) -> str:
+    n = int(parts.get("INTERVAL", "1"))
+    freq = parts["FREQ"]
+    if freq in ("HOURLY", "MINUTELY", "SECONDLY"):
+        word, every = {"HOURLY": ("time", "hver"), "MINUTELY": ("minut", "hvert")}.get(
+            freq, ("sekund", "hvert")
+        )
+        return f"{every} {word}" if n == 1 else f"{every} {n}. {word}"
+    if freq == "DAILY":
+        return {1: "hver dag", 2: "hver anden dag"}.get(n, f"hver {n}. dag")
+    if freq == "WEEKLY":
+        return _weekly(parts.get("BYDAY", ""), n)
+    if freq == "MONTHLY":
+        return _monthly(parts, n)
+    return f"hvert år den {int(parts['BYMONTHDAY'])}. {MONTHS[int(parts['BYMONTH']) - 1]}"
+
+
+def _weekly(byday: str, n: int) -> str:
+    days = byday.split(",") if byday else []
+    if days == ["MO", "TU", "WE", "TH", "FR"] and n == 1:
+        return "alle hverdage"
+    if days == ["SA", "SU"] and n == 1:
+        return "hver weekend"
+    names = join([DAYS[_CODES.index(d)] for d in days])
+    if n == 1:
+        return f"hver {names}"
+    return f"hver anden {names}" if n == 2 else f"hver {n}. uge på {names}"
+
+
+def _monthly(parts: dict[str, str], n: int) -> str:
+    every = "hver måned" if n == 1 else f"hver {n}. måned"
+    if "BYMONTHDAY" in parts:
+        day = int(parts["BYMONTHDAY"])
+        return f"{every} den sidste dag" if day == -1 else f"{every} den {day}."
+    code = parts["BYDAY"]
+    pos, weekday = int(code[:-2]), DAYS[_CODES.index(code[-2:])]
+    return f"den {_ORDINALS.get(pos, f'{pos}.')} {weekday} i {every}"
+
+
+def refusal(refused: Refusal, tz: str, prefs: Prefs | None = None) -> str:
+    """The sentence for a refused phrase, as ``bot.parsing.describe.refusal_text`` in English."""
+    code = refused.code
+    if code is RefusalCode.PAST:
+        when = refused.when.astimezone(zone(tz)) if refused.when else None
+        read = f" Jeg læste det som {moment(when)} ({tz})." if when else ""
+        return f"Det tidspunkt er allerede passeret.{read} Giv mig et tidspunkt i fremtiden."
+    if code is RefusalCode.INVALID_DATE:
+        return "Den dato eller det tidspunkt findes ikke (som 30. februar eller 25:00). Tjek det."
+    if code is RefusalCode.TOO_FREQUENT:
+        limit = (prefs or Prefs()).min_interval // timedelta(minutes=1)
+        return f"Det gentages for tit: det korteste interval er hvert {limit}. minut."
+    if code is RefusalCode.TOO_LONG:
+        limit = (prefs or Prefs()).max_message
+        return f"Den besked er for lang: hold den under {limit:,} tegn.".replace(",", ".")
+    examples = "; ".join(f"\u201c{e}\u201d" for e in EXAMPLES)
+    return f"Jeg kunne ikke finde et tidspunkt i det. Prøv for eksempel: {examples}."
+
+
+WORDS = Words(
+    code="da",
+    say=SAY,
+    moment=moment,
+    relative=relative,
+    date=date,
+    rule=rule,
+    refusal=refusal,
+    join=join,
+    spans=spans,
+)

@@ -1,0 +1,106 @@
+"""Answers about delivered reminders: the delivery itself and what became of it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.core import actions, values
+from bot.core.model import Button, Menu, Occurrence, Reminder, Reply, TargetKind, UserRef
+from bot.core.policy import usable_zone
+from bot.core.texts.pieces import Pieces, number
+
+_LATE = timedelta(minutes=1)
+
+
+class Following(Pieces):
+    def delivery(self, rem: Reminder, occ: Occurrence, now: datetime) -> Reply:
+        """A due reminder as delivered: its message (and lateness), with its buttons."""
+        text = self.line(rem)
+        if now - occ.due_at > _LATE:
+            local = occ.due_at.astimezone(usable_zone(rem.tz))
+            late = (now - occ.due_at).days >= 1
+            day = self.say("late_day", day=self.date(occ.due_at, rem.tz)) if late else ""
+            text += self.say("late", time=f"{local:%H:%M}", day=day)
+        value = values.encode(rem.id, occ.id)
+        buttons = [
+            Button(
+                action_id=actions.COMPLETE, label=self.say("complete"), value=value, style="primary"
+            )
+        ]
+        if rem.recurring:
+            buttons.append(Button(action_id=actions.SKIP, label=self.say("skip"), value=value))
+            buttons.append(
+                Button(action_id=actions.STOP, label=self.say("stop"), value=value, style="danger")
+            )
+        menu = Menu(
+            action_id=actions.SNOOZE,
+            label=self.say("snooze"),
+            options=tuple(
+                (self.say(f"snooze_{code}"), values.encode(rem.id, occ.id, code))
+                for code in actions.SNOOZE_CODES
+            ),
+        )
+        return Reply(
+            text=text,
+            buttons=tuple(buttons),
+            menus=(menu,),
+            reminder_id=rem.id,
+            set_by=_set_by(rem),
+        )
+
+    def fired(self, rem: Reminder) -> tuple[str, ...]:
+        """What a terminal shows under a delivery: its target, who set it, its number."""
+        lines = [self.say("fired_to", to=self.target(rem.destination))]
+        if rem.created_by and rem.created_by != rem.owner:
+            lines.append(self.say("fired_by", who=UserRef.of(rem.created_by).user))
+        elif rem.target_kind is not TargetKind.ME:
+            lines.append(self.say("fired_by", who=rem.owner_ref.user))
+        if rem.number is not None:
+            lines.append(self.say("fired_later", number=number(rem), n=rem.number))
+        return tuple(lines)
+
+    def completed(self, rem: Reminder, occ: Occurrence, now: datetime) -> Reply:
+        if rem.target_kind is TargetKind.CHANNEL:
+            # Every member may mark it done: keep the buttons and show who has.
+            who = tuple(UserRef.of(key).user for key in occ.completed_by)
+            delivered = self.delivery(rem, occ, now)
+            return Reply(
+                text=delivered.text,
+                buttons=delivered.buttons,
+                menus=delivered.menus,
+                reminder_id=rem.id,
+                set_by=delivered.set_by,
+                done_by=who,
+            )
+        return self.plain(self.line(rem, self.say("completed")), rem.id)
+
+    def snoozed(self, rem: Reminder, until: datetime, now: datetime) -> Reply:
+        local = until.astimezone(usable_zone(rem.tz))
+        same_day = local.date() == now.astimezone(local.tzinfo).date()
+        day = "" if same_day else f"{self.date(until, rem.tz)} "
+        status = self.say("snoozed", day=day, time=f"{local:%H:%M}")
+        return self.plain(self.line(rem, status), rem.id)
+
+    def skipped(self, rem: Reminder, skipped_at: datetime, following: datetime) -> Reply:
+        status = self.say(
+            "skipped",
+            skipped=self.day(skipped_at, rem.tz, False),
+            following=self.day(following, rem.tz, False),
+        )
+        return self.plain(self.line(rem, status), rem.id)
+
+    def stopped(self, rem: Reminder) -> Reply:
+        return self.plain(self.line(rem, self.say("stopped")), rem.id)
+
+    def undeliverable(self, rem: Reminder, reason: str) -> Reply:
+        """To the owner, when a delivery failed for good."""
+        text = self.say("undeliverable", number=number(rem), reason=reason, message=rem.message)
+        return self.plain(text, rem.id)
+
+
+def _set_by(rem: Reminder) -> str | None:
+    """The platform id of who set it, when that is not the person it reaches."""
+    recipient = rem.recipient or rem.owner_ref  # a channel's: its owner's own doing
+    if rem.created_by and rem.created_by != recipient.key:
+        return UserRef.of(rem.created_by).user
+    return None

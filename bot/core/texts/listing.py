@@ -1,0 +1,95 @@
+"""Answers that show what a person has: their list of reminders, settings and zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.core import actions, values
+from bot.core.model import Button, Page, Reminder, ReminderState, Reply, UserPrefs
+from bot.core.texts.pieces import Pieces, number, recurrence
+from bot.parsing import occurrences_after
+
+_UPCOMING = (ReminderState.SCHEDULED, ReminderState.PAUSED, ReminderState.DRAFT)
+
+
+class Listing(Pieces):
+    def listing(self, page: Page, tz: str, now: datetime) -> Reply:
+        """A page of ``list``: each reminder's number, time in ``tz``, target, message;
+        a series in words with its next date; Edit and Delete for each."""
+        if not page.reminders and page.offset == 0:
+            return self.plain(self.say(f"empty_{page.kind}"))
+        lines = [self.say(f"list_{page.kind}", tz=tz)]
+        lines += [self._line(rem, tz, now) for rem in page.reminders]
+        if page.more:
+            first, last = page.offset + 1, page.offset + len(page.reminders)
+            lines.append(self.say("list_more", first=first, last=last))
+        buttons: list[Button] = []
+        for rem in page.reminders:
+            value = values.encode(rem.id)
+            if rem.state in _UPCOMING:
+                label = self.say("edit_n", number=number(rem))
+                buttons.append(Button(action_id=actions.EDIT, label=label, value=value))
+            label = self.say("delete_n", number=number(rem))
+            buttons.append(Button(action_id=actions.DELETE, label=label, value=value))
+        return Reply(text="\n".join(lines), buttons=tuple(buttons))
+
+    def _line(self, rem: Reminder, tz: str, now: datetime) -> str:
+        return self.say(
+            "list_line",
+            number=number(rem),
+            when=self._when(rem, tz, now),
+            to=self.target(rem.destination),
+            message=self.message(rem),
+        )
+
+    def _when(self, rem: Reminder, tz: str, now: datetime) -> str:
+        if rem.state in (ReminderState.COMPLETED, ReminderState.CANCELLED):
+            return f"{self.say(f'listed_{rem.state.value}')} {self.day(rem.updated_at, tz)}"
+        rec = recurrence(rem)
+        if rec is not None:
+            following = occurrences_after(rec, now, 1)
+            due = rem.next_due or (following[0] if following else None)
+            day = self.day(due, tz, False) if due else self.say("list_unscheduled")
+            return self.say("list_series", rule=self.w.rule(rec), day=day)
+        if rem.next_due is None:
+            return self.say("list_unscheduled")
+        shown = self.day(rem.next_due, tz)
+        if rem.state is not ReminderState.SCHEDULED:
+            shown += f" ({self.say(f'state_{rem.state.value}')})"
+        return shown
+
+    def settings(self, prefs: UserPrefs) -> Reply:
+        quiet = (
+            f"{prefs.quiet_start:%H:%M}-{prefs.quiet_end:%H:%M}"
+            if prefs.quiet_start and prefs.quiet_end
+            else self.say("off")
+        )
+        order = "day_month" if prefs.date_order == "DMY" else "month_day"
+        fields = (
+            (self.say("field_zone"), prefs.tz),
+            (self.say("field_quiet"), quiet),
+            (self.say("field_default_time"), f"{prefs.default_time:%H:%M}"),
+            (self.say("field_date_order"), self.say(order)),
+            (self.say("field_language"), self.say(f"language_{prefs.language or 'auto'}")),
+        )
+        return Reply(text=self.say("settings"), fields=fields)
+
+    def zone_is(self, prefs: UserPrefs) -> Reply:
+        """The answer to "what's my timezone?"."""
+        return self.plain(
+            self.say("zone_is", tz=prefs.tz, source=self.say(f"zone_{prefs.tz_source}"))
+        )
+
+    def zone_taken(self, tz: str) -> str:
+        return self.say("zone_taken", tz=tz)
+
+    def hello_console(self, name: str, tz: str) -> str:
+        return f"{self.say('hello_console', name=name)}\n{self.zone_taken(tz)}"
+
+    def small_talk(self, what: str) -> Reply:
+        """``hello``, ``thanks``, ``help`` and ``help_<command>``."""
+        return self.plain(self.say(what))
+
+    def no_choices(self, n: int, last: int) -> str:
+        """A number typed in a terminal that picks none of the choices shown."""
+        return self.say("no_such_choice", n=n, last=last) if last else self.say("no_choices")

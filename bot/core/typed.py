@@ -1,0 +1,226 @@
+"""Typed commands (``list``, ``delete 3``, ``snooze 2 1h``, settings…) as use cases and
+answers; the chat front hands each ``TextCommand`` here."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import cast
+
+from bot.core import actions, texts
+from bot.core.asking import LIST_MORE, ask, remember
+from bot.core.commands import TextCommand, clock, number
+from bot.core.drafts import Drafts
+from bot.core.errors import InvalidRequest
+from bot.core.followups import Delivered, Followups
+from bot.core.model import (
+    Actor,
+    Conversation,
+    ListKind,
+    PendingPrompt,
+    Reminder,
+    ReminderState,
+    Reply,
+)
+from bot.core.people import People
+from bot.core.ports import Clock, ReminderRepository, Replies
+from bot.core.stored import PAGE, Stored
+
+_KINDS: dict[str | None, ListKind] = {
+    None: "upcoming",
+    "done": "done",
+    "past": "done",
+    "all": "all",
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Typed:
+    """One typed command as a handler sees it."""
+
+    actor: Actor
+    where: Conversation
+    command: TextCommand
+    asked: PendingPrompt | None
+    out: Replies
+    tx: texts.Texts
+
+    def arg(self, index: int = 0) -> str | None:
+        return self.command.args[index] if index < len(self.command.args) else None
+
+
+Handler = Callable[[Typed], Awaitable[Reply | None]]
+
+
+class TypedCommands:
+    """The answers to typed commands; each handler returns the reply (``None``: it has
+    answered itself, as a question asked)."""
+
+    def __init__(
+        self,
+        repo: ReminderRepository,
+        clock: Clock,
+        people: People,
+        drafts: Drafts,
+        followups: Followups,
+        stored: Stored,
+    ) -> None:
+        self.repo = repo
+        self.clock = clock
+        self.people = people
+        self.drafts = drafts
+        self.followups = followups
+        self.stored = stored
+        self._handlers: dict[str, Handler] = {
+            "help": self._help,
+            "hello": self._talk,
+            "thanks": self._talk,
+            "list": self._list,
+            "more": self._more,
+            "delete": self._delete,
+            "edit": self._edit,
+            "move": self._edit,
+            "undo": self._undo,
+            "snooze": self._snooze,
+            "done": self._done,
+            "zone_question": self._zone,
+            "settings": self._settings,
+            "tz": self._settings,
+            "quiet": self._settings,
+            "quiet_off": self._settings,
+            "default_time": self._settings,
+            "date_order": self._settings,
+            "language": self._settings,
+        }
+
+    async def run(
+        self,
+        actor: Actor,
+        where: Conversation,
+        command: TextCommand,
+        asked: PendingPrompt | None,
+        out: Replies,
+    ) -> None:
+        prefs = await self.people.prefs(actor)
+        tx = texts.of(prefs.language, command.language)
+        typed = Typed(actor=actor, where=where, command=command, asked=asked, out=out, tx=tx)
+        reply = await self._handlers[command.name](typed)
+        if reply is not None:
+            await out.answer(reply)
+
+    # -- talk and lists ---------------------------------------------------------------------
+
+    async def _help(self, t: Typed) -> Reply:
+        topic = f"help_{(t.arg() or '').lower()}"
+        return t.tx.small_talk(topic if topic in t.tx.w.say else "help")
+
+    async def _talk(self, t: Typed) -> Reply:
+        return t.tx.small_talk(t.command.name)
+
+    async def _zone(self, t: Typed) -> Reply:
+        return t.tx.zone_is(await self.people.prefs(t.actor))
+
+    async def _list(self, t: Typed) -> Reply:
+        kind = _KINDS.get((t.arg() or "").lower() or None, "upcoming")
+        return await self._page(t, kind, 0)
+
+    async def _more(self, t: Typed) -> Reply:
+        if t.asked is None or t.asked.action_id != LIST_MORE:
+            raise InvalidRequest("no_more")
+        kind, _, offset = t.asked.value.partition(":")
+        return await self._page(t, cast(ListKind, kind), int(offset))
+
+    async def _page(self, t: Typed, kind: ListKind, offset: int) -> Reply:
+        page = await self.stored.page(t.actor, kind, offset)
+        if page.more:
+            value = f"{kind}:{offset + PAGE}"
+            await remember(self.repo, self.clock, t.actor, t.where, LIST_MORE, value)
+        prefs = await self.people.prefs(t.actor)
+        return t.tx.listing(page, prefs.tz, self.clock.now())
+
+    # -- changing stored reminders ----------------------------------------------------------
+
+    async def _numbered(self, t: Typed) -> Reminder | None:
+        n = number(t.arg())
+        if n is None:
+            return None
+        return await self.stored.numbered(t.actor, n)
+
+    async def _delete(self, t: Typed) -> Reply:
+        rem = await self._numbered(t)
+        if rem is None:
+            return t.tx.small_talk("help_delete")
+        return t.tx.deleted(await self.drafts.delete(t.actor, rem.id))
+
+    async def _edit(self, t: Typed) -> Reply | None:
+        rem = await self._numbered(t)
+        if rem is None:
+            return t.tx.small_talk("help_edit")
+        text = t.arg(1)
+        if not text:
+            rem = await self.drafts.editable(t.actor, rem.id)
+            prompt = t.tx.edit_prompt(rem)
+            asking = t.tx.asking(prompt, rem)
+            await ask(self.repo, self.clock, t.actor, t.where, prompt, asking, t.out)
+            return None
+        changed = await self.drafts.edit(t.actor, rem.id, text)
+        now = self.clock.now()
+        if changed.state is ReminderState.DRAFT:
+            return t.tx.draft(changed, now, await self.people.held(changed))
+        return t.tx.changed(changed, now)
+
+    async def _undo(self, t: Typed) -> Reply:
+        return t.tx.restored(await self.stored.undo_last(t.actor), self.clock.now())
+
+    # -- delivered reminders, by number or the last one ---------------------------------------
+
+    async def _delivered(self, t: Typed, action: str) -> Delivered:
+        n = number(t.arg())
+        found = (
+            await self.stored.delivered_of(t.actor, n)
+            if n is not None
+            else await self.stored.last_delivered(t.actor, t.where)
+        )
+        return await self.followups.allowed(t.actor, found, action)
+
+    async def _snooze(self, t: Typed) -> Reply | None:
+        done = await self._delivered(t, actions.SNOOZE)
+        phrase = t.arg(1)
+        if not phrase:
+            prompt = t.tx.snooze_prompt(done.reminder, done.occurrence)
+            asking = t.tx.asking(prompt, done.reminder)
+            await ask(self.repo, self.clock, t.actor, t.where, prompt, asking, t.out)
+            return None
+        later = await self.followups.snooze(t.actor, done, phrase)
+        return t.tx.snoozed(later.reminder, later.until, self.clock.now())
+
+    async def _done(self, t: Typed) -> Reply:
+        done = await self._delivered(t, actions.COMPLETE)
+        marked = await self.followups.complete(t.actor, done)
+        return t.tx.completed(marked.reminder, marked.occurrence, self.clock.now())
+
+    # -- settings ---------------------------------------------------------------------------
+
+    async def _settings(self, t: Typed) -> Reply:
+        people, actor, args = self.people, t.actor, t.command.args
+        name = t.command.name
+        if name == "settings":
+            prefs = await people.prefs(actor)
+        elif name == "tz":
+            prefs = await people.set_timezone(actor, args[0] or "")
+        elif name == "quiet_off":
+            prefs = await people.set_quiet_hours(actor, None, None)
+        elif name == "quiet":
+            start, end = clock(*args[:3]), clock(*args[3:])
+            if start is None or end is None:
+                raise InvalidRequest("quiet_format")
+            prefs = await people.set_quiet_hours(actor, start, end)
+        elif name == "default_time":
+            prefs = await people.set_default_time(actor, clock(*args))
+        elif name == "date_order":
+            prefs = await people.set_date_order(
+                actor, (args[0] or "").lower() in ("day/month", "dmy")
+            )
+        else:
+            prefs = await people.set_language(actor, args[0] or "")
+        return texts.of(prefs.language, t.command.language).settings(prefs)

@@ -1,0 +1,235 @@
+"""What each ``remindbot`` subcommand does with the app; ``bot.cli`` parses, reads the
+environment and exits. A ``Stop`` is the one line a command ends with."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from typing import Any
+
+from bot.app import App, StartError, build, ready_database, start_platforms
+from bot.config import Settings
+from bot.core import texts
+from bot.core.errors import InvalidRequest, NotAllowed, NotFound
+from bot.core.model import Actor, Conversation, Origin, Reminder, Reply, UserRef
+from bot.core.policy import usable_zone
+from bot.core.ports import Clock
+from bot.parsing.zones import find_zone
+from bot.terminal import Io
+from storage import make_engine
+
+
+class Stop(Exception):
+    """The command cannot go on; ``str()`` is the sentence, ``code`` the exit status."""
+
+    def __init__(self, sentence: str, code: int = 2) -> None:
+        super().__init__(sentence)
+        self.code = code
+
+
+async def _app(settings: Settings, clock: Clock | None = None) -> App:
+    try:
+        return await build(settings, clock)
+    except StartError as problem:
+        raise Stop(str(problem)) from None
+
+
+def _zone_given(name: str | None) -> None:
+    if name and find_zone(name) is None:
+        raise Stop(f"unknown time zone {name!r}: use a name like Europe/Copenhagen")
+
+
+async def chat(settings: Settings, args: argparse.Namespace, io: Io, here: str) -> int:
+    """The terminal chat; a new user starts in ``here`` (the machine's zone)."""
+    from bot.adapters.console import ConsoleAdapter
+
+    _zone_given(args.tz)
+    app = await _app(settings, io.clock)
+    console = ConsoleAdapter(app.engine.front, io.stdin, io.stdout, args.user, zone=here)
+    app.add_gateway(console)
+    try:
+        if args.tz:
+            await app.engine.people.set_timezone(console.actor, args.tz)
+        await app.start()
+        await console.run()
+        await app.scheduler.tick()
+    finally:
+        await app.close()
+    return 0
+
+
+async def run(settings: Settings, no_platform: str) -> int:
+    app = await _app(settings)
+    try:
+        try:
+            servers = await start_platforms(app)
+        except StartError as problem:
+            raise Stop(str(problem)) from None
+        if not servers:
+            raise Stop(no_platform)
+        await app.start()
+        await asyncio.gather(*servers)
+    finally:
+        await app.close()
+    return 0
+
+
+async def db(settings: Settings, io: Io) -> int:
+    """``db upgrade``: migrate, whatever ``REMINDBOT_AUTO_MIGRATE`` says."""
+    engine = make_engine(settings.database_url)
+    try:
+        await ready_database(engine, settings.model_copy(update={"auto_migrate": True}))
+    except StartError as problem:
+        raise Stop(str(problem)) from None
+    finally:
+        await engine.dispose()
+    io.say("database is at the newest schema")
+    return 0
+
+
+async def list_(settings: Settings, args: argparse.Namespace, io: Io) -> int:
+    """Upcoming reminders, of everyone or of ``--user`` (the key ``add --user`` made)."""
+    app = await _app(settings)
+    try:
+        owner = UserRef.of(args.user) if args.user else None
+        rows = await app.engine.drafts.upcoming(owner, limit=1000)
+    finally:
+        await app.close()
+    for rem in rows:
+        io.say(json.dumps(row(rem)) if args.json else _line(rem))
+    return 0
+
+
+def _line(rem: Reminder) -> str:
+    due = rem.next_due.astimezone(usable_zone(rem.tz)).isoformat() if rem.next_due else "-"
+    return f"#{rem.number}\t{due}\t{rem.owner}\t{rem.message}"
+
+
+def row(rem: Reminder) -> dict[str, Any]:
+    """A reminder as ``list --json`` prints it: numbers as numbers, ``null`` for none,
+    times with their offset in the reminder's zone."""
+    tz = usable_zone(rem.tz)
+
+    def at(when: Any) -> str | None:
+        return None if when is None else when.astimezone(tz).isoformat()
+
+    entity = {"type": rem.entity_type, "id": rem.entity_id} if rem.entity_type else None
+    target = {"kind": rem.target_kind.value, "ref": rem.target_ref, "name": rem.target_name}
+    return {
+        "id": rem.id,
+        "number": rem.number,
+        "owner": rem.owner,
+        "state": rem.state.value,
+        "target": target,
+        "message": rem.message,
+        "entity": entity,
+        "next_due": at(rem.next_due),
+        "rrule": rem.rrule,
+        "dtstart": at(rem.dtstart),
+        "tz": rem.tz,
+        "created_at": at(rem.created_at),
+    }
+
+
+async def add(settings: Settings, args: argparse.Namespace, io: Io) -> int:
+    """Read the phrase for ``--user`` and schedule it: with ``--yes``, or when the person
+    at the terminal says yes. Nothing is stored for a refused phrase or a "no"."""
+    _zone_given(args.tz)
+    person = UserRef.of(args.user)
+    actor = Actor(platform=person.platform, workspace=person.workspace, user=person.user)
+    app = await _app(settings, io.clock)
+    tx = texts.ENGLISH
+    try:
+        if args.tz:
+            await app.engine.people.set_timezone(actor, args.tz)
+        tx = texts.of((await app.engine.people.prefs(actor)).language)
+        await app.engine.drafts.read(actor, args.text)
+        if not args.yes and not io.stdin.isatty():
+            raise Stop("not a terminal, so I cannot ask: add --yes to schedule it (nothing stored)")
+        return await _drafted(app, actor, args, io)
+    except (NotFound, NotAllowed, InvalidRequest) as error:
+        io.say(tx.problem(error).text)
+        return 1
+    finally:
+        await app.close()
+
+
+async def _drafted(app: App, actor: Actor, args: argparse.Namespace, io: Io) -> int:
+    engine, now = app.engine, app.clock.now()
+    where = Conversation(id=actor.key, kind="dm")
+    rem = await engine.drafts.draft(actor, where, args.text, Origin.API)
+    tx = texts.of((await engine.people.prefs(actor)).language, rem.language)
+    held = await engine.people.held(rem)
+    if not args.yes:
+        _show(io, tx.draft(rem, now, held))
+        io.stdout.write("Schedule it? [y/N] ")
+        io.stdout.flush()
+        if io.stdin.readline().strip().lower() not in ("y", "yes", "j", "ja"):
+            await engine.drafts.cancel(actor, rem.id)
+            _show(io, tx.cancelled())
+            return 1
+    _show(io, tx.scheduled(await engine.drafts.confirm(actor, rem.id), now, held))
+    return 0
+
+
+def _show(io: Io, reply: Reply) -> None:
+    io.say(reply.text)
+    for name, value in reply.fields:
+        io.say(f"  {name}: {value}")
+
+
+async def token(settings: Settings, args: argparse.Namespace, io: Io) -> int:
+    """``token create | list | revoke``: the token itself is printed once, last."""
+    from bot.core.tokens import Tokens
+
+    app = await _app(settings)
+    tokens = Tokens(app.repo, app.clock)
+    try:
+        if args.verb == "create":
+            return await _new_token(tokens, args, io)
+        if args.verb == "list":
+            for t in await tokens.all():
+                state = f"revoked {t.revoked_at:%Y-%m-%d}" if t.revoked_at else "active"
+                io.say(f"#{t.id}\t{t.name}\t{t.owner}\t{t.created_at:%Y-%m-%d}\t{state}")
+            return 0
+        ident: int | str = int(args.token) if args.token.isdigit() else args.token
+        revoked = await tokens.revoke(ident)
+    finally:
+        await app.close()
+    if revoked is None:
+        raise Stop(f"remindbot token revoke: no active token {args.token!r}", 1)
+    io.say(f"revoked token #{revoked.id} {revoked.name!r}")
+    return 0
+
+
+async def _new_token(tokens: Any, args: argparse.Namespace, io: Io) -> int:
+    owner = UserRef.of(args.user) if args.user else None
+    try:
+        record, secret = await tokens.create(args.name, owner)
+    except InvalidRequest:
+        raise Stop("remindbot token create: give the token a --name") from None
+    io.say(f"token #{record.id} {record.name!r} acts for {record.owner}")
+    io.say("Keep it now: it is stored only as a hash and cannot be shown again.")
+    io.say(secret)
+    return 0
+
+
+async def mcp(settings: Settings, args: argparse.Namespace) -> int:
+    """The reminder tools over stdio, for the owner of ``--token``."""
+    from bot import api
+    from bot.api.deps import Caller
+    from bot.api.mcp import server
+
+    app = await _app(settings)
+    try:
+        use = api.services(app.repo, app.clock, app.engine, app.gateways)
+        found = await use.tokens.check(args.token or "")
+        if found is None:
+            raise Stop("remindbot mcp: give a valid API token (--token or REMINDBOT_API_TOKEN)")
+        ref = UserRef.of(found.owner)
+        owner = Actor(platform=ref.platform, workspace=ref.workspace, user=ref.user)
+        await server(use, Caller(token=found, owner=owner)).run_stdio_async()
+    finally:
+        await app.close()
+    return 0
