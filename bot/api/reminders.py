@@ -22,9 +22,10 @@ from bot.api.models import (
     ReminderOut,
     SnoozeIn,
 )
+from bot.core import schedule
 from bot.core.changes import Patch
 from bot.core.errors import InvalidRequest, NotAllowed, NotFound
-from bot.core.model import ReminderQuery, ReminderState
+from bot.core.model import Reminder, ReminderQuery, ReminderState
 from bot.core.specs import Made
 
 router = APIRouter(prefix="/reminders", tags=["reminders"])
@@ -133,10 +134,13 @@ async def read(reminder_id: Id, use: Use, who: Auth) -> ReminderOut:
 @router.patch("/{reminder_id}", response_model=ReminderOut, responses=ERRORS)
 async def change(reminder_id: Id, body: PatchIn, use: Use, who: Auth) -> ReminderOut:
     """Change the message, the time, the rule or the event; pause or resume (a paused
-    series passes over what falls due meanwhile, and its history says so)."""
+    series passes over what falls due meanwhile, and its history says so). Offsets that a
+    moved event leaves in the past are listed as ``skipped``, never sent late."""
     patch = Patch(**body.model_dump())
     rem = await use.changes.change(who.owner, reminder_id, patch)
-    return views.reminder(rem, use.clock.now())
+    now = use.clock.now()
+    skipped = _past_offsets(rem, now) if body.event_at is not None else []
+    return views.reminder(rem, now, skipped)
 
 
 @router.delete("/{reminder_id}", status_code=204, responses=ERRORS)
@@ -183,6 +187,12 @@ async def history(reminder_id: Id, use: Use, who: Auth) -> HistoryOut:
         occurrences=[views.occurrence(o) for o in found.occurrences],
         events=[views.audit(line) for line in found.lines],
     )
+
+
+def _past_offsets(rem: Reminder, now: datetime) -> list[datetime]:
+    if rem.event_at is None:
+        return []
+    return [t for t in schedule.offset_times(rem.event_at, rem.offsets) if t <= now]
 
 
 def _cursor(last_id: int) -> str:

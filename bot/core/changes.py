@@ -84,7 +84,11 @@ class Changes:
         if patch.paused is not None:
             rem = await self._pause(owner, rem, patch.paused, now)
         rem = await self.repo.save(rem, now)
-        await self.repo.audit(owner.key, "change", now, rem.id, _fields(patch))
+        detail = _fields(patch)
+        if patch.event_at is not None and rem.event_at is not None:
+            gone = [t for t in schedule.offset_times(rem.event_at, rem.offsets) if t <= now]
+            detail["skipped"] = [t.isoformat() for t in gone]  # never sent late
+        await self.repo.audit(owner.key, "change", now, rem.id, detail)
         if rem.next_due is not None and rem.state is ReminderState.SCHEDULED:
             self.wake(rem.next_due)
         return rem

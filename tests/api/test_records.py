@@ -84,7 +84,10 @@ async def test_offsets_before_an_event_move_with_it_and_past_ones_are_skipped(
     moved = await client.patch(
         f"/reminders/{made['id']}", {"event_at": "2026-11-24T09:30:00+01:00"}
     )
-    assert moved.json()["occurrences"] == ["2026-11-24T07:30:00Z"]  # 08:30 the day before: gone
+    assert moved.json()["occurrences"] == ["2026-11-24T07:30:00Z"]
+    assert moved.json()["skipped"] == ["2026-11-23T08:30:00Z"]  # the day before: gone
+    events = (await client.get(f"/reminders/{made['id']}/history")).json()["events"]
+    assert events[-1]["detail"]["skipped"] == ["2026-11-23T08:30:00+00:00"]
     assert await client.tick(timedelta(minutes=15)) == 1  # the late one's 09:15
     assert await client.tick(timedelta(hours=22, minutes=15)) == 1  # Tuesday 07:30
     assert await client.tick(timedelta(days=7)) == 0
