@@ -4,12 +4,11 @@ list and deletions. Values out, typed errors (``bot.core.errors``) for what cann
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.core import schedule
-from bot.core.directory import Directories
+from bot.core.cases import UseCases
 from bot.core.errors import InvalidRequest, NotAllowed, NotFound, PhraseRefused
 from bot.core.model import (
     Actor,
@@ -22,8 +21,6 @@ from bot.core.model import (
     TargetKind,
     UserRef,
 )
-from bot.core.people import People
-from bot.core.ports import Clock, ReminderRepository
 from bot.parsing import Command, Target, parse
 from bot.parsing.model import ME
 from bot.parsing.refs import readable
@@ -34,7 +31,7 @@ DRAFT_TTL = timedelta(hours=24)
 UPCOMING = (ReminderState.SCHEDULED, ReminderState.PAUSED)
 
 
-class Drafts:
+class Drafts(UseCases):
     """The life of a reminder up to its schedule, and its owner's view of it.
 
     Args:
@@ -45,21 +42,6 @@ class Drafts:
         wake: called with a due time whenever a reminder is scheduled, so the
             scheduler can re-arm earlier than planned.
     """
-
-    def __init__(
-        self,
-        repo: ReminderRepository,
-        clock: Clock,
-        people: People,
-        directories: Directories,
-        *,
-        wake: Callable[[datetime], None] | None = None,
-    ) -> None:
-        self.repo = repo
-        self.clock = clock
-        self.people = people
-        self.directories = directories
-        self.wake = wake or (lambda _when: None)
 
     async def read(self, actor: Actor, text: str) -> Command:
         """The phrase read in ``actor``'s zone and preferences; nothing is stored.

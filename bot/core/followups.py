@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.core import actions, schedule
-from bot.core.directory import Directories
+from bot.core.cases import UseCases
 from bot.core.errors import InvalidRequest, NotAllowed, NotFound
 from bot.core.model import (
     Actor,
@@ -21,8 +20,6 @@ from bot.core.model import (
     TargetKind,
     as_new,
 )
-from bot.core.people import People
-from bot.core.ports import Clock, ReminderRepository
 from bot.core.values import ButtonValue
 from bot.parsing import Command, parse
 from bot.parsing.dates import monday
@@ -54,23 +51,8 @@ class Skipped:
     following: datetime
 
 
-class Followups:
+class Followups(UseCases):
     """The actions on a delivered reminder; each checks who may do it first."""
-
-    def __init__(
-        self,
-        repo: ReminderRepository,
-        clock: Clock,
-        people: People,
-        directories: Directories,
-        *,
-        wake: Callable[[datetime], None] | None = None,
-    ) -> None:
-        self.repo = repo
-        self.clock = clock
-        self.people = people
-        self.directories = directories
-        self.wake = wake or (lambda _when: None)
 
     async def delivered(self, actor: Actor, pressed: ButtonValue, action: str) -> Delivered:
         """The reminder and occurrence a delivery's button names, if ``actor`` may act.
