@@ -325,7 +325,9 @@ class ApiState(Store):
             for r in rows
         ]
 
-    async def pending_for(self, owner: str) -> list[tuple[Reminder, Occurrence]]:
+    async def pending_for(
+        self, owner: str, reminder_id: int | None = None
+    ) -> list[tuple[Reminder, Occurrence]]:
         """Delivered occurrences nobody completed or dismissed, oldest first."""
         completed = exists().where(CompletionRow.occurrence_id == OccurrenceRow.id)
         stmt = (
@@ -340,6 +342,8 @@ class ApiState(Store):
             )
             .order_by(OccurrenceRow.due_at, OccurrenceRow.id)
         )
+        if reminder_id is not None:
+            stmt = stmt.where(ReminderRow.id == reminder_id)
         async with self._sessions() as session:
             rows = (await session.execute(stmt)).all()
         return [(to_reminder(rem), to_occurrence(occ)) for rem, occ in rows]

@@ -99,6 +99,17 @@ class Finders:
             row = await session.scalar(stmt)
         return None if row is None else to_reminder(row)
 
+    async def snoozed_copies(self, reminder_id: int) -> list[Reminder]:
+        stmt = select(ReminderRow).where(
+            ReminderRow.parent_id == reminder_id,
+            ReminderRow.snoozed_occurrence_id.is_not(None),
+            ReminderRow.state == ReminderState.SCHEDULED.value,
+            ReminderRow.deleted_at.is_(None),
+        )
+        async with self._sessions() as session:
+            rows = (await session.scalars(stmt.order_by(ReminderRow.id))).all()
+        return [to_reminder(row) for row in rows]
+
 
 def _delivered_to(person: UserRef, channel: str | None) -> ColumnElement[bool]:
     """Reminders that reach ``person`` by DM, or, with ``channel``, that channel's."""

@@ -7,6 +7,7 @@ API: a refusal comes back as a tool error carrying its code and sentence.
 from __future__ import annotations
 
 from collections.abc import Awaitable
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from mcp.server.mcpserver import MCPServer
@@ -71,8 +72,10 @@ def server(use: Services, who: Caller) -> MCPServer:
             SnoozeIn(minutes=minutes or None, text=text or None)
         except ValidationError as error:
             raise ToolError(str(error.errors()[0]["msg"])) from None
-        choice = f"in {minutes} minutes" if minutes else text
-        rem, _until = await _guard(use.changes.snooze(who.owner, reminder_id, choice))
+        when: str | datetime = text
+        if minutes:
+            when = use.clock.now() + timedelta(minutes=minutes)
+        rem, _until = await _guard(use.changes.snooze(who.owner, reminder_id, when))
         return views.reminder(rem, use.clock.now()).model_dump(mode="json")
 
     @mcp.tool()

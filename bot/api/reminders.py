@@ -154,15 +154,12 @@ async def delete(reminder_id: Id, use: Use, who: Auth) -> Response:
 @router.post("/{reminder_id}/snooze", response_model=ReminderOut, responses=ERRORS)
 async def snooze(reminder_id: Id, body: SnoozeIn, use: Use, who: Auth) -> ReminderOut:
     now = use.clock.now()
+    when: str | datetime = body.text or ""
     if body.until is not None:
-        if body.until <= now:
-            raise InvalidRequest("past", when=body.until)
-        choice = f"in {max(1, round((body.until - now) / timedelta(minutes=1)))} minutes"
+        when = body.until
     elif body.minutes is not None:
-        choice = f"in {body.minutes} minutes"
-    else:
-        choice = body.text or ""
-    rem, _until = await use.changes.snooze(who.owner, reminder_id, choice)
+        when = now + timedelta(minutes=body.minutes)
+    rem, _until = await use.changes.snooze(who.owner, reminder_id, when)
     return views.reminder(rem, now)
 
 

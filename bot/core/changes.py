@@ -78,6 +78,9 @@ class Changes:
         rem = await self.get(owner, reminder_id)
         if rem.state not in _LIVE:
             raise InvalidRequest("not_active", rem.id, state=rem.state)
+        if patch.paused is not None and rem.state is ReminderState.DRAFT:
+            # Only Confirm schedules a draft (and makes its copies for the other targets).
+            raise InvalidRequest("draft_pause", rem.id)
         rem = self._retimed(rem, patch, now)
         if patch.message is not None:
             rem = replace(rem, message=patch.message)
@@ -138,18 +141,28 @@ class Changes:
         return replace(rem, state=state, next_due=due, occurrence_due=due)
 
     async def snooze(
-        self, owner: UserRef, reminder_id: int, choice: str
+        self, owner: UserRef, reminder_id: int, when: str | datetime
     ) -> tuple[Reminder, datetime]:
         """Deliver it again later: the delivered occurrence nobody acknowledged, or, if
-        none, the next one. ``choice`` as the Snooze menu takes it (``1h``, ``until 4pm``)."""
+        none, the next one. ``when`` is a time, or a choice as the Snooze menu takes it
+        (``1h``, ``until 4pm``); it is read before anything changes, so a refused one
+        leaves the reminder as it was."""
         rem = await self.get(owner, reminder_id)
         actor = _actor(owner)
+        now = self.clock.now()
+        if isinstance(when, str):
+            until = await self.followups.snooze_time(actor, when, now)
+        elif when <= now:
+            raise InvalidRequest("past", when=when)
+        else:
+            until = when
         occ = await self._pending_or_next(rem)
-        later = await self.followups.snooze(actor, Delivered(reminder=rem, occurrence=occ), choice)
+        done = Delivered(reminder=rem, occurrence=occ)
+        later = await self.followups.snooze_until(actor, done, until)
         return await self.get(owner, reminder_id), later.until
 
     async def _pending_or_next(self, rem: Reminder) -> Occurrence:
-        pending = [o for r, o in await self.repo.pending_for(rem.owner) if r.id == rem.id]
+        pending = [o for _, o in await self.repo.pending_for(rem.owner, rem.id)]
         if pending:
             return pending[-1]
         due = rem.occurrence_due or rem.next_due
@@ -168,12 +181,14 @@ class Changes:
         """The work is done: pending occurrences are marked done, and it reminds no more."""
         now = self.clock.now()
         rem = await self.get(owner, reminder_id)
-        for _, occ in [p for p in await self.repo.pending_for(owner.key) if p[0].id == rem.id]:
+        for _, occ in await self.repo.pending_for(owner.key, rem.id):
             await self.repo.add_completion(occ.id, owner.key, now)
-        if rem.state in _LIVE:
-            rem = await self.repo.save(
-                replace(rem, state=ReminderState.COMPLETED, next_due=None), now
+        done = [rem] if rem.state in _LIVE else []
+        for copy in [*done, *await self.repo.snoozed_copies(rem.id)]:
+            saved = await self.repo.save(
+                replace(copy, state=ReminderState.COMPLETED, next_due=None), now
             )
+            rem = saved if copy.id == rem.id else rem
         await self.repo.audit(owner.key, "complete", now, rem.id)
         return rem
 
@@ -182,7 +197,7 @@ class Changes:
         a one-off not delivered yet is called off."""
         now = self.clock.now()
         rem = await self.get(owner, reminder_id)
-        pending = [o.id for r, o in await self.repo.pending_for(owner.key) if r.id == rem.id]
+        pending = [o.id for _, o in await self.repo.pending_for(owner.key, rem.id)]
         await self.repo.dismiss(pending, now)
         if not schedule.repeats(rem) and rem.state in _LIVE and not pending:
             rem = await self.repo.save(

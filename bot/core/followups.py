@@ -118,8 +118,14 @@ class Followups(UseCases):
             InvalidRequest: ``snooze_time`` for a phrase that is no single later time.
         """
         now = self.clock.now()
+        return await self.snooze_until(actor, done, await self.snooze_time(actor, choice, now))
+
+    async def snooze_until(self, actor: Actor, done: Delivered, until: datetime) -> Snoozed:
+        """Deliver the occurrence again at ``until`` (read by ``snooze_time``, or given)."""
+        now = self.clock.now()
         rem, occ = done.reminder, done.occurrence
-        until = await self._snooze_time(actor, choice, now)
+        if until <= now:
+            raise InvalidRequest("past", when=until)
         if schedule.repeats(rem):
             await self.repo.snooze_occurrence(_snoozed_copy(rem, occ, until, actor), now)
         else:
@@ -133,7 +139,12 @@ class Followups(UseCases):
         self.wake(until)
         return Snoozed(reminder=rem, until=until)
 
-    async def _snooze_time(self, actor: Actor, choice: str, now: datetime) -> datetime:
+    async def snooze_time(self, actor: Actor, choice: str, now: datetime) -> datetime:
+        """When a snooze ``choice`` ends: a quick one (``1h``, ``tomorrow``) or a phrase.
+
+        Raises:
+            InvalidRequest: ``snooze_time`` for a phrase that is no single later time.
+        """
         if choice in QUICK:
             return now + QUICK[choice]
         prefs = await self.people.prefs(actor)

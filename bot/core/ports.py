@@ -221,6 +221,10 @@ class ReminderRepository(Protocol):
         """The snoozed copy standing in for a series occurrence, if it has one."""
         ...
 
+    async def snoozed_copies(self, reminder_id: int) -> list[Reminder]:
+        """A series' snoozed copies that are still to be delivered."""
+        ...
+
     async def list_for(
         self,
         owner: str | None,
@@ -437,6 +441,8 @@ class ApiRepository(ReminderRepository, Protocol):
 
     async def audit_for(self, reminder_id: int) -> list[AuditLine]: ...
 
-    async def pending_for(self, owner: str) -> list[tuple[Reminder, Occurrence]]:
+    async def pending_for(
+        self, owner: str, reminder_id: int | None = None
+    ) -> list[tuple[Reminder, Occurrence]]:
         """Delivered occurrences of ``owner``'s reminders nobody completed or dismissed."""
         ...

@@ -217,3 +217,53 @@ async def test_snooze_complete_dismiss_and_pending(client: Api) -> None:
     assert (await client.get("/reminders/pending")).json() == []
     assert await client.tick(timedelta(minutes=30)) == 1  # a, snoozed
     assert [d.reply.text for d in client.slack.delivered][-1] == "Reminder: a"
+
+
+async def test_a_snooze_it_cannot_read_changes_nothing(client: Api) -> None:
+    one = (await client.post("/reminders", {"message": "one", "at": FRIDAY_9})).json()
+    body = {"message": "daily", "rrule": "FREQ=DAILY;BYHOUR=9;BYMINUTE=0"}
+    daily = (await client.post("/reminders", body)).json()
+    for made in (one, daily):
+        answer = await client.post(f"/reminders/{made['id']}/snooze", {"text": "blorp"})
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["detail"]["code"] == "snooze_time"
+        after = (await client.get(f"/reminders/{made['id']}")).json()
+        assert (after["state"], after["next_due"]) == ("scheduled", made["next_due"])
+        history = (await client.get(f"/reminders/{made['id']}/history")).json()
+        assert history["occurrences"] == []
+    assert await client.tick(timedelta(days=4, hours=1)) == 2  # a missed series runs once
+    assert sorted(d.reply.text.split(" (")[0] for d in client.slack.delivered) == [
+        "Reminder: daily",
+        "Reminder: one",
+    ]
+
+
+async def test_a_snooze_until_a_time_keeps_the_seconds(client: Api) -> None:
+    rid = (await client.post("/reminders", {"message": "x", "at": FRIDAY_9})).json()["id"]
+    until = "2026-11-23T12:00:40+00:00"
+    answer = await client.post(f"/reminders/{rid}/snooze", {"until": until})
+    assert answer.json()["next_due"] == "2026-11-23T12:00:40Z"
+    past = await client.post(f"/reminders/{rid}/snooze", {"until": "2026-11-22T12:00:00Z"})
+    assert (past.status_code, past.json()["detail"]["code"]) == (422, "past")
+
+
+async def test_a_draft_cannot_be_paused_into_a_scheduled_reminder(client: Api) -> None:
+    body = {"message": "x", "at": FRIDAY_9, "confirm": False}
+    rid = (await client.post("/reminders", body)).json()["id"]
+    for paused in (True, False):
+        answer = await client.patch(f"/reminders/{rid}", {"paused": paused})
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["detail"]["code"] == "draft_pause"
+    assert (await client.get(f"/reminders/{rid}")).json()["state"] == "draft"
+    assert await client.tick(timedelta(days=5)) == 0
+
+
+async def test_complete_ends_the_snoozed_copy_of_a_series_occurrence(client: Api) -> None:
+    body = {"message": "daily", "rrule": "FREQ=DAILY;BYHOUR=12;BYMINUTE=0"}
+    rid = (await client.post("/reminders", body)).json()["id"]
+    assert await client.tick(timedelta(hours=3)) == 1
+    assert (await client.post(f"/reminders/{rid}/snooze", {"minutes": 60})).status_code == 200
+    done = await client.post(f"/reminders/{rid}/complete", {})
+    assert done.json()["state"] == "completed"
+    assert await client.tick(timedelta(days=2)) == 0
+    assert len(client.slack.delivered) == 1

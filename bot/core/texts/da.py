@@ -237,6 +237,10 @@ SAY: dict[str, str] = {
     "bad_offsets": "Offsets er minutter før begivenheden, nul eller flere, mindst ét.",
     "offsets_past": "Alle tidspunkter før {when} er allerede gået.",
     "not_active": "Påmindelse #{ident} er {state} og kan ikke ændres.",
+    "draft_pause": (
+        "Påmindelse #{ident} er en kladde: bekræft den først; "
+        "så kan den sættes på pause eller genoptages."
+    ),
     "at_on_series": "Påmindelse #{ident} gentager sig: ændr reglen eller begivenheden.",
     "no_offsets": "Påmindelse #{ident} har ingen tidspunkter før en begivenhed at flytte.",
     "no_rule": "Påmindelse #{ident} gentager sig ikke: ændr tidspunktet i stedet.",

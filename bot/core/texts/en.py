@@ -214,6 +214,7 @@ SAY: dict[str, str] = {
     "bad_offsets": "Offsets are minutes before the event, zero or more, at least one.",
     "offsets_past": "Every offset before {when} has already passed.",
     "not_active": "Reminder #{ident} is {state}, so it cannot be changed.",
+    "draft_pause": "Reminder #{ident} is a draft: confirm it first, then pause or resume it.",
     "at_on_series": "Reminder #{ident} repeats: change its rule or event, not its time.",
     "no_offsets": "Reminder #{ident} has no offsets before an event to move.",
     "no_rule": "Reminder #{ident} does not repeat: change its time instead.",
