@@ -269,9 +269,33 @@ def destination(target: Target, where: Conversation) -> Destination:
     return Destination(kind=TargetKind(target.kind), ref=target.ref, name=target.name)
 
 
+# What a phrase says, and so what reading it again replaces.
+_READ = (
+    "target_kind",
+    "target_ref",
+    "target_name",
+    "co_targets",
+    "message",
+    "phrase",
+    "tz",
+    "next_due",
+    "entity_type",
+    "entity_id",
+    "rrule",
+    "dtstart",
+    "event_at",
+    "offsets",
+    "trigger_status",  # a "when" like the time: the new phrase's replaces it
+    "language",
+    "draft_expires_at",
+)
+
+
 def _merge(rem: Reminder, new: NewReminder) -> Reminder:
-    fixed = ("owner", "created_by", "origin", "conversation", "platform", "workspace")
-    changes = {
-        name: getattr(new, name) for name in NewReminder.__dataclass_fields__ if name not in fixed
-    }
-    return replace(rem, **changes, occurrence_due=new.next_due)
+    """``rem`` read again as ``new``. What came from elsewhere stays: its channels and
+    event type (set over the API), the occurrence a snoozed copy stands in for, and the
+    statuses it stops on unless the new phrase names some."""
+    changes: dict[str, object] = {name: getattr(new, name) for name in _READ}
+    if new.stop_statuses:
+        changes["stop_statuses"] = new.stop_statuses
+    return replace(rem, **changes, occurrence_due=new.next_due)  # type: ignore[arg-type]

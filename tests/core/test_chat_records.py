@@ -3,6 +3,7 @@ change, and several before an event; each shown in the confirmation as it will h
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.core import actions
@@ -61,3 +62,23 @@ async def test_reminders_before_an_event_come_at_each_offset(core: Core) -> None
     assert await core.tick(timedelta(hours=23)) == 1  # Friday 14:00
     assert await core.tick(timedelta(days=7)) == 0
     assert core.platform.texts() == ["Reminder: the dentist", "Reminder: the dentist"]
+
+
+async def test_an_edit_in_chat_keeps_what_was_set_elsewhere(core: Core) -> None:
+    rid, _shown = await _confirmed(
+        core, "remind me every day at 10 about case 123 until it is closed"
+    )
+    rem = await core.repo.get(rid)
+    assert rem is not None and rem.stop_statuses == ("closed",)
+    # Channels and the event type come from the API, never from a phrase.
+    await core.repo.save(replace(rem, channels=("chat",), event_type="followup"), core.clock.now())
+    said = await core.handle(ANN, DM, "edit 1 every day at 11")
+    assert "11:00" in said.text, said.text
+    edited = await core.repo.get(rid)
+    assert edited is not None and edited.rrule is not None and "BYHOUR=11" in edited.rrule
+    assert (edited.stop_statuses, edited.channels, edited.event_type) == (
+        ("closed",),
+        ("chat",),
+        "followup",
+    )
+    assert (edited.entity_type, edited.entity_id) == ("case", "123")
