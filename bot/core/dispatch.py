@@ -166,7 +166,7 @@ class Dispatcher:
                 except TimeoutError:
                     raise DeliveryError("timeout", temporary=True) from None
         except DeliveryError as error:
-            await self._failed(journal, rem, occ, (due, now), error, tx)
+            await self._failed(journal, rem, occ, (due, now), error)
         except Exception:
             # Not a platform answer but a bug: the lease expires and the delivery is retried.
             log.exception("delivery of reminder %s failed", rem.id)
@@ -220,7 +220,6 @@ class Dispatcher:
         occ: Occurrence,
         times: tuple[datetime, datetime],
         error: DeliveryError,
-        tx: texts.Texts,
     ) -> None:
         due, now = times
         if error.temporary and occ.attempts < MAX_ATTEMPTS:
@@ -233,12 +232,15 @@ class Dispatcher:
         failed = _outcome(_advance(rem, due, now), occ, OccurrenceState.FAILED, error.reason)
         # Recorded before the owner hears of it, as one delivery at a time did.
         await journal.commit(failed)
-        await self._tell_owner(rem, error.reason, tx)
+        await self._tell_owner(rem, error.reason)
 
-    async def _tell_owner(self, rem: Reminder, reason: str, tx: texts.Texts) -> None:
+    async def _tell_owner(self, rem: Reminder, reason: str) -> None:
+        """In the owner's language: the recipient's (the delivery's) may be another."""
         gateway = self.gateways.get(rem.platform)
         if gateway is None:
             return
+        prefs = await self.repo.get_users({rem.owner})
+        tx = texts.of(prefs[rem.owner].language if rem.owner in prefs else None, rem.language)
         try:
             await gateway.notify(rem.owner, tx.undeliverable(rem, reason))
         except DeliveryError as error:

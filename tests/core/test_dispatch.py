@@ -13,10 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.clock import ManualClock
 from bot.core import actions
 from bot.core.dispatch import Dispatcher, _Journal
-from bot.core.model import Delivery, OccurrenceState, ReminderState
+from bot.core.model import Conversation, Delivery, OccurrenceState, ReminderState
 from bot.core.ports import DeliveryError, Outcome
 from storage import SqlReminderRepository
-from tests.core.conftest import ANN, DM, Core
+from tests.core.conftest import ANN, BO, DM, Core
+
+BO_DM = Conversation(id="D-bo", kind="dm")
 
 
 async def schedule(core: Core, text: str) -> int:
@@ -105,6 +107,16 @@ async def test_permanent_error_fails_the_occurrence_and_tells_the_owner(core: Co
     assert "channel_not_found" in core.platform.notices[0][1].text
     rem = await core.repo.get(rid)
     assert rem is not None and rem.state == ReminderState.COMPLETED
+
+
+async def test_the_owner_hears_of_a_failure_in_their_own_language(core: Core) -> None:
+    await core.handle(BO, BO_DM, "set my language to danish")
+    await schedule(core, "remind @bo in 1 minute to stretch")
+    core.platform.faults = [DeliveryError("user_not_found", temporary=False)]
+    await core.tick(timedelta(minutes=1))
+    [(owner, notice)] = core.platform.notices
+    assert owner == ANN.key
+    assert notice.text.startswith("I could not deliver reminder"), notice.text
 
 
 async def test_an_occurrence_recorded_before_a_crash_is_not_sent_again(core: Core) -> None:
