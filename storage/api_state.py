@@ -26,7 +26,6 @@ from storage.base import Store
 from storage.batches import completed_by
 from storage.mapping import (
     REMINDER_COLUMNS,
-    new_reminder_values,
     reminder_from_row,
     to_occurrence,
     to_reminder,
@@ -40,6 +39,7 @@ from storage.models import (
     ReminderRow,
     TokenRow,
 )
+from storage.numbers import inserted, numbered
 
 _ACTIVE = (ReminderState.DRAFT.value, ReminderState.SCHEDULED.value, ReminderState.PAUSED.value)
 
@@ -161,14 +161,19 @@ class ApiState(Store):
         the same transaction the entity's reminders that stop at this status are
         completed and each trigger it matches gets ``fire``'s new reminder.
         """
-        async with self._write_session() as session:
-            change = await self._record_status(session, entity_type, entity_id, status, now)
-            if change is None:
-                return None
-            about = await self._about(session, entity_type, entity_id)
-            stopped = await self._stop(session, about, change, now)
-            fired = await self._fire(session, about, change, now, fire)
-        return StatusOutcome(change=change, stopped=tuple(stopped), fired=tuple(fired))
+
+        async def work() -> StatusOutcome | None:
+            async with self._write_session() as session:
+                change = await self._record_status(session, entity_type, entity_id, status, now)
+                if change is None:
+                    return None
+                about = await self._about(session, entity_type, entity_id)
+                stopped = await self._stop(session, about, change, now)
+                fired = await self._fire(session, about, change, now, fire)
+            return StatusOutcome(change=change, stopped=tuple(stopped), fired=tuple(fired))
+
+        # A fired reminder takes its owner's next number: retried whole if another took it.
+        return await numbered(work)
 
     async def _about(self, session: Any, entity_type: str, entity_id: str) -> list[Reminder]:
         stmt = select(ReminderRow).where(
@@ -215,14 +220,14 @@ class ApiState(Store):
         for trigger in about:
             if trigger.trigger_status not in (change.new, "*"):
                 continue
-            values = new_reminder_values(fire(trigger, change))
-            row = (
-                await session.scalars(
-                    insert(ReminderRow)
-                    .values(**values, created_at=now, updated_at=now, attempts=0)
-                    .returning(ReminderRow)
+            stmt = insert(ReminderRow).values(**inserted(fire(trigger, change), now))
+            row = (await session.scalars(stmt.returning(ReminderRow))).one()
+            line = {"fired": row.id}
+            await session.execute(
+                insert(AuditRow).values(
+                    at=now, actor="status", action="fired", reminder_id=trigger.id, detail=line
                 )
-            ).one()
+            )
             fired.append(to_reminder(row))
         return fired
 

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.selectable import ScalarSelect
 
+from bot.core.model import NewReminder
+from storage.mapping import new_reminder_values
 from storage.models import REMINDERS
 
 log = logging.getLogger(__name__)
@@ -30,6 +33,18 @@ def next_number(owner: str) -> ScalarSelect[Any]:
         .where(mine.c.owner == owner)
         .scalar_subquery()
     )
+
+
+def inserted(new: NewReminder, now: datetime) -> dict[str, Any]:
+    """The values of a new reminder's row, with the owner's next number (run the insert
+    under ``numbered``)."""
+    return {
+        **new_reminder_values(new),
+        "created_at": now,
+        "updated_at": now,
+        "attempts": 0,
+        "number": next_number(new.owner),
+    }
 
 
 def _number_taken(error: IntegrityError) -> bool:

@@ -43,7 +43,7 @@ from storage.models import (
     ReminderRow,
     UserRow,
 )
-from storage.numbers import next_number, numbered
+from storage.numbers import inserted, numbered
 
 
 class SqlReminderRepository(Finders, ChatState, ApiState):
@@ -89,11 +89,7 @@ class SqlReminderRepository(Finders, ChatState, ApiState):
     async def add(
         self, new: NewReminder, now: datetime, *, audit: tuple[str, str] | None = None
     ) -> Reminder:
-        stmt = (
-            insert(ReminderRow)
-            .values(**_inserted(new, now), number=next_number(new.owner))
-            .returning(ReminderRow)
-        )
+        stmt = insert(ReminderRow).values(**inserted(new, now)).returning(ReminderRow)
 
         async def work() -> Reminder:
             async with self._write_session() as session:
@@ -143,11 +139,10 @@ class SqlReminderRepository(Finders, ChatState, ApiState):
         copies = [
             insert(ReminderRow)
             .values(
-                **_inserted(
+                **inserted(
                     replace(as_new(rem), target_kind=t.kind, target_ref=t.ref, target_name=t.name),
                     now,
-                ),
-                number=next_number(rem.owner),
+                )
             )
             .returning(ReminderRow)
             for t in reminder.co_targets
@@ -175,7 +170,7 @@ class SqlReminderRepository(Finders, ChatState, ApiState):
         }
         stmt = (
             self._upsert(ReminderRow)
-            .values(**_inserted(copy, now), number=next_number(copy.owner))
+            .values(**inserted(copy, now))
             .on_conflict_do_update(
                 index_elements=[ReminderRow.snoozed_occurrence_id],
                 set_={**moved, "deleted_at": None, "lease_until": None, "updated_at": now},
@@ -323,7 +318,3 @@ class SqlReminderRepository(Finders, ChatState, ApiState):
             rows = (await session.scalars(stmt)).all()
             completed = await completed_by(session, [row.id for row in rows])
         return [to_occurrence(row, completed[row.id]) for row in rows]
-
-
-def _inserted(new: NewReminder, now: datetime) -> dict[str, Any]:
-    return {**new_reminder_values(new), "created_at": now, "updated_at": now, "attempts": 0}

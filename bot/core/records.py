@@ -49,9 +49,8 @@ class Records:
         outcome = await self.repo.set_status(entity_type, entity_id, status, now, fired_by)
         if outcome is None:
             return None
-        for rem in outcome.fired:
+        if outcome.fired:
             self.wake(now)
-            await self.repo.audit("status", "fired", now, rem.parent_id, {"fired": rem.id})
         for rem in outcome.stopped:
             await self._tell_stopped(rem, outcome.change)
         return outcome.change, outcome.stopped, outcome.fired

@@ -69,6 +69,23 @@ async def test_a_trigger_fires_once_per_change_with_the_old_and_new_status(clien
     assert await client.tick() == 3  # two from "*", one from "closed"
 
 
+async def test_a_fired_reminder_gets_its_owners_next_number_and_a_history_line(
+    client: Api,
+) -> None:
+    one = await client.post("/reminders", {"message": "one", "at": "2026-11-27T09:00:00Z"})
+    assert one.status_code == 201
+    body = {"message": "deploy", "entity": CASE, "trigger": {"status": "resolved"}}
+    trigger = (await client.post("/reminders", body)).json()["id"]
+    assert (await client.put("/entities/case/123/status", {"status": "resolved"})).is_success
+    rows = await client.repo.list_for("slack:T1:U1", list(ReminderState), numbered=True)
+    numbers = {r.message: r.number for r in rows}
+    assert numbers["one"] == 1 and numbers["deploy"] == 2
+    fired = [r for r in rows if r.parent_id == trigger]
+    assert [r.number for r in fired] == [3], [(r.id, r.number) for r in rows]
+    history = (await client.get(f"/reminders/{trigger}/history")).json()["events"]
+    assert [e["detail"] for e in history if e["action"] == "fired"] == [{"fired": fired[0].id}]
+
+
 async def test_offsets_before_an_event_move_with_it_and_past_ones_are_skipped(
     client: Api,
 ) -> None:
