@@ -22,10 +22,9 @@ from bot.api.models import (
     ReminderOut,
     SnoozeIn,
 )
-from bot.core import schedule
 from bot.core.changes import Patch
 from bot.core.errors import InvalidRequest, NotAllowed, NotFound
-from bot.core.model import Reminder, ReminderQuery, ReminderState
+from bot.core.model import ReminderQuery, ReminderState
 from bot.core.specs import Made
 
 router = APIRouter(prefix="/reminders", tags=["reminders"])
@@ -137,16 +136,13 @@ async def change(reminder_id: Id, body: PatchIn, use: Use, who: Auth) -> Reminde
     series passes over what falls due meanwhile, and its history says so). Offsets that a
     moved event leaves in the past are listed as ``skipped``, never sent late."""
     patch = Patch(**body.model_dump())
-    rem = await use.changes.change(who.owner, reminder_id, patch)
-    now = use.clock.now()
-    skipped = _past_offsets(rem, now) if body.event_at is not None else []
-    return views.reminder(rem, now, skipped)
+    rem, skipped = await use.changes.change(who.owner, reminder_id, patch)
+    return views.reminder(rem, use.clock.now(), skipped)
 
 
 @router.delete("/{reminder_id}", status_code=204, responses=ERRORS)
 async def delete(reminder_id: Id, use: Use, who: Auth) -> Response:
     """Soft: the reminder stops, and it and its history stay readable."""
-    await use.changes.get(who.owner, reminder_id)
     await use.drafts.delete(who.owner, reminder_id)
     return Response(status_code=204)
 
@@ -184,12 +180,6 @@ async def history(reminder_id: Id, use: Use, who: Auth) -> HistoryOut:
         occurrences=[views.occurrence(o) for o in found.occurrences],
         events=[views.audit(line) for line in found.lines],
     )
-
-
-def _past_offsets(rem: Reminder, now: datetime) -> list[datetime]:
-    if rem.event_at is None:
-        return []
-    return [t for t in schedule.offset_times(rem.event_at, rem.offsets) if t <= now]
 
 
 def _cursor(last_id: int) -> str:

@@ -73,7 +73,11 @@ class Changes:
     async def find(self, query: ReminderQuery) -> list[Reminder]:
         return await self.repo.find(query)
 
-    async def change(self, owner: UserRef, reminder_id: int, patch: Patch) -> Reminder:
+    async def change(
+        self, owner: UserRef, reminder_id: int, patch: Patch
+    ) -> tuple[Reminder, list[datetime]]:
+        """The changed reminder, and the times a moved event left in the past (skipped,
+        never sent late)."""
         now = self.clock.now()
         rem = await self.get(owner, reminder_id)
         if rem.state not in _LIVE:
@@ -88,13 +92,14 @@ class Changes:
             rem = await self._pause(owner, rem, patch.paused, now)
         rem = await self.repo.save(rem, now)
         detail = _fields(patch)
+        gone: list[datetime] = []
         if patch.event_at is not None and rem.event_at is not None:
             gone = [t for t in schedule.offset_times(rem.event_at, rem.offsets) if t <= now]
-            detail["skipped"] = [t.isoformat() for t in gone]  # never sent late
+            detail["skipped"] = [t.isoformat() for t in gone]
         await self.repo.audit(owner.key, "change", now, rem.id, detail)
         if rem.next_due is not None and rem.state is ReminderState.SCHEDULED:
             self.wake(rem.next_due)
-        return rem
+        return rem, gone
 
     def _retimed(self, rem: Reminder, patch: Patch, now: datetime) -> Reminder:
         if patch.at is not None:
