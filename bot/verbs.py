@@ -207,8 +207,8 @@ async def _new_token(tokens: Any, args: argparse.Namespace, io: Io) -> int:
     owner = UserRef.of(args.user) if args.user else None
     try:
         record, secret = await tokens.create(args.name, owner)
-    except InvalidRequest:
-        raise Stop("remindbot token create: give the token a --name") from None
+    except InvalidRequest as error:
+        raise Stop(f"remindbot token create: {texts.ENGLISH.sentence(error)}") from None
     io.say(f"token #{record.id} {record.name!r} acts for {record.owner}")
     io.say("Keep it now: it is stored only as a hash and cannot be shown again.")
     io.say(secret)

@@ -94,3 +94,19 @@ def test_token_create_prints_the_token_last_and_list_and_revoke_never_show_it(
     assert "revoked" in remindbot(tmp_path, "token", "list").stdout
     again = remindbot(tmp_path, "token", "revoke", "crm")
     assert again.returncode == 1 and "no active token 'crm'" in again.stderr
+
+
+def test_a_token_name_names_one_active_token(tmp_path: Path) -> None:
+    assert remindbot(tmp_path, "token", "create", "--name", "crm").returncode == 0
+    twice = remindbot(tmp_path, "token", "create", "--name", "crm")
+    assert twice.returncode != 0
+    assert "already an active token named crm" in twice.stderr, twice.stderr
+    digits = remindbot(tmp_path, "token", "create", "--name", "42")
+    assert digits.returncode != 0 and "would read as token #42" in digits.stderr
+    assert remindbot(tmp_path, "token", "revoke", "crm").returncode == 0
+    assert remindbot(tmp_path, "token", "create", "--name", "crm").returncode == 0
+    states = [
+        line.split("\t")[-1][:7]
+        for line in remindbot(tmp_path, "token", "list").stdout.splitlines()
+    ]
+    assert states == ["revoked", "active"]

@@ -38,11 +38,16 @@ class Tokens:
     async def create(self, name: str, owner: UserRef | None = None) -> tuple[ApiToken, str]:
         """A new token for ``owner`` (a system account called ``name`` if none): the
         stored record, and the token itself, which is never stored or shown again."""
-        if not name.strip():
+        name = name.strip()
+        if not name:
             raise InvalidRequest("token_name")
+        if name.isdigit():  # ``revoke 5`` means the token #5
+            raise InvalidRequest("token_name_digits", name=name)
+        if any(t.name == name and t.revoked_at is None for t in await self.repo.tokens()):
+            raise InvalidRequest("token_name_taken", name=name)  # so a name names one
         token = PREFIX + secrets.token_urlsafe(32)  # 32 random bytes
-        who = owner or system_account(name.strip())
-        record = await self.repo.add_token(name.strip(), who.key, digest(token), self.clock.now())
+        who = owner or system_account(name)
+        record = await self.repo.add_token(name, who.key, digest(token), self.clock.now())
         return record, token
 
     async def check(self, token: str) -> ApiToken | None:

@@ -221,6 +221,12 @@ SAY: dict[str, str] = {
     "stopped_by_status": "Stoppet: {what} er {status} ({line})",
     # -- what the REST API and assistants can get wrong
     "token_name": "En nøgle skal have et navn.",
+    "token_name_digits": (
+        "En nøgles navn skal have et bogstav: {name} alene læses som nøgle #{name}."
+    ),
+    "token_name_taken": (
+        "Der er allerede en aktiv nøgle ved navn {name}; tilbagekald den eller vælg et andet navn."
+    ),
     "system_phrase": "En systemkonto har ingen chat: giv felterne, ikke en sætning.",
     "bad_zone": "Jeg kender ikke tidszonen {tz}. Brug et navn som Europe/Copenhagen.",
     "entity_needed": "En stopbetingelse eller en udløser skal vide, hvilken sag den følger.",

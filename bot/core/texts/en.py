@@ -198,6 +198,10 @@ SAY: dict[str, str] = {
     "stopped_by_status": "Stopped: {what} is {status} ({line})",
     # -- what the REST API and assistants can get wrong
     "token_name": "A token needs a name.",
+    "token_name_digits": "A token's name needs a letter: {name} alone would read as token #{name}.",
+    "token_name_taken": (
+        "There is already an active token named {name}; revoke it or choose another name."
+    ),
     "system_phrase": "A system account has no chat of its own: give the fields, not a phrase.",
     "bad_zone": "I don't know the time zone {tz}. Use a name like Europe/Copenhagen.",
     "entity_needed": "A stop condition or a trigger needs the entity it watches.",
