@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.core import actions, values
+from bot.core import actions, schedule, values
 from bot.core.model import Button, Page, Reminder, ReminderState, Reply, UserPrefs
-from bot.core.texts.pieces import Pieces, number, recurrence
-from bot.parsing import occurrences_after
+from bot.core.schedule import recurrence
+from bot.core.texts.pieces import Pieces, number
 
 _UPCOMING = (ReminderState.SCHEDULED, ReminderState.PAUSED, ReminderState.DRAFT)
 
@@ -47,8 +47,7 @@ class Listing(Pieces):
             return f"{self.say(f'listed_{rem.state.value}')} {self.day(rem.updated_at, tz)}"
         rec = recurrence(rem)
         if rec is not None:
-            following = occurrences_after(rec, now, 1)
-            due = rem.next_due or (following[0] if following else None)
+            due = rem.next_due or schedule.next_after(rem, now)
             day = self.day(due, tz, False) if due else self.say("list_unscheduled")
             return self.say("list_series", rule=self.w.rule(rec), day=day)
         if rem.next_due is None:

@@ -17,7 +17,8 @@ from bot.core.model import (
     TargetKind,
 )
 from bot.core.policy import Held, usable_zone
-from bot.core.texts.pieces import DASH, Pieces, number, recurrence
+from bot.core.schedule import recurrence
+from bot.core.texts.pieces import DASH, Pieces, number
 from bot.parsing import Command, Target
 
 Fields = list[tuple[str, str]]

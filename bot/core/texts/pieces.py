@@ -69,9 +69,3 @@ class Pieces:
 def number(rem: Reminder) -> str:
     """``#3``: the owner's number for it (a draft given up has none)."""
     return f"#{rem.number}" if rem.number is not None else ""
-
-
-def recurrence(rem: Reminder) -> Recurrence | None:
-    if rem.rrule is None or rem.dtstart is None:
-        return None
-    return Recurrence(rrule=rem.rrule, dtstart=rem.dtstart, tz=rem.tz)

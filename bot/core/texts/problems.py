@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bot.core.errors import InvalidRequest, NotAllowed, NotFound, PhraseRefused
 from bot.core.model import Reach, Reminder, Reply
-from bot.core.texts.pieces import Pieces, number, recurrence
+from bot.core.schedule import recurrence
+from bot.core.texts.pieces import Pieces, number
 
 
 class Problems(Pieces):
