@@ -55,6 +55,23 @@ class Finders:
             completed = await completed_by(session, [occ.id])
         return to_reminder(rem), to_occurrence(occ, completed[occ.id])
 
+    async def last_sent(self, reminder_id: int) -> Occurrence | None:
+        stmt = (
+            select(OccurrenceRow)
+            .where(
+                OccurrenceRow.reminder_id == reminder_id,
+                OccurrenceRow.state == OccurrenceState.SENT.value,
+            )
+            .order_by(OccurrenceRow.sent_at.desc().nulls_last(), OccurrenceRow.id.desc())
+            .limit(1)
+        )
+        async with self._sessions() as session:
+            row = await session.scalar(stmt)
+            if row is None:
+                return None
+            completed = await completed_by(session, [row.id])
+        return to_occurrence(row, completed[row.id])
+
     async def last_deleted(self, owner: str, since: datetime) -> Reminder | None:
         stmt = (
             select(ReminderRow)

@@ -221,6 +221,10 @@ class ReminderRepository(Protocol):
         """The snoozed copy standing in for a series occurrence, if it has one."""
         ...
 
+    async def last_sent(self, reminder_id: int) -> Occurrence | None:
+        """The reminder's occurrence delivered last, if any."""
+        ...
+
     async def snoozed_copies(self, reminder_id: int) -> list[Reminder]:
         """A series' snoozed copies that are still to be delivered."""
         ...

@@ -13,7 +13,6 @@ from bot.core.model import (
     Actor,
     Conversation,
     ListKind,
-    OccurrenceState,
     Page,
     Reminder,
     ReminderState,
@@ -85,10 +84,9 @@ class Stored:
             NotFound: no such number. InvalidRequest: ``not_delivered_yet``.
         """
         rem = await self.numbered(actor, number)
-        sent = [o for o in await self.repo.occurrences(rem.id) if o.state is OccurrenceState.SENT]
-        if not sent:
+        latest = await self.repo.last_sent(rem.id)
+        if latest is None:
             raise InvalidRequest("not_delivered_yet", rem.id, reminder=rem)
-        latest = max(sent, key=lambda o: (o.sent_at or o.due_at, o.id))
         return Delivered(reminder=rem, occurrence=latest)
 
     async def undo_last(self, actor: Actor) -> Reminder:

@@ -21,6 +21,7 @@ from bot.core.model import (
     Reminder,
     ReminderState,
     Reply,
+    UserPrefs,
 )
 from bot.core.people import People
 from bot.core.ports import Clock, ReminderRepository, Replies
@@ -44,6 +45,7 @@ class Typed:
     asked: PendingPrompt | None
     out: Replies
     tx: texts.Texts
+    prefs: UserPrefs  # as the command found them
 
     def arg(self, index: int = 0) -> str | None:
         return self.command.args[index] if index < len(self.command.args) else None
@@ -103,7 +105,9 @@ class TypedCommands:
     ) -> None:
         prefs = await self.people.prefs(actor)
         tx = texts.of(prefs.language, command.language)
-        typed = Typed(actor=actor, where=where, command=command, asked=asked, out=out, tx=tx)
+        typed = Typed(
+            actor=actor, where=where, command=command, asked=asked, out=out, tx=tx, prefs=prefs
+        )
         reply = await self._handlers[command.name](typed)
         if reply is not None:
             await out.answer(reply)
@@ -118,7 +122,7 @@ class TypedCommands:
         return t.tx.small_talk(t.command.name)
 
     async def _zone(self, t: Typed) -> Reply:
-        return t.tx.zone_is(await self.people.prefs(t.actor))
+        return t.tx.zone_is(t.prefs)
 
     async def _list(self, t: Typed) -> Reply:
         kind = _KINDS.get((t.arg() or "").lower() or None, "upcoming")
@@ -135,8 +139,7 @@ class TypedCommands:
         if page.more:
             value = f"{kind}:{offset + PAGE}"
             await remember(self.repo, self.clock, t.actor, t.where, LIST_MORE, value)
-        prefs = await self.people.prefs(t.actor)
-        return t.tx.listing(page, prefs.tz, self.clock.now())
+        return t.tx.listing(page, t.prefs.tz, self.clock.now())
 
     # -- changing stored reminders ----------------------------------------------------------
 
@@ -205,7 +208,7 @@ class TypedCommands:
         people, actor, args = self.people, t.actor, t.command.args
         name = t.command.name
         if name == "settings":
-            prefs = await people.prefs(actor)
+            prefs = t.prefs
         elif name == "tz":
             prefs = await people.set_timezone(actor, args[0] or "")
         elif name == "quiet_off":
