@@ -101,9 +101,9 @@ class ApiState(Store):
         async with self._write_session() as session:
             if await session.scalar(claim) is not None:
                 return KeyedRequest(fresh=True, request_hash=request_hash)
-        return await self._keyed(token_id, key)
+        return await self.keyed(token_id, key)
 
-    async def _keyed(self, token_id: int, key: str) -> KeyedRequest:
+    async def keyed(self, token_id: int, key: str) -> KeyedRequest:
         stmt = select(IdempotencyRow).where(
             IdempotencyRow.token_id == token_id, IdempotencyRow.key == key
         )

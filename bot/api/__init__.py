@@ -11,6 +11,7 @@ from starlette.types import ASGIApp
 
 from bot.api.app import MAX_BODY, create_app
 from bot.api.deps import Services
+from bot.api.keys import Keys
 from bot.core.changes import Changes
 from bot.core.engine import Engine
 from bot.core.ports import ApiRepository, ChatGateway, Clock
@@ -33,8 +34,8 @@ def services(
         repo, clock, engine.people, engine.directories, engine.drafts, gateways, wake=wake
     )
     return Services(
-        repo=repo,
         clock=clock,
+        keys=Keys(repo, clock),
         tokens=Tokens(repo, clock),
         people=engine.people,
         drafts=engine.drafts,

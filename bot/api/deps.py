@@ -9,13 +9,14 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from bot.api.keys import Keys
 from bot.core import texts
 from bot.core.changes import Changes
 from bot.core.drafts import Drafts
 from bot.core.errors import InvalidRequest, NotAllowed, NotFound, PhraseRefused
 from bot.core.model import Actor, ApiToken, UserRef
 from bot.core.people import People
-from bot.core.ports import ApiRepository, Clock
+from bot.core.ports import Clock
 from bot.core.records import Records
 from bot.core.specs import Specs
 from bot.core.tokens import Tokens
@@ -25,10 +26,10 @@ _bearer = HTTPBearer(auto_error=False)
 
 @dataclass(frozen=True, slots=True)
 class Services:
-    """What the routes call: the use cases, and the repository for idempotency keys."""
+    """What the routes call: the use cases, and the idempotency keys."""
 
-    repo: ApiRepository
     clock: Clock
+    keys: Keys
     tokens: Tokens
     people: People
     drafts: Drafts

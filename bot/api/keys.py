@@ -8,13 +8,14 @@ import asyncio
 import hashlib
 import json
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.core.errors import InvalidRequest
 from bot.core.ports import ApiRepository, Clock
 
 KEEP = timedelta(hours=24)
+SWEEP = timedelta(hours=1)
 WAIT_S = 30.0
 _POLL_S = 0.02
 Work = Callable[[], Awaitable[tuple[int, dict[str, Any]]]]
@@ -25,27 +26,44 @@ def body_hash(body: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-async def once(
-    repo: ApiRepository, clock: Clock, token_id: int, key: str, body: Any, work: Work
-) -> tuple[int, dict[str, Any]]:
-    """``work()``'s answer for the first request with ``key``; the same for the others.
+class Keys:
+    """The keys of every token; expired ones are forgotten at most once per ``SWEEP``."""
 
-    Raises:
-        InvalidRequest: ``key_reused`` (another body), ``key_busy`` (the first did not
-            finish within ``WAIT_S``).
-    """
-    wanted = body_hash(body)
-    await repo.forget_keys(clock.now() - 2 * KEEP)
-    async with asyncio.timeout(WAIT_S):
-        while True:
-            keyed = await repo.claim_key(token_id, key, wanted, clock.now())
-            if keyed.fresh:
-                return await _do(repo, token_id, key, work)
-            if keyed.request_hash and keyed.request_hash != wanted:
-                raise InvalidRequest("key_reused")
-            if keyed.status_code is not None and keyed.response is not None:
-                return keyed.status_code, keyed.response
-            await asyncio.sleep(_POLL_S)  # the first is still at it (maybe elsewhere)
+    def __init__(self, repo: ApiRepository, clock: Clock) -> None:
+        self.repo = repo
+        self.clock = clock
+        self._swept: datetime | None = None
+
+    async def once(
+        self, token_id: int, key: str, body: Any, work: Work
+    ) -> tuple[int, dict[str, Any]]:
+        """``work()``'s answer for the first request with ``key``; the same for the others.
+
+        Raises:
+            InvalidRequest: ``key_reused`` (another body), ``key_busy`` (the first did not
+                finish within ``WAIT_S``).
+        """
+        repo, wanted = self.repo, body_hash(body)
+        await self._sweep()
+        async with asyncio.timeout(WAIT_S):
+            keyed = await repo.claim_key(token_id, key, wanted, self.clock.now())
+            while True:
+                if keyed.fresh:
+                    return await _do(repo, token_id, key, work)
+                if keyed.request_hash and keyed.request_hash != wanted:
+                    raise InvalidRequest("key_reused")
+                if keyed.status_code is not None and keyed.response is not None:
+                    return keyed.status_code, keyed.response
+                await asyncio.sleep(_POLL_S)  # the first is still at it (maybe elsewhere)
+                keyed = await repo.keyed(token_id, key)  # a read; a claim only if released
+                if not keyed.request_hash:
+                    keyed = await repo.claim_key(token_id, key, wanted, self.clock.now())
+
+    async def _sweep(self) -> None:
+        now = self.clock.now()
+        if self._swept is None or now - self._swept >= SWEEP:
+            self._swept = now
+            await self.repo.forget_keys(now - 2 * KEEP)
 
 
 async def _do(

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Header, Path, Query, Response
 from fastapi.responses import JSONResponse
 
-from bot.api import keys, views
+from bot.api import views
 from bot.api.deps import Auth, Caller, Services, Use, problem
 from bot.api.models import (
     HistoryOut,
@@ -60,13 +60,8 @@ async def create(
         status, answer = await work()
     else:
         try:
-            status, answer = await keys.once(
-                use.repo,
-                use.clock,
-                who.token.id,
-                idempotency_key,
-                body.model_dump(mode="json"),
-                work,
+            status, answer = await use.keys.once(
+                who.token.id, idempotency_key, body.model_dump(mode="json"), work
             )
         except TimeoutError:
             raise InvalidRequest("key_busy") from None

@@ -409,6 +409,10 @@ class ApiRepository(ReminderRepository, Protocol):
         """Claim an idempotency key for one request (atomic across processes)."""
         ...
 
+    async def keyed(self, token_id: int, key: str) -> KeyedRequest:
+        """The key's request as stored (``request_hash`` empty: no row, it was released)."""
+        ...
+
     async def finish_key(
         self, token_id: int, key: str, status_code: int, response: dict[str, Any]
     ) -> None: ...

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -57,6 +58,18 @@ async def test_twenty_concurrent_requests_with_one_key_make_one_reminder(client:
     assert len(stored) == 1
     later = await client.post("/reminders", body, headers=key)
     assert (later.status_code, later.text) == (201, answers[0].text)
+
+
+async def test_keys_are_forgotten_after_two_days(client: Api) -> None:
+    old = {"Idempotency-Key": "old"}
+    assert (
+        await client.post("/reminders", {"message": "a", "at": FRIDAY_9}, headers=old)
+    ).is_success
+    client.clock.advance(timedelta(hours=49))
+    later = {"message": "b", "at": "2026-12-04T09:00:00+01:00"}
+    assert (await client.post("/reminders", later, headers={"Idempotency-Key": "new"})).is_success
+    again = await client.post("/reminders", later | {"message": "c"}, headers=old)
+    assert again.status_code == 201, again.text  # a fresh key now, not "key_reused"
 
 
 async def test_the_same_key_with_another_body_is_refused(client: Api) -> None:
