@@ -52,11 +52,15 @@ def several_times(sc: Scan, ctx: Context, clocks: tuple[Clock, ...]) -> Recurren
     """``tomorrow at 9 and 5pm``: one counted daily rule that fires at each time."""
     # A bare hour in a list is read as with a date (9 -> 09:00, 5 -> 17:00), as in
     # "twice a day at 9 and 5", unless a part of day says which half it is.
-    dated = clocks if pod_of(sc, ctx) else tuple(c.with_date() for c in clocks)
+    pod = pod_of(sc, ctx)
+    dated = clocks if pod else tuple(c.with_date() for c in clocks)
     moments = sorted({one_off(sc, ctx, clock) for clock in dated})
-    walls = [wall(m, ctx.tz) for m in moments]
-    rule = _timed(Rule(freq="DAILY", count=len(moments)), [(w.hour, w.minute) for w in walls])
-    for dtstart in (at(walls[0].date(), time(0, 0), ctx.tz), moments[0]):
+    # The rule holds the times as written: a time in a spring-forward gap (02:30) is
+    # placed at the end of the gap (03:00) by the rule itself, as in ``_with_times``.
+    times = [_time_of(clock, pod.name if pod else None, ctx) for clock in dated]
+    rule = _timed(Rule(freq="DAILY", count=len(moments)), [(t.hour, t.minute) for t in times])
+    first_day = wall(moments[0], ctx.tz).date()
+    for dtstart in (at(first_day, time(0, 0), ctx.tz), moments[0]):
         rec = Recurrence(rrule=rule.text(), dtstart=dtstart, tz=str(ctx.tz))
         if occurrences_after(rec, ctx.now, len(moments) + 1) == moments:
             return rec

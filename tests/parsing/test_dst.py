@@ -331,3 +331,32 @@ def test_now_with_offset_picks_the_second_instance_of_a_repeated_hour() -> None:
     # 01:15 EST is the second 01:15 that night; 30 minutes later is 01:45 EST.
     result = run("remind me in 30 minutes to check the generator", "2026-11-01T01:15:00-05:00", NY)
     assert result["occurrences"] == ["2026-11-01T01:45:00-05:00"]
+
+
+SEVERAL_TIMES = [
+    pytest.param(
+        "remind me tomorrow at 2:30am and 2:30pm to check the backup",
+        "2026-03-28T10:00:00",
+        CPH,
+        ["2026-03-29T03:00:00+02:00", "2026-03-29T14:30:00+02:00"],
+        "FREQ=DAILY;BYHOUR=2,14;BYMINUTE=30;COUNT=2",
+        id="copenhagen_0230_in_the_gap_and_1430",
+    ),
+    pytest.param(
+        "remind me tomorrow at 1:30am and 2:30am to check the backup",
+        "2026-03-07T10:00:00",
+        NY,
+        ["2026-03-08T01:30:00-05:00", "2026-03-08T03:00:00-04:00"],
+        "FREQ=DAILY;BYHOUR=1,2;BYMINUTE=30;COUNT=2",
+        id="new_york_0130_and_0230_in_the_gap",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "now", "tz", "occurrences", "rrule"), SEVERAL_TIMES)
+def test_several_times_keep_the_written_clock_when_one_is_in_a_gap(
+    text: str, now: str, tz: str, occurrences: list[str], rrule: str
+) -> None:
+    # The rule holds 02:30 as written; the gap moves that one occurrence to 03:00.
+    result = run(text, now, tz)
+    assert (result["occurrences"], result["rrule"]) == (occurrences, rrule)
