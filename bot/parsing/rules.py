@@ -67,18 +67,31 @@ def several_times(sc: Scan, ctx: Context, clocks: tuple[Clock, ...]) -> Recurren
     raise unsupported("times_days")
 
 
+_TICK = timedelta(microseconds=1)
+
+
 def _midnight(day: date, ctx: Context) -> datetime:
-    return at(day, time(0, 0), ctx.tz) - timedelta(microseconds=1)
+    return at(day, time(0, 0), ctx.tz) - _TICK
 
 
 def _anchor(rule: Rule, first: datetime, ctx: Context) -> datetime:
-    """The start of the first occurrence's day: its nominal wall time may not exist
-    (02:30 on a spring-forward day), and INTERVAL counts from the anchor. A counted rule
-    with several times a day starts at the first occurrence, so that the day's earlier
-    times are not counted."""
-    if rule.count is not None and len(rule.hours) * len(rule.minutes) > 1:
-        return first
-    return at(first.date(), time(0, 0), ctx.tz)
+    """Where the series starts: the start of the first occurrence's day, since its
+    nominal wall time may not exist (02:30 on a spring-forward day) and INTERVAL counts
+    from the anchor.
+
+    A counted rule with several times a day must not count the day's times already
+    past, so it starts where the series from the anchor begins with ``first``: at
+    ``first`` itself, else at the start of its day (``first`` is the day's first time,
+    moved out of a gap), else just before ``first`` (a later time moved out of a gap).
+    """
+    day = at(first.date(), time(0, 0), ctx.tz)
+    if rule.count is None or len(rule.hours) * len(rule.minutes) == 1:
+        return day
+    before = elapsed(first, -timedelta(minutes=1), ctx.tz)
+    for start in (first, day, before):
+        if start.date() == first.date() and first_after(rule, start, start - _TICK) == first:
+            return start
+    return first
 
 
 def _bound(sc: Scan, ctx: Context) -> Bound:
