@@ -22,7 +22,7 @@ from bot.parsing.forms.repeats import REC, Repeat
 from bot.parsing.grammar import Scan
 from bot.parsing.model import Recurrence, RefusalCode
 from bot.parsing.recurrence import WEEKDAY_CODES, Rule, first_after, occurrences_after
-from bot.parsing.resolve import clocks_of, one_off, pod_of, time_on_day
+from bot.parsing.resolve import clocks_of, on_day, one_off, pod_of, time_on_day
 from bot.parsing.zones import at, elapsed, wall
 
 
@@ -124,6 +124,9 @@ def _with_times(rule: Rule, repeat: Repeat, sc: Scan, ctx: Context) -> Rule:
     part = repeat.pod or (pod.name if pod else None)
     if repeat.per_day is not None and len(clocks) != repeat.per_day:
         raise unsupported("per_day", hint=str(repeat.per_day))
+    if any(on_day(clock, part).days for clock in clocks):
+        # "every Friday at 10 minutes to 12am" is Thursdays at 23:50: not the named days.
+        raise unsupported("shift_day")
     times = [_time_of(clock, part, ctx) for clock in clocks] or [_time_of(None, part, ctx)]
     return _timed(rule, [(t.hour, t.minute) for t in times])
 

@@ -135,6 +135,13 @@ UNSUPPORTED = [
         "with \u201cstarting \u2026\u201d, or set one reminder for each. Nothing was saved.",
         id="date_in_repeat",
     ),
+    pytest.param(
+        "remind me every friday at 10 minutes to 12am to x",
+        "That time falls on another day than the one it is counted from (10 minutes to 12am "
+        "is 23:50 the day before), which a repeat cannot follow. Write the time itself, like "
+        "\u201cevery Thursday at 23:50\u201d. Nothing was saved.",
+        id="shift_day",
+    ),
 ]
 
 

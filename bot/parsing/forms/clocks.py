@@ -44,17 +44,20 @@ def _one(read: Clock) -> Clocks:
 
 
 def _relative(g: Groups, ctx: Context) -> Clocks:
+    sign = -1 if g["rel"] in ("to", "before", "till") else 1
     if "named" in g:
-        anchor = _named(g["named"])
+        anchor = _named(g["named"], sign)
     else:
         anchor = meridiem_clock(int(g["hour"]), 0, g.get("meridiem"))
-    minutes = _offset(g["offset"])
-    sign = -1 if g["rel"] in ("to", "before", "till") else 1
-    return _one(shifted(Clock(hour=anchor.hour, minute=0, bare=anchor.bare), sign * minutes))
+    return _one(shifted(anchor, sign * _offset(g["offset"])))
 
 
-def _named(word: str) -> Clock:
-    return Clock(hour=0 if word == "midnight" else 12, minute=0)
+def _named(word: str, sign: int) -> Clock:
+    """Noon, or the midnight on the side the offset counts from: ``to midnight`` counts
+    back from the end of the day (23:45 that day), ``past midnight`` on from its start."""
+    if word != "midnight":
+        return Clock(hour=12, minute=0)
+    return Clock(hour=0, minute=0, days=1 if sign < 0 else 0)
 
 
 def _offset(text: str) -> int:
