@@ -7,10 +7,14 @@ See ``reading.py`` for the reference clock (Monday 23 November 2026, 10:00, Cope
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable
+
 import pytest
 
-from bot.parsing import Prefs
+from bot.parsing import Prefs, hints, typos
 from bot.parsing.describe import EXAMPLES, refusal_text
+from bot.parsing.lexer import SCAN_WORDS
 from tests.parsing.reading import CPH, command, refusal
 
 NEAR_MISSES = [
@@ -66,6 +70,29 @@ def test_no_time_without_a_near_miss_shows_the_examples(text: str) -> None:
     sentence = refusal_text(result, CPH)
     assert sentence.startswith("I could not find a time in that. Try for example:")
     assert all(example in sentence for example in EXAMPLES)
+
+
+def test_a_long_message_is_looked_at_for_slips_only_near_its_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 500 words that are no time and no known word: each would be compared with every
+    # known word. Only the first few dozen are, and each (language, word) only once.
+    words = ["".join(w) for w in itertools.islice(itertools.product("bcdfg", repeat=5), 500)]
+    text = "remind me to " + " ".join(words)
+    looked: list[str] = []
+
+    def counted(word: str, known: Iterable[str]) -> str | None:
+        looked.append(word)
+        return typos.nearest(word, known)
+
+    monkeypatch.setattr(hints, "nearest", counted)
+    prefs = Prefs(max_message=len(text))
+    first = refusal(text, prefs)
+    assert (first.code, first.detail) == ("no_time", "")
+    assert 0 < len(looked) <= SCAN_WORDS
+    seen = len(looked)
+    assert refusal(text, prefs) == first
+    assert len(looked) == seen
 
 
 DATE_ORDER = [
