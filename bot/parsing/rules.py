@@ -22,12 +22,13 @@ from bot.parsing.forms.repeats import REC, Repeat
 from bot.parsing.grammar import Scan
 from bot.parsing.model import Recurrence, RefusalCode
 from bot.parsing.recurrence import WEEKDAY_CODES, Rule, first_after, occurrences_after
-from bot.parsing.resolve import clocks_of, on_day, one_off, pod_of, time_on_day
+from bot.parsing.resolve import on_day, one_off, pod_of, time_on_day
 from bot.parsing.zones import at, elapsed, wall
 
 
-def recurring(sc: Scan, ctx: Context) -> Recurrence:
-    """The recurrence a phrase names, anchored at its first occurrence; raises ``Refused``."""
+def recurring(sc: Scan, ctx: Context, clocks: tuple[Clock, ...]) -> Recurrence:
+    """The recurrence a phrase names at ``clocks`` (its times of day, as ``clocks_of``
+    reads them), anchored at its first occurrence; raises ``Refused``."""
     hit = sc.get(REC)
     assert hit is not None
     if sc.has(DATE) or sc.has(DURATION) or sc.has(AGO):
@@ -37,7 +38,7 @@ def recurring(sc: Scan, ctx: Context) -> Recurrence:
     bound = _bound(sc, ctx)
     if repeat.rule.subdaily:
         return _elapsed_series(repeat.rule, bound, ctx)
-    rule = _with_times(_left_out(repeat.rule, sc, ctx), repeat, sc, ctx)
+    rule = _with_times(_left_out(repeat.rule, sc, ctx), repeat, clocks, sc, ctx)
     rule = _with_bound(rule, bound, ctx)
     start = _start_day(sc, ctx)
     first = first_after(rule, at(start, time(0, 0), ctx.tz), max(ctx.now, _midnight(start, ctx)))
@@ -118,8 +119,9 @@ def _left_out(rule: Rule, sc: Scan, ctx: Context) -> Rule:
     return replace(rule, freq="WEEKLY", byday=kept)
 
 
-def _with_times(rule: Rule, repeat: Repeat, sc: Scan, ctx: Context) -> Rule:
-    clocks = clocks_of(sc, ctx)
+def _with_times(
+    rule: Rule, repeat: Repeat, clocks: tuple[Clock, ...], sc: Scan, ctx: Context
+) -> Rule:
     pod = pod_of(sc, ctx)
     part = repeat.pod or (pod.name if pod else None)
     if repeat.per_day is not None and len(clocks) != repeat.per_day:

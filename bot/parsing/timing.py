@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.parsing.clock import Clock
 from bot.parsing.context import Context, Refused, unsupported
 from bot.parsing.forms.offsets import OFFSETS
 from bot.parsing.forms.repeats import REC
@@ -32,11 +33,11 @@ UNTIMED = Times(when=None)  # a status trigger: no time of its own
 
 def times(found: Scan, ctx: Context) -> Times:
     """What the scanned time expressions name; raises ``Refused``."""
-    if found.has(OFFSETS):
-        return before_event(found, ctx)
     clocks = clocks_of(found, ctx)
+    if found.has(OFFSETS):
+        return before_event(found, ctx, clocks)
     if found.has(REC) or len(clocks) > 1:
-        rec = recurring(found, ctx) if found.has(REC) else several_times(found, ctx, clocks)
+        rec = recurring(found, ctx, clocks) if found.has(REC) else several_times(found, ctx, clocks)
         firsts = tuple(occurrences_after(rec, ctx.now, 3))
         if not firsts:  # "every hour until yesterday": the series ended before it began
             raise Refused(RefusalCode.PAST, series_end(rec))
@@ -45,13 +46,13 @@ def times(found: Scan, ctx: Context) -> Times:
     return Times(when=when, occurrences=(when,))
 
 
-def before_event(found: Scan, ctx: Context) -> Times:
-    """``1 day and 1 hour before Friday 3pm``: the event is the phrase's one-off time,
-    and each offset counts back from it in real minutes. Offsets already past are
-    left out of the occurrences; if none is left the phrase is ``past``."""
+def before_event(found: Scan, ctx: Context, clocks: tuple[Clock, ...]) -> Times:
+    """``1 day and 1 hour before Friday 3pm``: the event is the phrase's one-off time
+    (at ``clocks``, the phrase's), and each offset counts back from it in real minutes.
+    Offsets already past are left out of the occurrences; if none is left the phrase is
+    ``past``."""
     hit = found.get(OFFSETS)
     assert hit is not None
-    clocks = clocks_of(found, ctx)
     if found.has(REC) or len(clocks) > 1:
         raise unsupported("offsets_repeat")
     offsets = hit.build(ctx)
