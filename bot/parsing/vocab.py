@@ -23,6 +23,8 @@ RANKS = rf"{RANK}(?:{AND} {RANK}){{1,4}}"  # two or more: "2nd and 4th"
 WEEKDAY_LIST = rf"{WEEKDAY}(?:{AND} {WEEKDAY}){{0,6}}"
 WEEKDAYS_LIST = rf"{WEEKDAYS}(?:{AND} {WEEKDAYS}){{0,6}}"
 EVERY = r"(?:every|each)"
+# A working day, singular: patterns add ``s`` for the plural ("weekdays", "workdays").
+WORKDAY = r"(?:weekday|workday|business day|work day|working day)"
 # "the weekly report", "our daily standup": after a determiner these words describe the
 # message; they name a recurrence only as an adverb ("remind me weekly").
 ADVERB = (

@@ -16,6 +16,7 @@ from bot.parsing.clock import (
     shifted,
 )
 from bot.parsing.context import Context
+from bot.parsing.dates import EOD
 from bot.parsing.durations import clock_minutes
 from bot.parsing.parts import USED, Groups, Kind, Part, plain
 from bot.parsing.vocab import AMOUNT, MONTH, WEEKDAY
@@ -31,7 +32,6 @@ _BEFORE_A_DAY = (
     r"(?= (?:tomorrow|today|tonight|(?:this|in the) (?:morning|afternoon|evening)"
     rf"|(?:on |next |this )?{WEEKDAY}|next))"
 )
-EOD = Clock(hour=17, minute=0)
 # What "X before Y" stays as a clock time: one offset of minutes or hours before a bare
 # hour, "N o'clock", noon, midday or midnight ("half an hour before noon" is 11:30).
 CLOCK_BEFORE = plain(
@@ -97,7 +97,7 @@ def _word(g: Groups, ctx: Context) -> Clocks:
 
 
 def _end_of_day(g: Groups, ctx: Context) -> Clocks:
-    return _one(EOD)
+    return _one(Clock(hour=EOD.hour, minute=EOD.minute))
 
 
 SINGLE: tuple[Part[Clocks], ...] = (

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from bot.parsing.clock import MONTHS, WEEKDAYS, ordinal
 from bot.parsing.context import Context, Refused
-from bot.parsing.durations import amount
+from bot.parsing.durations import CLOCK_UNITS, amount
 from bot.parsing.model import RefusalCode
 from bot.parsing.parts import Groups, Kind, Part
 from bot.parsing.recurrence import WEEKDAY_CODES, Rule, sort_days
@@ -28,13 +28,12 @@ from bot.parsing.vocab import (
     WEEKDAY,
     WEEKDAY_LIST,
     WEEKDAYS_LIST,
+    WORKDAY,
     YEARLY,
 )
 
 WORKDAYS = ("MO", "TU", "WE", "TH", "FR")
-_SUBDAILY = {"second": 1, "minute": 60, "quarter-hour": 900, "half-hour": 1800, "hour": 3600}
 _MONTH_LENGTHS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-_WORKDAY = r"(?:weekday|workday|business day|work day|working day)"
 _OF_MONTH = rf"(?:of|in) (?:the|{EVERY}) month"
 _MONTHLY = (
     rf"(?:{EVERY} (?:(?P<n>\d+|other) )?months?|{ADVERB}monthly|once a month"
@@ -105,7 +104,7 @@ def _ranked_workday(g: Groups, ctx: Context) -> Repeat:
 def _subdaily(g: Groups, ctx: Context) -> Repeat:
     word = g.get("n", "1")
     qty = 2.0 if word == "other" else 0.25 if word.startswith("quarter") else amount(word)
-    seconds = qty * _SUBDAILY[g["unit"].removesuffix("s")]
+    seconds = qty * CLOCK_UNITS[g["unit"].removesuffix("s")]
     if seconds % 3600 == 0 and seconds >= 3600:
         return Repeat(rule=Rule(freq="HOURLY", interval=int(seconds // 3600)))
     if seconds % 60 == 0 and seconds >= 60:
@@ -190,7 +189,7 @@ REC: Kind[Repeat] = Kind(
         ),
         Part(
             "first or last working day of the month",
-            rf"(?:(?:{EVERY}|on the|the) )?(?P<rank>first|last|1st) {_WORKDAY} {_OF_MONTH}",
+            rf"(?:(?:{EVERY}|on the|the) )?(?P<rank>first|last|1st) {WORKDAY} {_OF_MONTH}",
             _ranked_workday,
         ),
         Part(
@@ -263,7 +262,7 @@ REC: Kind[Repeat] = Kind(
         Part("on mondays", rf"(?:(?:on|every) )?(?P<days>{WEEKDAYS_LIST})", _weekly_on),
         Part(
             "weekdays",
-            rf"(?:(?:{EVERY}|on|on all) )?{_WORKDAY}s|{EVERY} {_WORKDAY}",
+            rf"(?:(?:{EVERY}|on|on all) )?{WORKDAY}s|{EVERY} {WORKDAY}",
             _workdays,
         ),
         Part("weekends", rf"(?:{EVERY}|on) weekends?|weekends", _weekends),
