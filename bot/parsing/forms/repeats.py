@@ -7,6 +7,7 @@ are read by their own kinds and added in ``rules``).
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 
@@ -33,7 +34,7 @@ from bot.parsing.vocab import (
 )
 
 WORKDAYS = ("MO", "TU", "WE", "TH", "FR")
-_MONTH_LENGTHS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_LEAP_YEAR = 2000  # a month as long as it ever is (29 February)
 _OF_MONTH = rf"(?:of|in) (?:the|{EVERY}) month"
 _MONTHLY = (
     rf"(?:{EVERY} (?:(?P<n>\d+|other) )?months?|{ADVERB}monthly|once a month"
@@ -68,7 +69,7 @@ def valid_day(day: int, month: int = 0) -> int:
     """A day of month that exists in ``month`` (0: in some month); -1 is the last day."""
     if day == -1:
         return day
-    if not 1 <= day <= (_MONTH_LENGTHS[month - 1] if month else 31):
+    if not 1 <= day <= (calendar.monthrange(_LEAP_YEAR, month)[1] if month else 31):
         raise Refused(RefusalCode.INVALID_DATE)
     return day
 
