@@ -101,6 +101,12 @@ DATE_ORDER = [
     pytest.param(
         "DMY", "remind me on 12/25/2027 to open gifts", "day/month", "25/12/2027", id="dmy_year"
     ),
+    pytest.param(
+        "DMY", "remind me every year on 12/25 to open gifts", "day/month", "25/12", id="yearly"
+    ),
+    pytest.param(
+        "MDY", "remind me every year on 25/12 to open gifts", "month/day", "12/25", id="yearly_mdy"
+    ),
 ]
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from bot.parsing.clock import MONTHS, WEEKDAYS, ordinal
 from bot.parsing.context import Context, Refused
+from bot.parsing.dates import numeric
 from bot.parsing.durations import CLOCK_UNITS, amount
 from bot.parsing.model import RefusalCode
 from bot.parsing.parts import Groups, Kind, Part
@@ -124,11 +125,10 @@ def _yearly(g: Groups, ctx: Context) -> Repeat:
 
 
 def _yearly_numeric(g: Groups, ctx: Context) -> Repeat:
-    a, b = (int(x) for x in g["numeric"].split("/"))
-    month, day = (b, a) if ctx.prefs.date_order == "DMY" else (a, b)
-    if not 1 <= month <= 12:
-        raise Refused(RefusalCode.INVALID_DATE)
-    return Repeat(rule=Rule(freq="YEARLY", bymonth=month, bymonthday=valid_day(day, month)))
+    """``every year on 12/24``: read as the one-off date is, in the user's date order
+    (and with its hint when only the other order makes a date)."""
+    day = numeric(g["numeric"], ctx.today, ctx.prefs.date_order)[0]
+    return Repeat(rule=Rule(freq="YEARLY", bymonth=day.month, bymonthday=day.day))
 
 
 def _monthly_on(g: Groups, ctx: Context) -> Repeat:
