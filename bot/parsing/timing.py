@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from bot.parsing.clock import Clock
 from bot.parsing.context import Context, Refused, unsupported
@@ -14,7 +15,6 @@ from bot.parsing.model import Recurrence, RefusalCode
 from bot.parsing.recurrence import occurrences_after, series_end
 from bot.parsing.resolve import clocks_of, one_off
 from bot.parsing.rules import recurring, several_times
-from bot.parsing.zones import elapsed
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -62,8 +62,19 @@ def before_event(found: Scan, ctx: Context, clocks: tuple[Clock, ...]) -> Times:
         if refused.code is RefusalCode.PAST:
             raise Refused(RefusalCode.PAST, refused.when, detail="offsets") from None
         raise
-    moments = sorted({elapsed(event, -timedelta(minutes=m), ctx.tz) for m in offsets})
+    moments = offset_times(event, offsets, ctx.tz)
     ahead = tuple(m for m in moments if m > ctx.now)
     if not ahead:
         raise Refused(RefusalCode.PAST, event, detail="offsets")
     return Times(when=ahead[0], occurrences=ahead, event_at=event, offsets=offsets)
+
+
+def offset_times(event_at: datetime, offsets: Iterable[int], tz: tzinfo = UTC) -> list[datetime]:
+    """The instants ``offsets`` real minutes before ``event_at``, earliest first, each
+    once, shown in ``tz``.
+
+    Counted in UTC: subtracting from a zone-aware time counts wall-clock minutes, an hour
+    off across a DST change. The scheduler finds an event's due times here too.
+    """
+    event = event_at.astimezone(UTC)
+    return sorted({(event - timedelta(minutes=m)).astimezone(tz) for m in offsets})
