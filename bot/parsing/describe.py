@@ -80,15 +80,6 @@ def spans_words(offsets: Sequence[int]) -> str:
     return _join([_span(m) for m in offsets])
 
 
-def status_words(entity: str, statuses: Sequence[str]) -> str:
-    """``case 123 is closed or resolved``; ``"*"``: ``case 123 changes status``."""
-    if not statuses or statuses == ["*"] or tuple(statuses) == ("*",):
-        return f"{entity} changes status"
-    words = list(statuses)
-    joined = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
-    return f"{entity} is {joined}"
-
-
 def trigger_words(cmd: Command) -> str:
     """``when case 123 is closed``, ``when case 123 changes status``."""
     record = _record(cmd)

@@ -40,7 +40,6 @@ UNIT = (
     r"(?:seconds?|minutes?|hours?|quarter-hours?|half-hours?|days?|weeks?|fortnights?|months?"
     r"|years?)"
 )
-CLOCK_UNIT = r"(?:seconds?|minutes?|hours?|quarter-hours?|half-hours?)"
 AMOUNT = (
     r"(?:\d+(?:\.\d+)? and an? half|\d+ quarters of an?|(?:an? )?quarter of an?|\d+(?:\.\d+)?"
     r"|half an?|an? half|an?|another)"
