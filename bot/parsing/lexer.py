@@ -60,6 +60,9 @@ _UNIT_WORDS = {
     "year": "years",
     "years": "years",
 }
+# Any written unit (``wks``, ``mo``, ``hrs``) as a pattern, for readers outside the
+# grammar that must know a unit when they see one (``snooze 2 wks``).
+UNIT_WORD = "(?:" + "|".join(sorted(_UNIT_WORDS, key=len, reverse=True)) + ")"
 _COMPACT = re.compile(r"(\d+(?:\.\d+)?)([a-z]+)")
 _COMPACT_ALL = re.compile(r"^(?:\d+(?:\.\d+)?[a-z]+)+$")
 _WEEKDAY_CONTEXT = {
