@@ -10,13 +10,13 @@ import re
 from dataclasses import dataclass
 from datetime import time
 
-from bot.parsing.lexer import TABLES
+from bot.parsing.lexer import TABLES, UNIT_WORD
 
 _CLOCK = r"([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*(am|pm)?"
 _N = r"#?([0-9]+)"
 _END = r"[\s!.?]*$"
 # A number after "snooze" is a reminder's, unless what follows is a unit ("snooze 2 hours").
-_UNIT = r"(?:m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?)\b"
+_UNIT = rf"{UNIT_WORD}\b"
 _PATTERNS: tuple[tuple[str, str], ...] = (
     ("help", r"(?:<help>)(?:\s+(\w+))?"),
     ("list", r"(?:<list>)(?:\s+(done|past|all))?"),

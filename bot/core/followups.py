@@ -23,11 +23,12 @@ from bot.core.model import (
 from bot.core.values import ButtonValue
 from bot.parsing import Command, parse
 from bot.parsing.dates import monday
+from bot.parsing.lexer import UNIT_WORD
 from bot.parsing.zones import at, zone
 
 QUICK = {"15m": timedelta(minutes=15), "1h": timedelta(hours=1), "3h": timedelta(hours=3)}
 # "20m", "2 hours": a length of time, read as "in 20m".
-_LENGTH = re.compile(r"[0-9]+\s*(?:m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?)", re.IGNORECASE)
+_LENGTH = re.compile(rf"[0-9]+\s*{UNIT_WORD}", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

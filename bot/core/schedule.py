@@ -3,27 +3,17 @@ event, or once. The dispatcher and the use cases ask here, never the rule direct
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from bot.core.model import NewReminder
 from bot.parsing import Recurrence, occurrences_after
+from bot.parsing import offset_times as offset_times  # the instants, as the parser reads them
 
 
 def recurrence(rem: NewReminder) -> Recurrence | None:
     if rem.rrule is None or rem.dtstart is None:
         return None
     return Recurrence(rrule=rem.rrule, dtstart=rem.dtstart, tz=rem.tz)
-
-
-def offset_times(event_at: datetime, offsets: Sequence[int]) -> list[datetime]:
-    """The instants ``offsets`` real minutes before ``event_at``, earliest first.
-
-    Counted in UTC: subtracting from a zone-aware time counts wall-clock minutes, an hour
-    off across a DST change.
-    """
-    event = event_at.astimezone(UTC)
-    return sorted({event - timedelta(minutes=m) for m in offsets})
 
 
 def following(rem: NewReminder, after: datetime, count: int = 1) -> list[datetime]:

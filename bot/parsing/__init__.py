@@ -12,6 +12,7 @@ from bot.parsing.model import (
 )
 from bot.parsing.parse import parse
 from bot.parsing.recurrence import occurrences_after
+from bot.parsing.timing import offset_times
 
 __all__ = [
     "Command",
@@ -23,5 +24,6 @@ __all__ = [
     "RefusalCode",
     "Target",
     "occurrences_after",
+    "offset_times",
     "parse",
 ]

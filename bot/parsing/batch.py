@@ -2,7 +2,7 @@
 
 Each input line is ``{"text": ..., "now": ..., "tz": ...}``; ``now`` (ISO 8601, with or
 without an offset; without, it is wall time in ``tz``) and ``tz`` (an IANA name) may be
-left out, and then the caller's defaults are used.
+left out or null, and then the caller's defaults are used.
 """
 
 from __future__ import annotations
@@ -62,7 +62,9 @@ def answer(
     """
     if not isinstance(item, dict):
         return BAD_INPUT
-    text, tz = item.get("text"), item.get("tz", default_tz)
+    text, tz = item.get("text"), item.get("tz")
+    if tz is None:  # left out or null, as for ``now``
+        tz = default_tz
     if not (isinstance(text, str) and isinstance(tz, str) and is_zone(tz)):
         return BAD_INPUT
     now = _now(item.get("now"), default_now)

@@ -35,7 +35,9 @@ class Clock:
 
     ``bare`` when it could be AM or PM (``at 5``); ``shift`` minutes are added once
     that is decided (``quarter to 5`` is 5 o'clock less 15, whichever 5 it is);
-    ``midnight`` for the word itself, which names the start of the next day.
+    ``midnight`` for the word itself, which names the start of the next day; ``days``
+    when a shift crossed midnight: ``2 hours past 11pm`` is 01:00 the next day (1),
+    ``10 minutes to 12am`` 23:50 the day before (-1).
     """
 
     hour: int
@@ -43,6 +45,7 @@ class Clock:
     bare: bool = False
     midnight: bool = False
     shift: int = 0
+    days: int = 0
 
     def with_date(self) -> Clock:
         """A bare hour with a date: 1-6 PM, 7-11 AM, 12 noon."""
@@ -55,7 +58,10 @@ class Clock:
         if not self.bare:
             return self
         if pod == "morning":
-            return self._at(self.hour % 12)
+            # 12 is midnight, unless a shift would take that back into the evening
+            # before: "quarter to 12 in the morning" is 11:45.
+            early = self._at(self.hour % 12)
+            return early if early.days == 0 else self._at(self.hour)
         return self._at(self.hour + 12 if self.hour < 12 else self.hour)
 
     def candidates(self) -> list[tuple[int, int]]:
@@ -69,8 +75,7 @@ class Clock:
         return [(c.hour, c.minute) for c in (self._at(h) for h in hours)]
 
     def _at(self, hour: int) -> Clock:
-        total = (hour * 60 + self.minute + self.shift) % _DAY
-        return Clock(hour=total // 60, minute=total % 60)
+        return _moved(hour * 60 + self.minute + self.shift)
 
 
 def plain_clock(hour_text: str, minute: int) -> Clock:
@@ -109,8 +114,13 @@ def shifted(anchor: Clock, minutes: int) -> Clock:
     """``anchor`` moved by ``minutes``; a bare anchor keeps the move until AM/PM is known."""
     if anchor.bare:
         return Clock(hour=anchor.hour, minute=anchor.minute, bare=True, shift=minutes)
-    total = (anchor.hour * 60 + anchor.minute + minutes) % _DAY
-    return Clock(hour=total // 60, minute=total % 60)
+    return _moved(anchor.days * _DAY + anchor.hour * 60 + anchor.minute + minutes)
+
+
+def _moved(minutes: int) -> Clock:
+    """The clock ``minutes`` after the start of its day, with the days that crosses."""
+    days, rest = divmod(minutes, _DAY)
+    return Clock(hour=rest // 60, minute=rest % 60, days=days)
 
 
 def ordinal(text: str) -> int:

@@ -80,15 +80,6 @@ def spans_words(offsets: Sequence[int]) -> str:
     return _join([_span(m) for m in offsets])
 
 
-def status_words(entity: str, statuses: Sequence[str]) -> str:
-    """``case 123 is closed or resolved``; ``"*"``: ``case 123 changes status``."""
-    if not statuses or statuses == ["*"] or tuple(statuses) == ("*",):
-        return f"{entity} changes status"
-    words = list(statuses)
-    joined = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
-    return f"{entity} is {joined}"
-
-
 def trigger_words(cmd: Command) -> str:
     """``when case 123 is closed``, ``when case 123 changes status``."""
     record = _record(cmd)
@@ -201,6 +192,9 @@ _UNSUPPORTED = {
     "times_rule": "Those times cannot share one repeat: I can keep several times only when "
     "they have the same minutes (like 9:30 and 17:30). Set one reminder for each time.",
     "times_days": "Those times cannot share one repeat. Set one reminder for each time.",
+    "shift_day": "That time falls on another day than the one it is counted from (10 "
+    "minutes to 12am is 23:50 the day before), which a repeat cannot follow. Write the time "
+    "itself, like \u201cevery Thursday at 23:50\u201d.",
     "date_in_repeat": "I read a repeat and also a date or time that does not fit into it. "
     "Say when it starts with \u201cstarting \u2026\u201d, or set one reminder for each.",
     "offsets_repeat": "Reminders before an event count back from one event at one time: "

@@ -12,7 +12,7 @@ from dateutil.relativedelta import relativedelta
 from bot.parsing.vocab import AMOUNT, UNIT
 
 _PIECE = re.compile(rf"(?P<amount>{AMOUNT}) (?P<unit>{UNIT})(?P<half> and an? half)?")
-_CLOCK_UNITS = {"second": 1, "minute": 60, "quarter-hour": 900, "half-hour": 1800, "hour": 3600}
+CLOCK_UNITS = {"second": 1, "minute": 60, "quarter-hour": 900, "half-hour": 1800, "hour": 3600}
 _DAY_UNITS = {"day": 1, "week": 7, "fortnight": 14}
 
 
@@ -58,8 +58,8 @@ def _read(pieces: Iterable[re.Match[str]]) -> Duration:
     for m in pieces:
         qty = amount(m.group("amount")) + (0.5 if m.group("half") else 0.0)
         unit = m.group("unit").removesuffix("s")
-        if unit in _CLOCK_UNITS:
-            clock += timedelta(seconds=qty * _CLOCK_UNITS[unit])
+        if unit in CLOCK_UNITS:
+            clock += timedelta(seconds=qty * CLOCK_UNITS[unit])
         elif unit in _DAY_UNITS:
             days = qty * _DAY_UNITS[unit]
             cal += relativedelta(days=int(days))

@@ -1,6 +1,6 @@
 """What a pattern cannot match without: literal text every match contains.
 
-``Kind.search`` skips a part whose required text is absent from the phrase, so that a
+A kind's search skips a part whose required text is absent from the phrase, so that a
 phrase without "every", "daily" or "times" never runs the recurrence patterns. The
 requirement is read from the pattern itself when its kind is built, so a new part gets
 its gate for free; a pattern this cannot read has no gate and is always searched.

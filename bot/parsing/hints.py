@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from itertools import chain
 
 from bot.parsing.clock import MONTHS, WEEKDAYS
 from bot.parsing.lang.table import WordTable
-from bot.parsing.lexer import MASK, Lexed
+from bot.parsing.lexer import MASK, SCAN_WORDS, Lexed
 from bot.parsing.model import Refusal, RefusalCode
 from bot.parsing.typos import nearest
 from bot.parsing.vocab import DURATIONS, UNIT
@@ -29,6 +30,10 @@ _CONNECTORS = ("to", "about", "that", MASK)
 _DURATIONS_AT_END = re.compile(rf"(?:^| )({DURATIONS})$")
 _UNIT = re.compile(UNIT)
 _LIST_WORDS = 40
+# Slips are remembered per (language, word) up to this many, and only for words this long
+# or shorter; any longer word is read afresh (none is near a known word, which is short).
+_SLIPS_KEPT = 4096
+_SLIP_LENGTH = 24
 _KNOWN: dict[str, dict[str, str]] = {}
 
 Near = tuple[str, str]  # (the words shown, the suggestion)
@@ -76,12 +81,23 @@ def _ends_here(lexed: Lexed, i: int) -> bool:
 
 
 def _spelling(lexed: Lexed, i: int) -> str | None:
-    """The written word ``i`` is a slip of, and its canonical meaning."""
+    """The written word ``i`` is a slip of, and its canonical meaning. Only the first
+    ``SCAN_WORDS`` words are looked at, as for the language."""
+    if i >= SCAN_WORDS:
+        return None
     word = _shown(lexed, i, i).lower()
     vocab = known(lexed.table)
     if word in vocab or word in lexed.table.words or not word.isalpha():
         return None
-    return nearest(word, vocab)
+    if len(word) > _SLIP_LENGTH:
+        return nearest(word, vocab)
+    return _slip(lexed.table.code, word)
+
+
+@lru_cache(maxsize=_SLIPS_KEPT)
+def _slip(code: str, word: str) -> str | None:
+    """``nearest`` over the known words of table ``code`` (``known`` has read it)."""
+    return nearest(word, _KNOWN[code])
 
 
 def _amount_with_slipped_unit(lexed: Lexed, i: int) -> Near | None:

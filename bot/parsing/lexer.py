@@ -13,6 +13,9 @@ from bot.parsing.lang import da, en
 from bot.parsing.lang.table import WordTable
 
 MASK = "§"
+# How far into a phrase language detection and the near-miss hints look: the time words
+# are near the start, and a long message then costs no more than a short one.
+SCAN_WORDS = 60
 TABLES: dict[str, WordTable] = {"en": en.TABLE, "da": da.TABLE}
 
 # Quoted text is one token. A single quote opens only where no word precedes it and
@@ -57,6 +60,9 @@ _UNIT_WORDS = {
     "year": "years",
     "years": "years",
 }
+# Any written unit (``wks``, ``mo``, ``hrs``) as a pattern, for readers outside the
+# grammar that must know a unit when they see one (``snooze 2 wks``).
+UNIT_WORD = "(?:" + "|".join(sorted(_UNIT_WORDS, key=len, reverse=True)) + ")"
 _COMPACT = re.compile(r"(\d+(?:\.\d+)?)([a-z]+)")
 _COMPACT_ALL = re.compile(r"^(?:\d+(?:\.\d+)?[a-z]+)+$")
 _WEEKDAY_CONTEXT = {
@@ -138,7 +144,7 @@ def _keeps_dot(tok: str) -> bool:
 
 def detect_language(tokens: list[Token]) -> str:
     scores = dict.fromkeys(TABLES, 0)
-    for i, tok in enumerate(tokens[:60]):
+    for i, tok in enumerate(tokens[:SCAN_WORDS]):
         for code, trigger in _STRONG.get(tok.text.lower(), ()):
             scores[code] += 3 if (i < 2 and trigger) else 1
     best = max(scores.values())

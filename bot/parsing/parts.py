@@ -13,7 +13,7 @@ the first in the table. Parts may use the same group names: each is its own patt
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -93,11 +93,6 @@ class Kind(Generic[T]):
         """Each gate text -> the parts it opens, as bits."""
         return self._opens
 
-    def search(self, text: str, present: Iterable[str] | None = None) -> Hit[T] | None:
-        """The leftmost match in ``text``; ``present``: the gate texts it contains, if
-        the caller already knows (a superset is fine: it only opens more parts)."""
-        return self.search_parts(text, self._mask(text, present))
-
     def search_parts(self, text: str, mask: int) -> Hit[T] | None:
         """The leftmost match in ``text`` of the parts whose bits are set in ``mask``."""
         best: Hit[T] | None = None
@@ -109,19 +104,18 @@ class Kind(Generic[T]):
 
     def whole(self, text: str) -> Hit[T] | None:
         """The first part that reads all of ``text`` (an expression embedded in another)."""
-        for i in self._parts_of(self._mask(text, None)):
+        for i in self._parts_of(self._mask(text)):
             m = self._regexes[i].fullmatch(text)
             if m is not None:
                 return self._hit(i, m)
         return None
 
-    def _mask(self, text: str, present: Iterable[str] | None) -> int:
+    def _mask(self, text: str) -> int:
         """The parts whose required text is in ``text``, as bits."""
-        if present is None:
-            present = [t for t in self._opens if t in text]
         mask = self._always
-        for required_text in present:
-            mask |= self._opens.get(required_text, 0)
+        for required_text, bits in self._opens.items():
+            if required_text in text:
+                mask |= bits
         return mask
 
     def _parts_of(self, mask: int) -> tuple[int, ...]:

@@ -151,8 +151,7 @@ def _elapsed(
 
 def series_end(rec: Recurrence) -> datetime | None:
     """The instant a rule's UNTIL names (its local wall time in ``rec.tz``), if any."""
-    parts = dict(p.split("=", 1) for p in rec.rrule.split(";") if "=" in p)
-    return _until(parts.get("UNTIL"), rec.tz)
+    return _until(_parts(rec.rrule).get("UNTIL"), rec.tz)
 
 
 def _until(text: str | None, tz: object) -> datetime | None:

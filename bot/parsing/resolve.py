@@ -61,13 +61,18 @@ def _after_duration(text: str, clock: Clock | None, ctx: Context) -> datetime:
     local = wall(ctx.now, ctx.tz).replace(second=0, microsecond=0) + d.calendar
     if clock is not None:
         c = clock.with_date()
-        local = datetime.combine(local.date(), time(c.hour, c.minute))
+        local = datetime.combine(local.date() + timedelta(days=c.days), time(c.hour, c.minute))
     return elapsed(localize(local, ctx.tz), d.clock, ctx.tz)
+
+
+def on_day(clock: Clock, pod: str | None) -> Clock:
+    """The clock as read with a day: a bare hour in the part of day, else as with a date."""
+    return clock.in_part(pod) if pod else clock.with_date()
 
 
 def time_on_day(clock: Clock | None, pod: str | None, days: Days, prefs: Prefs) -> time:
     if clock is not None:
-        c = clock.in_part(pod) if pod else clock.with_date()
+        c = on_day(clock, pod)
         return time(c.hour, c.minute)
     if pod is not None:
         return time(POD_HOURS[pod], 0)
@@ -75,13 +80,21 @@ def time_on_day(clock: Clock | None, pod: str | None, days: Days, prefs: Prefs) 
 
 
 def _first_future(days: Days, clock: Clock | None, pod: str | None, ctx: Context) -> datetime:
-    shift = timedelta(days=1) if clock is not None and clock.midnight else timedelta()
+    shift = timedelta(days=_days_after(clock, pod))
     hm = time_on_day(clock, pod, days, ctx.prefs)
     moments = [at(day + shift, hm, ctx.tz) for day in days.days]
     for moment in moments:
         if moment > ctx.now:
             return moment
     raise Refused(RefusalCode.PAST, moments[0])
+
+
+def _days_after(clock: Clock | None, pod: str | None) -> int:
+    """How many days after its date a clock falls: midnight is the start of the next
+    day, and a shift may cross midnight (``10 minutes to 12am on Friday`` is Thursday)."""
+    if clock is None:
+        return 0
+    return 1 if clock.midnight else on_day(clock, pod).days
 
 
 def _next_time(clock: Clock | None, pod: str | None, ctx: Context) -> datetime:

@@ -22,12 +22,13 @@ from bot.parsing.forms.repeats import REC, Repeat
 from bot.parsing.grammar import Scan
 from bot.parsing.model import Recurrence, RefusalCode
 from bot.parsing.recurrence import WEEKDAY_CODES, Rule, first_after, occurrences_after
-from bot.parsing.resolve import clocks_of, one_off, pod_of, time_on_day
+from bot.parsing.resolve import on_day, one_off, pod_of, time_on_day
 from bot.parsing.zones import at, elapsed, wall
 
 
-def recurring(sc: Scan, ctx: Context) -> Recurrence:
-    """The recurrence a phrase names, anchored at its first occurrence; raises ``Refused``."""
+def recurring(sc: Scan, ctx: Context, clocks: tuple[Clock, ...]) -> Recurrence:
+    """The recurrence a phrase names at ``clocks`` (its times of day, as ``clocks_of``
+    reads them), anchored at its first occurrence; raises ``Refused``."""
     hit = sc.get(REC)
     assert hit is not None
     if sc.has(DATE) or sc.has(DURATION) or sc.has(AGO):
@@ -37,7 +38,7 @@ def recurring(sc: Scan, ctx: Context) -> Recurrence:
     bound = _bound(sc, ctx)
     if repeat.rule.subdaily:
         return _elapsed_series(repeat.rule, bound, ctx)
-    rule = _with_times(_left_out(repeat.rule, sc, ctx), repeat, sc, ctx)
+    rule = _with_times(_left_out(repeat.rule, sc, ctx), repeat, clocks, sc, ctx)
     rule = _with_bound(rule, bound, ctx)
     start = _start_day(sc, ctx)
     first = first_after(rule, at(start, time(0, 0), ctx.tz), max(ctx.now, _midnight(start, ctx)))
@@ -52,29 +53,46 @@ def several_times(sc: Scan, ctx: Context, clocks: tuple[Clock, ...]) -> Recurren
     """``tomorrow at 9 and 5pm``: one counted daily rule that fires at each time."""
     # A bare hour in a list is read as with a date (9 -> 09:00, 5 -> 17:00), as in
     # "twice a day at 9 and 5", unless a part of day says which half it is.
-    dated = clocks if pod_of(sc, ctx) else tuple(c.with_date() for c in clocks)
+    pod = pod_of(sc, ctx)
+    dated = clocks if pod else tuple(c.with_date() for c in clocks)
     moments = sorted({one_off(sc, ctx, clock) for clock in dated})
-    walls = [wall(m, ctx.tz) for m in moments]
-    rule = _timed(Rule(freq="DAILY", count=len(moments)), [(w.hour, w.minute) for w in walls])
-    for dtstart in (at(walls[0].date(), time(0, 0), ctx.tz), moments[0]):
+    # The rule holds the times as written: a time in a spring-forward gap (02:30) is
+    # placed at the end of the gap (03:00) by the rule itself, as in ``_with_times``.
+    times = [_time_of(clock, pod.name if pod else None, ctx) for clock in dated]
+    rule = _timed(Rule(freq="DAILY", count=len(moments)), [(t.hour, t.minute) for t in times])
+    first_day = wall(moments[0], ctx.tz).date()
+    for dtstart in (at(first_day, time(0, 0), ctx.tz), moments[0]):
         rec = Recurrence(rrule=rule.text(), dtstart=dtstart, tz=str(ctx.tz))
         if occurrences_after(rec, ctx.now, len(moments) + 1) == moments:
             return rec
     raise unsupported("times_days")
 
 
+_TICK = timedelta(microseconds=1)
+
+
 def _midnight(day: date, ctx: Context) -> datetime:
-    return at(day, time(0, 0), ctx.tz) - timedelta(microseconds=1)
+    return at(day, time(0, 0), ctx.tz) - _TICK
 
 
 def _anchor(rule: Rule, first: datetime, ctx: Context) -> datetime:
-    """The start of the first occurrence's day: its nominal wall time may not exist
-    (02:30 on a spring-forward day), and INTERVAL counts from the anchor. A counted rule
-    with several times a day starts at the first occurrence, so that the day's earlier
-    times are not counted."""
-    if rule.count is not None and len(rule.hours) * len(rule.minutes) > 1:
-        return first
-    return at(first.date(), time(0, 0), ctx.tz)
+    """Where the series starts: the start of the first occurrence's day, since its
+    nominal wall time may not exist (02:30 on a spring-forward day) and INTERVAL counts
+    from the anchor.
+
+    A counted rule with several times a day must not count the day's times already
+    past, so it starts where the series from the anchor begins with ``first``: at
+    ``first`` itself, else at the start of its day (``first`` is the day's first time,
+    moved out of a gap), else just before ``first`` (a later time moved out of a gap).
+    """
+    day = at(first.date(), time(0, 0), ctx.tz)
+    if rule.count is None or len(rule.hours) * len(rule.minutes) == 1:
+        return day
+    before = elapsed(first, -timedelta(minutes=1), ctx.tz)
+    for start in (first, day, before):
+        if start.date() == first.date() and first_after(rule, start, start - _TICK) == first:
+            return start
+    return first
 
 
 def _bound(sc: Scan, ctx: Context) -> Bound:
@@ -101,12 +119,16 @@ def _left_out(rule: Rule, sc: Scan, ctx: Context) -> Rule:
     return replace(rule, freq="WEEKLY", byday=kept)
 
 
-def _with_times(rule: Rule, repeat: Repeat, sc: Scan, ctx: Context) -> Rule:
-    clocks = clocks_of(sc, ctx)
+def _with_times(
+    rule: Rule, repeat: Repeat, clocks: tuple[Clock, ...], sc: Scan, ctx: Context
+) -> Rule:
     pod = pod_of(sc, ctx)
     part = repeat.pod or (pod.name if pod else None)
     if repeat.per_day is not None and len(clocks) != repeat.per_day:
         raise unsupported("per_day", hint=str(repeat.per_day))
+    if any(on_day(clock, part).days for clock in clocks):
+        # "every Friday at 10 minutes to 12am" is Thursdays at 23:50: not the named days.
+        raise unsupported("shift_day")
     times = [_time_of(clock, part, ctx) for clock in clocks] or [_time_of(None, part, ctx)]
     return _timed(rule, [(t.hour, t.minute) for t in times])
 

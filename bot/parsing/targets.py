@@ -28,7 +28,7 @@ def read_head(
     """
     low = [t.text.lower() for t in tokens]
     i = 0
-    if len(low) > 1 and _is_mention(tokens[0].text) and _is_trigger(low[1], table, commands):
+    if len(low) > 1 and _is_mention(tokens[0].text) and _is_trigger(tokens, 1, table, commands):
         i = 1
     while i < len(low) and low[i] in _POLITE:
         i += 1
@@ -52,19 +52,23 @@ def _starts_command(
     tokens: list[Token], i: int, table: WordTable, commands: tuple[str, ...]
 ) -> bool:
     """A trigger word, or a word that starts a command before a target (``tell #ops``)."""
-    word = tokens[i].text.lower()
-    if _is_trigger(word, table, commands):
+    if _is_trigger(tokens, i, table, commands):
         return True
-    nxt = tokens[i + 1].text if i + 1 < len(tokens) else ""
-    return word in table.addressed and read_target(nxt, table) is not None
+    return tokens[i].text.lower() in table.addressed and _target_after(tokens, i, table)
 
 
-def _is_trigger(word: str, table: WordTable, commands: tuple[str, ...]) -> bool:
-    """A trigger word, a slash command's name, or a typo of a trigger (``remnid``) that is
-    not a real word itself."""
+def _is_trigger(tokens: list[Token], i: int, table: WordTable, commands: tuple[str, ...]) -> bool:
+    """Token ``i`` is a trigger word or a slash command's name, or a typo of a trigger
+    (``remnid me``) that is not a real word itself. Like ``tell``, a typo starts a
+    command only before a target, so that ``render the report`` stays the message."""
+    word = tokens[i].text.lower()
     if word in table.triggers or word in commands or word in ("remind", "reminder"):
         return True
-    return is_slip_of(word, table.triggers, table.near_triggers)
+    return _target_after(tokens, i, table) and is_slip_of(word, table.triggers, table.near_triggers)
+
+
+def _target_after(tokens: list[Token], i: int, table: WordTable) -> bool:
+    return i + 1 < len(tokens) and read_target(tokens[i + 1].text, table) is not None
 
 
 def _is_mention(text: str) -> bool:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
+from bot.parsing.clock import Clock
 from bot.parsing.context import Context, Refused, unsupported
 from bot.parsing.forms.offsets import OFFSETS
 from bot.parsing.forms.repeats import REC
@@ -13,7 +15,6 @@ from bot.parsing.model import Recurrence, RefusalCode
 from bot.parsing.recurrence import occurrences_after, series_end
 from bot.parsing.resolve import clocks_of, one_off
 from bot.parsing.rules import recurring, several_times
-from bot.parsing.zones import elapsed
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -32,11 +33,11 @@ UNTIMED = Times(when=None)  # a status trigger: no time of its own
 
 def times(found: Scan, ctx: Context) -> Times:
     """What the scanned time expressions name; raises ``Refused``."""
-    if found.has(OFFSETS):
-        return before_event(found, ctx)
     clocks = clocks_of(found, ctx)
+    if found.has(OFFSETS):
+        return before_event(found, ctx, clocks)
     if found.has(REC) or len(clocks) > 1:
-        rec = recurring(found, ctx) if found.has(REC) else several_times(found, ctx, clocks)
+        rec = recurring(found, ctx, clocks) if found.has(REC) else several_times(found, ctx, clocks)
         firsts = tuple(occurrences_after(rec, ctx.now, 3))
         if not firsts:  # "every hour until yesterday": the series ended before it began
             raise Refused(RefusalCode.PAST, series_end(rec))
@@ -45,13 +46,13 @@ def times(found: Scan, ctx: Context) -> Times:
     return Times(when=when, occurrences=(when,))
 
 
-def before_event(found: Scan, ctx: Context) -> Times:
-    """``1 day and 1 hour before Friday 3pm``: the event is the phrase's one-off time,
-    and each offset counts back from it in real minutes. Offsets already past are
-    left out of the occurrences; if none is left the phrase is ``past``."""
+def before_event(found: Scan, ctx: Context, clocks: tuple[Clock, ...]) -> Times:
+    """``1 day and 1 hour before Friday 3pm``: the event is the phrase's one-off time
+    (at ``clocks``, the phrase's), and each offset counts back from it in real minutes.
+    Offsets already past are left out of the occurrences; if none is left the phrase is
+    ``past``."""
     hit = found.get(OFFSETS)
     assert hit is not None
-    clocks = clocks_of(found, ctx)
     if found.has(REC) or len(clocks) > 1:
         raise unsupported("offsets_repeat")
     offsets = hit.build(ctx)
@@ -61,8 +62,19 @@ def before_event(found: Scan, ctx: Context) -> Times:
         if refused.code is RefusalCode.PAST:
             raise Refused(RefusalCode.PAST, refused.when, detail="offsets") from None
         raise
-    moments = sorted({elapsed(event, -timedelta(minutes=m), ctx.tz) for m in offsets})
+    moments = offset_times(event, offsets, ctx.tz)
     ahead = tuple(m for m in moments if m > ctx.now)
     if not ahead:
         raise Refused(RefusalCode.PAST, event, detail="offsets")
     return Times(when=ahead[0], occurrences=ahead, event_at=event, offsets=offsets)
+
+
+def offset_times(event_at: datetime, offsets: Iterable[int], tz: tzinfo = UTC) -> list[datetime]:
+    """The instants ``offsets`` real minutes before ``event_at``, earliest first, each
+    once, shown in ``tz``.
+
+    Counted in UTC: subtracting from a zone-aware time counts wall-clock minutes, an hour
+    off across a DST change. The scheduler finds an event's due times here too.
+    """
+    event = event_at.astimezone(UTC)
+    return sorted({(event - timedelta(minutes=m)).astimezone(tz) for m in offsets})

@@ -23,6 +23,8 @@ RANKS = rf"{RANK}(?:{AND} {RANK}){{1,4}}"  # two or more: "2nd and 4th"
 WEEKDAY_LIST = rf"{WEEKDAY}(?:{AND} {WEEKDAY}){{0,6}}"
 WEEKDAYS_LIST = rf"{WEEKDAYS}(?:{AND} {WEEKDAYS}){{0,6}}"
 EVERY = r"(?:every|each)"
+# A working day, singular: patterns add ``s`` for the plural ("weekdays", "workdays").
+WORKDAY = r"(?:weekday|workday|business day|work day|working day)"
 # "the weekly report", "our daily standup": after a determiner these words describe the
 # message; they name a recurrence only as an adverb ("remind me weekly").
 ADVERB = (
@@ -38,7 +40,6 @@ UNIT = (
     r"(?:seconds?|minutes?|hours?|quarter-hours?|half-hours?|days?|weeks?|fortnights?|months?"
     r"|years?)"
 )
-CLOCK_UNIT = r"(?:seconds?|minutes?|hours?|quarter-hours?|half-hours?)"
 AMOUNT = (
     r"(?:\d+(?:\.\d+)? and an? half|\d+ quarters of an?|(?:an? )?quarter of an?|\d+(?:\.\d+)?"
     r"|half an?|an? half|an?|another)"

@@ -120,6 +120,18 @@ async def test_an_earlier_delivery_is_reached_by_its_number(core: Core) -> None:
     assert (await core.handle(ANN, DM, "done 3")).text.startswith("Reminder #3 has not come yet")
 
 
+async def test_snooze_knows_every_unit_the_parser_knows(core: Core) -> None:
+    await _confirm(core, "remind me in 10 minutes to stretch")
+    await _confirm(core, "remind me in 20 minutes to drink water")
+    await core.tick(timedelta(minutes=10))
+    await core.tick(timedelta(minutes=10))
+    # "wks" is a unit as "hours" is: a length, not reminder #2 with the word "wks".
+    two_weeks = await core.handle(ANN, DM, "snooze 2 wks")
+    assert two_weeks.text == "Reminder: drink water \u2014 Snoozed until Mon 07 Dec 09:20"
+    one_month = await core.handle(ANN, DM, "snooze 1 1mo")
+    assert one_month.text == "Reminder: stretch \u2014 Snoozed until Wed 23 Dec 09:20"
+
+
 async def test_snooze_with_a_number_and_no_time_asks_until_when(core: Core) -> None:
     await _confirm(core, "remind me in 10 minutes to stretch")
     await core.tick(timedelta(minutes=10))

@@ -27,6 +27,13 @@ def test_a_given_now_wins_over_the_default() -> None:
     assert got["occurrences"] == ["2026-12-02T09:00:00+00:00"]
 
 
+def test_null_now_and_tz_are_missing_ones() -> None:
+    item = {"text": "remind me in 2 hours", "now": None, "tz": None}
+    got = answer(item, default_now=NOW, default_tz="UTC")
+    assert got["occurrences"] == ["2026-11-23T11:00:00+00:00"]
+    assert answer(item) == {"ok": False, "error": "bad_input"}
+
+
 def test_without_defaults_a_missing_now_or_tz_is_bad_input() -> None:
     assert answer({"text": "remind me in 2 hours", "tz": "UTC"}) == {
         "ok": False,

@@ -16,10 +16,13 @@ Transitions in 2026 (checked with zoneinfo):
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.parsing import Command, occurrences_after, parse
 from bot.parsing.batch import answer
 
 NY = "America/New_York"
@@ -331,3 +334,63 @@ def test_now_with_offset_picks_the_second_instance_of_a_repeated_hour() -> None:
     # 01:15 EST is the second 01:15 that night; 30 minutes later is 01:45 EST.
     result = run("remind me in 30 minutes to check the generator", "2026-11-01T01:15:00-05:00", NY)
     assert result["occurrences"] == ["2026-11-01T01:45:00-05:00"]
+
+
+SEVERAL_TIMES = [
+    pytest.param(
+        "remind me tomorrow at 2:30am and 2:30pm to check the backup",
+        "2026-03-28T10:00:00",
+        CPH,
+        ["2026-03-29T03:00:00+02:00", "2026-03-29T14:30:00+02:00"],
+        "FREQ=DAILY;BYHOUR=2,14;BYMINUTE=30;COUNT=2",
+        id="copenhagen_0230_in_the_gap_and_1430",
+    ),
+    pytest.param(
+        "remind me tomorrow at 1:30am and 2:30am to check the backup",
+        "2026-03-07T10:00:00",
+        NY,
+        ["2026-03-08T01:30:00-05:00", "2026-03-08T03:00:00-04:00"],
+        "FREQ=DAILY;BYHOUR=1,2;BYMINUTE=30;COUNT=2",
+        id="new_york_0130_and_0230_in_the_gap",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "now", "tz", "occurrences", "rrule"), SEVERAL_TIMES)
+def test_several_times_keep_the_written_clock_when_one_is_in_a_gap(
+    text: str, now: str, tz: str, occurrences: list[str], rrule: str
+) -> None:
+    # The rule holds 02:30 as written; the gap moves that one occurrence to 03:00.
+    result = run(text, now, tz)
+    assert (result["occurrences"], result["rrule"]) == (occurrences, rrule)
+
+
+COUNTED = [
+    pytest.param(
+        "remind me every day at 02:30 and 14:30 3 times to check the backup",
+        datetime(2026, 3, 29, 0, 0),
+        ["2026-03-29T03:00:00+02:00", "2026-03-29T14:30:00+02:00", "2026-03-30T02:30:00+02:00"],
+        id="the_days_first_time_is_in_the_gap",
+    ),
+    pytest.param(
+        "remind me every day at 1:30am and 2:30am 3 times to check the backup",
+        datetime(2026, 3, 29, 1, 45),
+        ["2026-03-29T03:00:00+02:00", "2026-03-30T01:30:00+02:00", "2026-03-30T02:30:00+02:00"],
+        id="a_later_time_is_in_the_gap",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "now", "series"), COUNTED)
+def test_a_counted_repeat_keeps_a_time_moved_out_of_the_gap(
+    text: str, now: datetime, series: list[str]
+) -> None:
+    # As without a count: 02:30 that day fires at 03:00, and it is one of the times.
+    when = now.replace(tzinfo=ZoneInfo(CPH))
+    result = parse(text, when, CPH)
+    assert isinstance(result, Command) and result.recurrence is not None, result
+    every = occurrences_after(result.recurrence, when, 10)
+    assert [t.isoformat() for t in every] == series
+    uncounted = parse(text.replace(" 3 times", ""), when, CPH)
+    assert isinstance(uncounted, Command) and uncounted.recurrence is not None
+    assert uncounted.occurrences == tuple(every)

@@ -131,6 +131,59 @@ def test_quarter_and_half(text: str, occurrences: list[str]) -> None:
     check(text, "x", occurrences, None)
 
 
+# A shift across midnight moves the day too: the day named is the anchor's.
+ACROSS_MIDNIGHT = [
+    pytest.param(
+        "remind me 2 hours past 11pm tomorrow to x",
+        at("01:00", "2026-11-25"),
+        id="2_hours_past_11pm_tomorrow",
+    ),
+    pytest.param(
+        "remind me tonight at 2 hours past 11pm to x",
+        at("01:00", "2026-11-24"),
+        id="2_hours_past_11pm_tonight",
+    ),
+    pytest.param(
+        "remind me 10 minutes to 12am on friday to x",
+        at("23:50", "2026-11-26"),
+        id="10_minutes_to_12am_on_friday",
+    ),
+    pytest.param(
+        "remind me in 2 days at 2 hours past 11pm to x",
+        at("01:00", "2026-11-26"),
+        id="after_a_calendar_duration",
+    ),
+    # Midnight the word is the end of its day, whichever way the offset counts from it.
+    pytest.param(
+        "remind me 10 minutes to midnight on friday to x",
+        at("23:50", "2026-11-27"),
+        id="10_minutes_to_midnight_on_friday",
+    ),
+    pytest.param(
+        "remind me quarter past midnight on friday to x",
+        at("00:15", "2026-11-27"),
+        id="quarter_past_midnight_on_friday",
+    ),
+    # 12 in the morning is midnight, but a shift back from it stays in the morning.
+    pytest.param(
+        "remind me tomorrow morning at quarter to 12 to x",
+        at("11:45", "2026-11-24"),
+        id="quarter_to_12_tomorrow_morning",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "occurrences"), ACROSS_MIDNIGHT)
+def test_a_shift_across_midnight_carries_the_day(text: str, occurrences: list[str]) -> None:
+    check(text, "x", occurrences, None)
+
+
+def test_to_and_before_12am_on_a_day_agree() -> None:
+    to = run("remind me 10 minutes to 12am on friday to x")
+    before = run("remind me 10 minutes before 12am on friday to x")
+    assert to["occurrences"] == before["occurrences"] == at("23:50", "2026-11-26")
+
+
 # Class 10: a time glued to punctuation.
 GLUED = [
     pytest.param(

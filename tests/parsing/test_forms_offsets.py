@@ -6,11 +6,13 @@ See ``reading.py`` for the reference clock (Monday 23 November 2026, 10:00, Cope
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.parsing import Command, Refusal, parse
+from bot.core import schedule
+from bot.parsing import Command, Refusal, offset_times, parse
 from bot.parsing.describe import offset_words, refusal_text, summary
 from tests.parsing.reading import CPH, NOW, at, command, refusal, run
 
@@ -303,3 +305,18 @@ def test_the_summary_names_the_offsets_and_the_event() -> None:
         "1 day and 1 hour 30 minutes before Friday 27 November 2026 at 15:00; first "
         "Thursday 26 November 2026 at 15:00 (Europe/Copenhagen), in 3 days \u2014 the dentist"
     )
+
+
+def test_the_scheduler_counts_offsets_with_the_parsers_function() -> None:
+    # One function gives the instants: the parser shows them in the zone, the scheduler
+    # (bot.core.schedule) in UTC; across the spring-forward night both count real minutes.
+    spring = datetime(2026, 3, 27, 12, 0, tzinfo=ZoneInfo(CPH))  # Sunday 29 March springs forward
+    result = parse("remind me 1 day and 1 hour before sunday 3am to x", spring, CPH)
+    assert isinstance(result, Command) and result.event_at is not None
+    assert schedule.offset_times is offset_times
+    utc = offset_times(result.event_at, result.offsets)
+    assert utc == list(result.occurrences) and all(t.tzinfo is UTC for t in utc)
+    assert [t.isoformat() for t in result.occurrences] == [
+        "2026-03-28T02:00:00+01:00",
+        "2026-03-29T01:00:00+01:00",
+    ]

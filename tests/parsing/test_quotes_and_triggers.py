@@ -86,3 +86,38 @@ def test_a_misspelt_trigger_is_the_trigger(text: str, message: str) -> None:
 )
 def test_real_words_near_the_trigger_are_not_eaten(text: str, message: str) -> None:
     assert run(text)["message"] == message
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "message"),
+    [
+        ("render the report tomorrow at 9", "me", "render the report"),
+        ("refine the report tomorrow at 9", "me", "refine the report"),
+        ("relink the report tomorrow at 9", "me", "relink the report"),
+        ("<@U1> render the report tomorrow at 9", "@U1", "render the report"),
+    ],
+)
+def test_a_slip_of_the_trigger_counts_only_before_a_target(
+    text: str, target: str, message: str
+) -> None:
+    # "render" is two slips from "remind", but no target follows it: the message, as
+    # after "tell". Nor is a mention before it the bot's: it names the target.
+    result = run(text)
+    assert (result["target"], result["message"]) == (target, message), result
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "message"),
+    [
+        ("resend @bob the invoice tomorrow at 9", "me", "resend @bob the invoice"),
+        ("refund @ann tomorrow at 9", "me", "refund @ann"),
+        ("reminds me of home tomorrow at 9", "me", "reminds me of home"),
+        ("remain here tomorrow at 9", "me", "remain here"),
+    ],
+)
+def test_real_words_near_the_trigger_stay_before_a_target(
+    text: str, target: str, message: str
+) -> None:
+    # Where a target does follow, the language table's real words keep them the message.
+    result = run(text)
+    assert (result["target"], result["message"]) == (target, message), result

@@ -7,10 +7,14 @@ See ``reading.py`` for the reference clock (Monday 23 November 2026, 10:00, Cope
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable
+
 import pytest
 
-from bot.parsing import Prefs
+from bot.parsing import Prefs, hints, typos
 from bot.parsing.describe import EXAMPLES, refusal_text
+from bot.parsing.lexer import SCAN_WORDS
 from tests.parsing.reading import CPH, command, refusal
 
 NEAR_MISSES = [
@@ -68,11 +72,40 @@ def test_no_time_without_a_near_miss_shows_the_examples(text: str) -> None:
     assert all(example in sentence for example in EXAMPLES)
 
 
+def test_a_long_message_is_looked_at_for_slips_only_near_its_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 500 words that are no time and no known word: each would be compared with every
+    # known word. Only the first few dozen are, and each (language, word) only once.
+    words = ["".join(w) for w in itertools.islice(itertools.product("bcdfg", repeat=5), 500)]
+    text = "remind me to " + " ".join(words)
+    looked: list[str] = []
+
+    def counted(word: str, known: Iterable[str]) -> str | None:
+        looked.append(word)
+        return typos.nearest(word, known)
+
+    monkeypatch.setattr(hints, "nearest", counted)
+    prefs = Prefs(max_message=len(text))
+    first = refusal(text, prefs)
+    assert (first.code, first.detail) == ("no_time", "")
+    assert 0 < len(looked) <= SCAN_WORDS
+    seen = len(looked)
+    assert refusal(text, prefs) == first
+    assert len(looked) == seen
+
+
 DATE_ORDER = [
     pytest.param("DMY", "remind me on 12/25 to open gifts", "day/month", "25/12", id="dmy"),
     pytest.param("MDY", "remind me on 25/12 to open gifts", "month/day", "12/25", id="mdy"),
     pytest.param(
         "DMY", "remind me on 12/25/2027 to open gifts", "day/month", "25/12/2027", id="dmy_year"
+    ),
+    pytest.param(
+        "DMY", "remind me every year on 12/25 to open gifts", "day/month", "25/12", id="yearly"
+    ),
+    pytest.param(
+        "MDY", "remind me every year on 25/12 to open gifts", "month/day", "12/25", id="yearly_mdy"
     ),
 ]
 
@@ -134,6 +167,13 @@ UNSUPPORTED = [
         "I read a repeat and also a date or time that does not fit into it. Say when it starts "
         "with \u201cstarting \u2026\u201d, or set one reminder for each. Nothing was saved.",
         id="date_in_repeat",
+    ),
+    pytest.param(
+        "remind me every friday at 10 minutes to 12am to x",
+        "That time falls on another day than the one it is counted from (10 minutes to 12am "
+        "is 23:50 the day before), which a repeat cannot follow. Write the time itself, like "
+        "\u201cevery Thursday at 23:50\u201d. Nothing was saved.",
+        id="shift_day",
     ),
 ]
 

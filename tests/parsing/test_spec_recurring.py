@@ -14,6 +14,10 @@ from typing import Any
 import pytest
 
 from bot.parsing.batch import answer
+from bot.parsing.context import Context
+from bot.parsing.forms.clocks import TIME
+from bot.parsing.parts import Hit
+from tests.parsing.reading import command
 
 CPH = "Europe/Copenhagen"
 MON = "2026-11-23T10:00:00"  # Monday 10:00, after the 09:00 default
@@ -489,3 +493,26 @@ def test_bounded_series_message_excludes_the_bound() -> None:
     result = run("remind me every day at 10pm until Nov 25 to log hours", MON)
     assert result["ok"] is True, result
     assert result["message"] == "log hours"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "remind me every day at 9 and 17 to stretch",
+        "remind me every monday at 10:30 to plan",
+        "remind me tomorrow at 9 and 5pm to stretch",
+        "remind me 1 hour before friday 3pm to pack",
+    ],
+)
+def test_the_times_of_day_are_built_once(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    built: list[Hit[Any]] = []  # the hits themselves, so that no two share an id
+    build = Hit.build
+
+    def counted(hit: Hit[Any], ctx: Context) -> Any:
+        if hit.part in TIME.parts:
+            built.append(hit)
+        return build(hit, ctx)
+
+    monkeypatch.setattr(Hit, "build", counted)
+    assert command(text).when is not None
+    assert built and len({id(hit) for hit in built}) == len(built), [h.part.name for h in built]

@@ -13,9 +13,8 @@ from bot.parsing.forms.dates import DATE
 from bot.parsing.forms.repeats import WORKDAYS, day_codes
 from bot.parsing.model import RefusalCode
 from bot.parsing.parts import USED, Groups, Kind, Part
-from bot.parsing.vocab import AMOUNT, WEEKDAY_LIST, WEEKDAYS_LIST
+from bot.parsing.vocab import AMOUNT, WEEKDAY_LIST, WEEKDAYS_LIST, WORKDAY
 
-_WORKDAY = r"(?:weekdays?|workdays?|business days?|work days?|working days?)"
 _EXCEPT = r"(?:, )?(?:except|but not|excluding|apart from|other than|save for)"
 
 
@@ -112,7 +111,7 @@ EXCEPT: Kind[tuple[str, ...]] = Kind(
         Part(
             "except friday, except weekends",
             rf"{_EXCEPT} (?:on )?(?:the )?(?:for )?"
-            rf"(?P<days>{WEEKDAY_LIST}|{WEEKDAYS_LIST}|weekends?|{_WORKDAY})",
+            rf"(?P<days>{WEEKDAY_LIST}|{WEEKDAYS_LIST}|weekends?|{WORKDAY}s?)",
             _left_out,
         ),
         Part("except something else", rf"(?<={USED} ){_EXCEPT}", _unread_exception),

@@ -16,6 +16,7 @@ from bot.parsing.clock import (
     shifted,
 )
 from bot.parsing.context import Context
+from bot.parsing.dates import EOD
 from bot.parsing.durations import clock_minutes
 from bot.parsing.parts import USED, Groups, Kind, Part, plain
 from bot.parsing.vocab import AMOUNT, MONTH, WEEKDAY
@@ -31,7 +32,6 @@ _BEFORE_A_DAY = (
     r"(?= (?:tomorrow|today|tonight|(?:this|in the) (?:morning|afternoon|evening)"
     rf"|(?:on |next |this )?{WEEKDAY}|next))"
 )
-EOD = Clock(hour=17, minute=0)
 # What "X before Y" stays as a clock time: one offset of minutes or hours before a bare
 # hour, "N o'clock", noon, midday or midnight ("half an hour before noon" is 11:30).
 CLOCK_BEFORE = plain(
@@ -44,17 +44,20 @@ def _one(read: Clock) -> Clocks:
 
 
 def _relative(g: Groups, ctx: Context) -> Clocks:
+    sign = -1 if g["rel"] in ("to", "before", "till") else 1
     if "named" in g:
-        anchor = _named(g["named"])
+        anchor = _named(g["named"], sign)
     else:
         anchor = meridiem_clock(int(g["hour"]), 0, g.get("meridiem"))
-    minutes = _offset(g["offset"])
-    sign = -1 if g["rel"] in ("to", "before", "till") else 1
-    return _one(shifted(Clock(hour=anchor.hour, minute=0, bare=anchor.bare), sign * minutes))
+    return _one(shifted(anchor, sign * _offset(g["offset"])))
 
 
-def _named(word: str) -> Clock:
-    return Clock(hour=0 if word == "midnight" else 12, minute=0)
+def _named(word: str, sign: int) -> Clock:
+    """Noon, or the midnight on the side the offset counts from: ``to midnight`` counts
+    back from the end of the day (23:45 that day), ``past midnight`` on from its start."""
+    if word != "midnight":
+        return Clock(hour=12, minute=0)
+    return Clock(hour=0, minute=0, days=1 if sign < 0 else 0)
 
 
 def _offset(text: str) -> int:
@@ -94,7 +97,7 @@ def _word(g: Groups, ctx: Context) -> Clocks:
 
 
 def _end_of_day(g: Groups, ctx: Context) -> Clocks:
-    return _one(EOD)
+    return _one(Clock(hour=EOD.hour, minute=EOD.minute))
 
 
 SINGLE: tuple[Part[Clocks], ...] = (

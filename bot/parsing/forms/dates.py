@@ -10,7 +10,6 @@ from bot.parsing.context import Context
 from bot.parsing.dates import (
     Days,
     add_months,
-    last_of_month,
     month_day,
     named,
     nth_weekday,
@@ -83,10 +82,8 @@ def _weekday(g: Groups, ctx: Context) -> Days:
 
 
 def _last_day(g: Groups, ctx: Context) -> Days:
-    first = ctx.today.replace(day=1)
-    if "which" in g:
-        return Days((last_of_month(add_months(first, 1)),))
-    return Days((last_of_month(first), last_of_month(add_months(first, 1))))
+    """The days of ``end of (next) month``, at the default time rather than its 17:00."""
+    return Days(named("end of next month" if "which" in g else "end of month", ctx.today).days)
 
 
 def _named(g: Groups, ctx: Context) -> Days:

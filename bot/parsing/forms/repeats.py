@@ -7,12 +7,14 @@ are read by their own kinds and added in ``rules``).
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 
 from bot.parsing.clock import MONTHS, WEEKDAYS, ordinal
 from bot.parsing.context import Context, Refused
-from bot.parsing.durations import amount
+from bot.parsing.dates import numeric
+from bot.parsing.durations import CLOCK_UNITS, amount
 from bot.parsing.model import RefusalCode
 from bot.parsing.parts import Groups, Kind, Part
 from bot.parsing.recurrence import WEEKDAY_CODES, Rule, sort_days
@@ -28,13 +30,12 @@ from bot.parsing.vocab import (
     WEEKDAY,
     WEEKDAY_LIST,
     WEEKDAYS_LIST,
+    WORKDAY,
     YEARLY,
 )
 
 WORKDAYS = ("MO", "TU", "WE", "TH", "FR")
-_SUBDAILY = {"second": 1, "minute": 60, "quarter-hour": 900, "half-hour": 1800, "hour": 3600}
-_MONTH_LENGTHS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-_WORKDAY = r"(?:weekday|workday|business day|work day|working day)"
+_LEAP_YEAR = 2000  # a month as long as it ever is (29 February)
 _OF_MONTH = rf"(?:of|in) (?:the|{EVERY}) month"
 _MONTHLY = (
     rf"(?:{EVERY} (?:(?P<n>\d+|other) )?months?|{ADVERB}monthly|once a month"
@@ -69,7 +70,7 @@ def valid_day(day: int, month: int = 0) -> int:
     """A day of month that exists in ``month`` (0: in some month); -1 is the last day."""
     if day == -1:
         return day
-    if not 1 <= day <= (_MONTH_LENGTHS[month - 1] if month else 31):
+    if not 1 <= day <= (calendar.monthrange(_LEAP_YEAR, month)[1] if month else 31):
         raise Refused(RefusalCode.INVALID_DATE)
     return day
 
@@ -105,7 +106,7 @@ def _ranked_workday(g: Groups, ctx: Context) -> Repeat:
 def _subdaily(g: Groups, ctx: Context) -> Repeat:
     word = g.get("n", "1")
     qty = 2.0 if word == "other" else 0.25 if word.startswith("quarter") else amount(word)
-    seconds = qty * _SUBDAILY[g["unit"].removesuffix("s")]
+    seconds = qty * CLOCK_UNITS[g["unit"].removesuffix("s")]
     if seconds % 3600 == 0 and seconds >= 3600:
         return Repeat(rule=Rule(freq="HOURLY", interval=int(seconds // 3600)))
     if seconds % 60 == 0 and seconds >= 60:
@@ -124,11 +125,10 @@ def _yearly(g: Groups, ctx: Context) -> Repeat:
 
 
 def _yearly_numeric(g: Groups, ctx: Context) -> Repeat:
-    a, b = (int(x) for x in g["numeric"].split("/"))
-    month, day = (b, a) if ctx.prefs.date_order == "DMY" else (a, b)
-    if not 1 <= month <= 12:
-        raise Refused(RefusalCode.INVALID_DATE)
-    return Repeat(rule=Rule(freq="YEARLY", bymonth=month, bymonthday=valid_day(day, month)))
+    """``every year on 12/24``: read as the one-off date is, in the user's date order
+    (and with its hint when only the other order makes a date)."""
+    day = numeric(g["numeric"], ctx.today, ctx.prefs.date_order)[0]
+    return Repeat(rule=Rule(freq="YEARLY", bymonth=day.month, bymonthday=day.day))
 
 
 def _monthly_on(g: Groups, ctx: Context) -> Repeat:
@@ -190,7 +190,7 @@ REC: Kind[Repeat] = Kind(
         ),
         Part(
             "first or last working day of the month",
-            rf"(?:(?:{EVERY}|on the|the) )?(?P<rank>first|last|1st) {_WORKDAY} {_OF_MONTH}",
+            rf"(?:(?:{EVERY}|on the|the) )?(?P<rank>first|last|1st) {WORKDAY} {_OF_MONTH}",
             _ranked_workday,
         ),
         Part(
@@ -263,7 +263,7 @@ REC: Kind[Repeat] = Kind(
         Part("on mondays", rf"(?:(?:on|every) )?(?P<days>{WEEKDAYS_LIST})", _weekly_on),
         Part(
             "weekdays",
-            rf"(?:(?:{EVERY}|on|on all) )?{_WORKDAY}s|{EVERY} {_WORKDAY}",
+            rf"(?:(?:{EVERY}|on|on all) )?{WORKDAY}s|{EVERY} {WORKDAY}",
             _workdays,
         ),
         Part("weekends", rf"(?:{EVERY}|on) weekends?|weekends", _weekends),

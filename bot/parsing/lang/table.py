@@ -18,8 +18,8 @@ class WordTable:
         triggers: words that start a command (``remind``).
         addressed: words that start a command only when a target follows (``tell
             #ops``), so that a message may still begin with them (``tell Bo ...``).
-        near_triggers: real words a slip away from a trigger (``remain``), never read as
-            a mistyped trigger.
+        near_triggers: real words a slip away from a trigger (``resend``), never read as
+            a mistyped trigger, even before a target (``resend @bob the invoice``).
         me / here: words meaning the speaker / this channel.
         connectors: words dropped at the start of the message (``to``, ``about``).
         strong: words that show a phrase is in this language (for detection).
