@@ -7,7 +7,7 @@ itself, which callers escape for their platform.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from bot.parsing.clock import WEEKDAYS
 from bot.parsing.model import Command, Prefs, Recurrence, Refusal, RefusalCode
@@ -19,6 +19,7 @@ EXAMPLES = (
     "remind me in 2 hours to stretch",
     "remind #ops every Monday at 10:00 about the standup",
 )
+_HALF_DAY = 12 * 3600
 _ORDINAL_WORDS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last"}
 
 
@@ -27,16 +28,23 @@ def moment(when: datetime) -> str:
     return f"{when:%A} {when.day} {when:%B %Y} at {when:%H:%M}"
 
 
+def how_soon(when: datetime, now: datetime) -> tuple[int, int, int]:
+    """How far ``when`` is from ``now``, as a person counts it: ``(days, 0, 0)`` by
+    dates from the next day on (more than half a day away), else ``(0, hours, minutes)``
+    of real time (also across midnight or a DST change)."""
+    seconds = (when.astimezone(UTC) - now.astimezone(UTC)).total_seconds()
+    days = (when.date() - now.astimezone(when.tzinfo).date()).days
+    if days > 1 or (days == 1 and seconds >= _HALF_DAY):
+        return days, 0, 0
+    hours, minutes = divmod(max(0, round(seconds / 60)), 60)
+    return 0, hours, minutes
+
+
 def relative(when: datetime, now: datetime) -> str:
-    """``in 4 days``, ``tomorrow``, ``in 2 hours 5 minutes``, as a person counts."""
-    now = now.astimezone(when.tzinfo)
-    days = (when.date() - now.date()).days
-    if days == 1:
-        return "tomorrow"
-    if days > 1:
-        return f"in {days} days"
-    minutes = max(0, round((when - now).total_seconds() / 60))
-    hours, minutes = divmod(minutes, 60)
+    """``in 4 days``, ``tomorrow``, ``in 2 hours 5 minutes``."""
+    days, hours, minutes = how_soon(when, now)
+    if days:
+        return "tomorrow" if days == 1 else f"in {days} days"
     if hours and minutes:
         return f"in {_plural(hours, 'hour')} {_plural(minutes, 'minute')}"
     if hours:

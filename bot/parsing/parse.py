@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from bot.parsing.context import Context, Refused
 from bot.parsing.forms.records import TRIGGER
@@ -55,7 +55,10 @@ def parse(text: str, now: datetime, tz: str, prefs: Prefs = DEFAULT_PREFS) -> Pa
         return near_miss(lexed)
     phrase = _Phrase(text, tokens, targets, table.code)
     try:
-        return _command(found, Context(now, zi, prefs), phrase, message)
+        # ``now`` in UTC: compared with a time in ``zi`` it is then compared as an instant.
+        # Two times in one zone compare on the clock face, so in the hour the clocks go
+        # back, "in 1 hour" would be earlier than now.
+        return _command(found, Context(now.astimezone(UTC), zi, prefs), phrase, message)
     except Refused as refused:
         return Refusal(
             code=refused.code, when=refused.when, detail=refused.detail, hint=refused.hint

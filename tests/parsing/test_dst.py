@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.parsing import Command, occurrences_after, parse
+from bot.parsing import Command, describe, occurrences_after, parse
 from bot.parsing.batch import answer
 
 NY = "America/New_York"
@@ -394,3 +394,52 @@ def test_a_counted_repeat_keeps_a_time_moved_out_of_the_gap(
     uncounted = parse(text.replace(" 3 times", ""), when, CPH)
     assert isinstance(uncounted, Command) and uncounted.recurrence is not None
     assert uncounted.occurrences == tuple(every)
+
+
+FIRST_OF_THE_REPEATED_HOUR = [
+    # 02:30 CEST, the first 02:30 of the night the clocks go back; an hour later is 02:30 CET.
+    (
+        "remind me in 1 hour to stretch",
+        "2026-10-25T02:30:00+02:00",
+        CPH,
+        "2026-10-25T02:30:00+01:00",
+    ),
+    (
+        "remind me in 45 minutes to stretch",
+        "2026-10-25T02:30:00+02:00",
+        CPH,
+        "2026-10-25T02:15:00+01:00",
+    ),
+    # 01:30 EDT; 40 minutes later is 01:10 EST, earlier on the clock face.
+    (
+        "remind me in 40 minutes to stretch",
+        "2026-11-01T01:30:00-04:00",
+        NY,
+        "2026-11-01T01:10:00-05:00",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "now", "tz", "expected"), FIRST_OF_THE_REPEATED_HOUR)
+def test_a_time_later_in_fact_but_earlier_on_the_clock_is_not_past(
+    text: str, now: str, tz: str, expected: str
+) -> None:
+    result = run(text, now, tz)
+    assert result["ok"], result
+    assert result["occurrences"] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "tz", "said"),
+    [
+        ("remind me in 1 hour to stretch", "2026-10-25T02:30:00+02:00", CPH, "in 1 hour"),
+        ("remind me in 1 minute to stretch", "2026-03-29T01:59:00+01:00", CPH, "in 1 minute"),
+        ("remind me in 1 minute to stretch", "2026-11-23T23:59:30+01:00", CPH, "in 1 minute"),
+        ("remind me in 2 hours to stretch", "2026-11-23T23:00:00+01:00", CPH, "in 2 hours"),
+        ("remind me tomorrow at 9 to stretch", "2026-11-23T10:00:00+01:00", CPH, "tomorrow"),
+    ],
+)
+def test_how_soon_counts_real_time(text: str, now: str, tz: str, said: str) -> None:
+    result = parse(text, datetime.fromisoformat(now), tz)
+    assert isinstance(result, Command) and result.when is not None, result
+    assert describe.relative(result.when, datetime.fromisoformat(now)) == said

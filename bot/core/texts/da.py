@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from bot.core.texts.words import Words
 from bot.parsing import Prefs, Recurrence, Refusal, RefusalCode
+from bot.parsing.describe import how_soon
 from bot.parsing.zones import zone
 
 DAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
@@ -274,14 +275,9 @@ def date(when: datetime | Date, year: bool) -> str:
 
 def relative(when: datetime, now: datetime) -> str:
     """``i morgen``, ``om 4 dage``, ``om 2 timer og 5 minutter``."""
-    now = now.astimezone(when.tzinfo)
-    days = (when.date() - now.date()).days
-    if days == 1:
-        return "i morgen"
-    if days > 1:
-        return f"om {days} dage"
-    minutes = max(0, round((when - now).total_seconds() / 60))
-    hours, minutes = divmod(minutes, 60)
+    days, hours, minutes = how_soon(when, now)
+    if days:
+        return "i morgen" if days == 1 else f"om {days} dage"
     parts = [_count(hours, "time", "timer"), _count(minutes, "minut", "minutter")]
     shown = [p for p in parts if p]
     return "om " + " og ".join(shown) if shown else "om under et minut"
