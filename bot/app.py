@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.routing import BaseRoute
 
+from bot.channels import delivery_channels
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.core.dispatch import Dispatcher
@@ -120,6 +121,8 @@ async def build(settings: Settings, clock: Clock | None = None) -> App:
         clock,
         lease=settings.lease,
         late_limit=settings.late_limit,
+        channels=delivery_channels(settings),
+        dry_run=settings.dry_run,
     )
     scheduler = Scheduler(dispatcher, repo, clock, sweep=settings.sweep)
     parts = build_engine(

@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     sweep_seconds: int = Field(default=30, ge=1)
     auto_migrate: bool | None = None
     api_enabled: bool = False
+    dry_run: bool = False
 
     slack_bot_token: SecretStr | None = Field(
         default=None, validation_alias=_env("SLACK_BOT_TOKEN")

@@ -32,17 +32,13 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql.dml import ReturningInsert
 
-from bot.core.model import Occurrence, OccurrenceState
+from bot.core.model import FINISHED_STATES, ChannelDelivery, Occurrence, OccurrenceState
 from bot.core.ports import Outcome
 from storage.mapping import to_occurrence
-from storage.models import AUDIT, COMPLETIONS, OCCURRENCES, REMINDERS
+from storage.models import AUDIT, COMPLETIONS, DELIVERIES, OCCURRENCES, REMINDERS
 from storage.types import UTCDateTime
 
-FINISHED = (
-    OccurrenceState.SENT.value,
-    OccurrenceState.FAILED.value,
-    OccurrenceState.SKIPPED.value,
-)
+FINISHED = tuple(state.value for state in FINISHED_STATES)
 _CLAIMED = OccurrenceState.CLAIMED.value
 # Spelled out: an IN list is an "expanding" parameter, which executemany refuses.
 _UNFINISHED = and_(*(OCCURRENCES.c.state != literal_column(f"'{state}'") for state in FINISHED))
@@ -150,8 +146,8 @@ _FINISH_SET = text(
     FROM unnest(CAST(:ids AS integer[]), CAST(:states AS varchar[]), CAST(:errors AS text[]),
                 CAST(:refs AS varchar[]), CAST(:sents AS timestamptz[]))
          AS v(id, state, error, ref, sent)
-    WHERE o.id = v.id AND o.state NOT IN ('sent', 'failed', 'skipped')
-    """
+    WHERE o.id = v.id AND o.state NOT IN ({})
+    """.format(", ".join(f"'{state}'" for state in FINISHED))
 ).bindparams(
     bindparam("ids", type_=ARRAY(Integer)),
     bindparam("states", type_=ARRAY(String)),
@@ -212,9 +208,87 @@ async def record_all(conn: AsyncConnection, outcomes: Sequence[Outcome], now: da
         await conn.execute(_SAVE_SET, _columns(saves, names))
     elif saves:
         await conn.execute(_SAVE, saves)
+    records = [
+        _delivery_params(record, outcome.reminder.id, outcome.at or now)
+        for outcome in outcomes
+        for record in outcome.channels
+    ]
+    if records:
+        await conn.execute(_RECORD[conn.dialect.name], [_without(r, "audit") for r in records])
     audits = [_audit_params(outcome, now) for outcome in outcomes if outcome.state is not None]
+    audits += [rec["audit"] for rec in records]
     if audits:
         await conn.execute(insert(AUDIT), audits)
+
+
+def _without(values: dict[str, Any], name: str) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if k != name}
+
+
+def _record_statement(dialect: str) -> Any:
+    """The upsert of one channel's record of an occurrence; a finished one stays."""
+    upsert = postgresql.insert(DELIVERIES) if dialect == "postgresql" else sqlite.insert(DELIVERIES)
+    unfinished = and_(*(DELIVERIES.c.state != literal_column(f"'{state}'") for state in FINISHED))
+    return upsert.on_conflict_do_update(
+        index_elements=[DELIVERIES.c.occurrence_id, DELIVERIES.c.channel],
+        set_={
+            "state": upsert.excluded.state,
+            "attempts": upsert.excluded.attempts,
+            "message_ref": func.coalesce(upsert.excluded.message_ref, DELIVERIES.c.message_ref),
+            "error": upsert.excluded.error,
+            "at": upsert.excluded.at,
+        },
+        where=unfinished,
+    )
+
+
+_RECORD = {dialect: _record_statement(dialect) for dialect in ("postgresql", "sqlite")}
+
+
+def _delivery_params(record: ChannelDelivery, reminder_id: int, at: datetime) -> dict[str, Any]:
+    """The row of one channel's record (and, under ``audit``, its audit line)."""
+    detail: dict[str, Any] = {"occurrence": record.occurrence_id, "channel": record.channel}
+    if record.error is not None:
+        detail["reason"] = record.error
+    if record.message_ref is not None:
+        detail["message_ref"] = record.message_ref
+    return {
+        "occurrence_id": record.occurrence_id,
+        "channel": record.channel,
+        "state": record.state.value,
+        "attempts": record.attempts,
+        "message_ref": record.message_ref,
+        "error": record.error,
+        "at": record.at or at,
+        "audit": {
+            "at": record.at or at,
+            "actor": "dispatcher",
+            "action": _AUDIT_ACTIONS[record.state],
+            "reminder_id": reminder_id,
+            "detail": detail,
+        },
+    }
+
+
+async def deliveries_of(
+    conn: AsyncConnection, occurrence_ids: Sequence[int]
+) -> dict[int, dict[str, ChannelDelivery]]:
+    """The channel records of ``occurrence_ids``, by occurrence and channel."""
+    found: dict[int, dict[str, ChannelDelivery]] = defaultdict(dict)
+    if not occurrence_ids:
+        return found
+    stmt = select(*DELIVERIES.c).where(DELIVERIES.c.occurrence_id.in_(list(occurrence_ids)))
+    for row in await conn.execute(stmt):
+        found[row.occurrence_id][row.channel] = ChannelDelivery(
+            occurrence_id=row.occurrence_id,
+            channel=row.channel,
+            state=OccurrenceState(row.state),
+            attempts=row.attempts,
+            message_ref=row.message_ref,
+            error=row.error,
+            at=row.at,
+        )
+    return found
 
 
 # The audit log's name for what became of an occurrence.
@@ -223,12 +297,16 @@ _AUDIT_ACTIONS = {
     OccurrenceState.DEFERRED: "deferred",
     OccurrenceState.SKIPPED: "skipped",
     OccurrenceState.FAILED: "delivery_failed",
+    OccurrenceState.HELD: "held",
+    OccurrenceState.DRY_RUN: "dry_run",
 }
 
 
 def _audit_params(outcome: Outcome, now: datetime) -> dict[str, Any]:
     assert outcome.state is not None
     detail: dict[str, Any] = {"occurrence": outcome.occurrence_id}
+    if not outcome.channels:
+        detail["channel"] = "chat"
     if outcome.error is not None:
         detail["reason"] = outcome.error
     if outcome.message_ref is not None:

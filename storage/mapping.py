@@ -9,11 +9,13 @@ from sqlalchemy import Column, Row
 
 from bot.core.model import (
     Destination,
+    Escalation,
     NewReminder,
     Occurrence,
     OccurrenceState,
     Origin,
     Reminder,
+    ReminderKind,
     ReminderState,
     TargetKind,
     UserPrefs,
@@ -52,6 +54,13 @@ CHANGEABLE = (
     "channels",
     "event_type",
     "language",
+    "kind",
+    "urgent",
+    "escalate",
+    "until_done",
+    "webhook_url",
+    "watch_occurrence_id",
+    "digest_empty",
 )
 _TUPLES = ("offsets", "stop_statuses", "channels")
 
@@ -69,6 +78,13 @@ def _reminder(values: dict[str, Any]) -> Reminder:
     values["state"] = ReminderState(values["state"])
     values["origin"] = Origin(values["origin"])
     values["target_kind"] = TargetKind(values["target_kind"])
+    values["kind"] = ReminderKind(values["kind"])
+    values["escalate"] = tuple(
+        Escalation(
+            after_minutes=after, target=Destination(kind=TargetKind(kind), ref=ref, name=name)
+        )
+        for after, kind, ref, name in values["escalate"] or ()
+    )
     values["co_targets"] = tuple(
         Destination(kind=TargetKind(kind), ref=ref, name=name)
         for kind, ref, name in values["co_targets"] or ()
@@ -80,12 +96,17 @@ def _reminder(values: dict[str, Any]) -> Reminder:
 
 def _columns(values: dict[str, Any]) -> dict[str, Any]:
     """Enums as their values and targets as JSON lists, as the columns hold them."""
-    for name in ("state", "origin", "target_kind"):
+    for name in ("state", "origin", "target_kind", "kind"):
         if name in values:
             values[name] = str(values[name])  # a StrEnum, or already its value
     if "co_targets" in values:
         targets = values["co_targets"]
         values["co_targets"] = [[t.kind.value, t.ref, t.name] for t in targets] or None
+    if "escalate" in values:
+        steps = values["escalate"]
+        values["escalate"] = [
+            [s.after_minutes, s.target.kind.value, s.target.ref, s.target.name] for s in steps
+        ] or None
     for name in _TUPLES:
         if name in values:
             values[name] = list(values[name]) or None
@@ -124,8 +145,12 @@ def to_occurrence(row: OccurrenceRow | Row[Any], completed_by: tuple[str, ...] =
 
 
 def to_prefs(row: UserRow | Row[Any]) -> UserPrefs:
-    return UserPrefs(key=row.key, **{name: getattr(row, name) for name in _PREFS_FIELDS})
+    values = {name: getattr(row, name) for name in _PREFS_FIELDS}
+    values["channels"] = tuple(values["channels"] or ())
+    return UserPrefs(key=row.key, **values)
 
 
 def prefs_values(prefs: UserPrefs) -> dict[str, Any]:
-    return {name: getattr(prefs, name) for name in _PREFS_FIELDS}
+    values = {name: getattr(prefs, name) for name in _PREFS_FIELDS}
+    values["channels"] = list(prefs.channels) or None
+    return values

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -50,6 +51,8 @@ class UserRow(Base):
     quiet_end: Mapped[time | None]
     language: Mapped[str | None] = mapped_column(String(16))
     display_name: Mapped[str] = mapped_column(KEY)
+    email: Mapped[str | None] = mapped_column(KEY)
+    channels: Mapped[list[Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -105,6 +108,13 @@ class ReminderRow(Base):
     event_type: Mapped[str | None] = mapped_column(String(64))
     number: Mapped[int | None]
     language: Mapped[str | None] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(16), server_default=text("'reminder'"))
+    urgent: Mapped[bool] = mapped_column(server_default=false())
+    escalate: Mapped[list[Any] | None] = mapped_column(JSON)
+    until_done: Mapped[bool] = mapped_column(server_default=false())
+    webhook_url: Mapped[str | None] = mapped_column(Text)
+    watch_occurrence_id: Mapped[int | None] = mapped_column(index=True)
+    digest_empty: Mapped[bool] = mapped_column(server_default=false())
 
 
 class OccurrenceRow(Base):
@@ -117,10 +127,60 @@ class OccurrenceRow(Base):
     state: Mapped[str] = mapped_column(String(16))
     attempts: Mapped[int] = mapped_column(server_default=text("0"))
     claimed_at: Mapped[datetime | None]
-    sent_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None] = mapped_column(index=True)
     message_ref: Mapped[str | None] = mapped_column(KEY)
     error: Mapped[str | None] = mapped_column(Text)
     dismissed_at: Mapped[datetime | None]
+
+
+class DeliveryRow(Base):
+    """One channel's delivery of an occurrence (for reminders told on more than chat)."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("occurrence_id", "channel"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurrence_id: Mapped[int] = mapped_column(ForeignKey("occurrences.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(server_default=text("0"))
+    message_ref: Mapped[str | None] = mapped_column(KEY)
+    error: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime | None]
+
+
+class WorkspaceSettingRow(Base):
+    """A workspace's default for one preference (an admin setting); users override it."""
+
+    __tablename__ = "workspace_settings"
+
+    workspace: Mapped[str] = mapped_column(KEY, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    updated_at: Mapped[datetime]
+
+
+class TemplateRow(Base):
+    """A workspace's message template (Jinja2 source, checked when saved)."""
+
+    __tablename__ = "templates"
+
+    workspace: Mapped[str] = mapped_column(KEY, primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    source: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime]
+
+
+class CalendarTokenRow(Base):
+    """A private iCalendar feed's token: only its SHA-256 is kept."""
+
+    __tablename__ = "calendar_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner: Mapped[str] = mapped_column(KEY)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
 
 
 class CompletionRow(Base):
@@ -221,3 +281,4 @@ REMINDERS = cast(Table, ReminderRow.__table__)
 OCCURRENCES = cast(Table, OccurrenceRow.__table__)
 COMPLETIONS = cast(Table, CompletionRow.__table__)
 AUDIT = cast(Table, AuditRow.__table__)
+DELIVERIES = cast(Table, DeliveryRow.__table__)

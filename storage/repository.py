@@ -11,6 +11,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.core.model import (
+    ChannelDelivery,
     NewReminder,
     Occurrence,
     OccurrenceState,
@@ -22,7 +23,7 @@ from bot.core.model import (
 from bot.core.ports import Outcome
 from storage.api_state import ApiState
 from storage.base import MAX_ID
-from storage.batches import completed_by, open_all, record_all
+from storage.batches import completed_by, deliveries_of, open_all, record_all
 from storage.chat_state import ChatState
 from storage.claims import claim_statement
 from storage.finders import Finders
@@ -42,6 +43,7 @@ from storage.models import (
     OccurrenceRow,
     ReminderRow,
     UserRow,
+    WorkspaceSettingRow,
 )
 from storage.numbers import inserted, numbered
 
@@ -247,6 +249,25 @@ class SqlReminderRepository(Finders, ChatState, ApiState):
             ids = sorted({reminder_id for reminder_id, _ in items})
             which = f"reminder {ids[0]}" if len(ids) == 1 else f"one of reminders {ids}"
             raise LookupError(f"{which} does not exist") from exc
+
+    async def channel_deliveries(
+        self, occurrence_ids: Sequence[int]
+    ) -> dict[int, dict[str, ChannelDelivery]]:
+        async with self._engine.connect() as conn:
+            return await deliveries_of(conn, occurrence_ids)
+
+    async def workspace_defaults(self, workspaces: Collection[str]) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        if not workspaces:
+            return found
+        table = WorkspaceSettingRow.__table__
+        stmt = select(table.c.workspace, table.c.name, table.c.value).where(
+            table.c.workspace.in_(list(workspaces))
+        )
+        async with self._engine.connect() as conn:
+            for workspace, name, value in await conn.execute(stmt):
+                found.setdefault(workspace, {})[name] = value
+        return found
 
     async def record_outcomes(self, outcomes: Sequence[Outcome], now: datetime) -> None:
         if not outcomes:

@@ -12,11 +12,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from bot.core import schedule, texts
 from bot.core.model import (
+    FINISHED_STATES,
+    ChannelDelivery,
     Delivery,
     Occurrence,
     OccurrenceState,
@@ -25,11 +27,19 @@ from bot.core.model import (
     UserPrefs,
 )
 from bot.core.policy import MAX_ATTEMPTS, quiet_until, retry_delay
-from bot.core.ports import ChatGateway, Clock, DeliveryError, Outcome, ReminderRepository
+from bot.core.ports import (
+    ChatGateway,
+    Clock,
+    DeliveryChannel,
+    DeliveryError,
+    Outcome,
+    ReminderRepository,
+)
 
 log = logging.getLogger(__name__)
-_DONE = (OccurrenceState.SENT, OccurrenceState.FAILED, OccurrenceState.SKIPPED)
+_DONE = FINISHED_STATES
 _Item = tuple[Reminder, Occurrence, datetime]  # a claimed reminder, its occurrence, due time
+CHAT_ONLY = ("chat",)
 _LATE_NOTE = timedelta(minutes=1)
 _FIND_MARGIN = timedelta(minutes=1)  # clocks of the bot and the platform may differ
 
@@ -49,6 +59,11 @@ class Dispatcher:
         batch: reminders claimed per statement.
         late_limit: occurrences later than this are skipped instead of delivered late.
         concurrency: deliveries in flight at once.
+        channels: the channels besides chat (``email``, ``webhook``) by name. A reminder
+            is told on its own channels, else its recipient's, else its workspace's
+            default, else on chat; each channel has its own record per occurrence.
+        dry_run: log what would be sent on every channel and record ``dry_run``; nothing
+            leaves the process, and the occurrence counts as handled.
     """
 
     def __init__(
@@ -61,8 +76,12 @@ class Dispatcher:
         batch: int = 200,
         late_limit: timedelta | None = None,
         concurrency: int = 16,
+        channels: Mapping[str, DeliveryChannel] | None = None,
+        dry_run: bool = False,
     ) -> None:
         self.repo = repo
+        self.channels: Mapping[str, DeliveryChannel] = channels or {}
+        self.dry_run = dry_run
         self.gateways = gateways
         self.clock = clock
         self.lease = lease
@@ -105,8 +124,12 @@ class Dispatcher:
             keys = {key for rem, _, _ in pending if (key := _recipient(rem)) is not None}
             prefs = await self.repo.get_users(keys) if keys else {}
             ready = self._outside_quiet_hours(journal, pending, prefs, now)
+            told = await self._told_on(ready, prefs)
             results = await asyncio.gather(
-                *(self._send(journal, *item, now, _language(item[0], prefs)) for item in ready),
+                *(
+                    self._send(journal, *item, now, _language(item[0], prefs), told[item[1].id])
+                    for item in ready
+                ),
                 return_exceptions=True,
             )
         finally:
@@ -147,6 +170,26 @@ class Dispatcher:
                 journal.add(_outcome(deferred, occ, OccurrenceState.DEFERRED, "quiet"))
         return ready
 
+    async def _told_on(
+        self, ready: Sequence[_Item], prefs: Mapping[str, UserPrefs]
+    ) -> dict[int, Told]:
+        """Each occurrence's channels (and their records so far, beyond chat alone)."""
+        workspaces = {_workspace(rem) for rem, _, _ in ready if not rem.channels}
+        defaults = await self.repo.workspace_defaults(workspaces) if workspaces else {}
+        told = {
+            occ.id: Told(
+                channels=channels_of(rem, prefs.get(_recipient(rem) or ""), defaults),
+                recipient=prefs.get(_recipient(rem) or ""),
+            )
+            for rem, occ, _ in ready
+        }
+        many = [occ_id for occ_id, t in told.items() if t.channels != CHAT_ONLY]
+        if many:
+            records = await self.repo.channel_deliveries(many)
+            for occ_id in many:
+                told[occ_id] = replace(told[occ_id], records=records.get(occ_id, {}))
+        return told
+
     async def _send(
         self,
         journal: _Journal,
@@ -155,14 +198,21 @@ class Dispatcher:
         due: datetime,
         now: datetime,
         tx: texts.Texts,
+        told: Told,
     ) -> None:
         try:
             async with self._slots:
                 if not await self._may_start(journal, rem, occ):
                     return
+                if self.dry_run:
+                    journal.add(self._dry_run(rem, occ, due, now, told))
+                    return
+                if told.channels != CHAT_ONLY:
+                    await self._send_each(journal, rem, occ, (due, now), tx, told)
+                    return
                 try:
                     async with asyncio.timeout(self.delivery_timeout.total_seconds()):
-                        ref = await self._deliver(rem, occ, due, now, tx)
+                        ref = await self._deliver(rem, occ, due, now, tx, told)
                 except TimeoutError:
                     raise DeliveryError("timeout", temporary=True) from None
         except DeliveryError as error:
@@ -192,18 +242,139 @@ class Dispatcher:
         log.warning("reminder %s released: the batch ran out of lease", rem.id)
         return False
 
-    async def _deliver(
-        self, rem: Reminder, occ: Occurrence, due: datetime, now: datetime, tx: texts.Texts
-    ) -> str:
-        gateway = self.gateways.get(rem.platform)
-        if gateway is None:
-            raise DeliveryError("platform_not_connected", temporary=True)
-        delivery = Delivery(
+    def _dry_run(
+        self, rem: Reminder, occ: Occurrence, due: datetime, now: datetime, told: Told
+    ) -> Outcome:
+        """What a dry run records: every channel logged as it would be sent, nothing sent."""
+        at = self.clock.now()
+        for channel in told.channels:
+            log.info("dry run: would send reminder %s occurrence %s on %s", rem.id, occ.id, channel)
+        records: tuple[ChannelDelivery, ...] = ()
+        if told.channels != CHAT_ONLY:
+            records = tuple(
+                _record(occ, told, channel, OccurrenceState.DRY_RUN, at=at)
+                for channel in told.channels
+                if not _finished(told, channel)
+            )
+        dry = _outcome(_advance(rem, due, now), occ, OccurrenceState.DRY_RUN)
+        return replace(dry, at=at, channels=records)
+
+    async def _send_each(
+        self,
+        journal: _Journal,
+        rem: Reminder,
+        occ: Occurrence,
+        times: tuple[datetime, datetime],
+        tx: texts.Texts,
+        told: Told,
+    ) -> None:
+        """Deliver on each of the occurrence's channels not yet done: chat first (the
+        others may link to its message), then the rest at once; one record each."""
+        due, now = times
+        todo = [channel for channel in told.channels if not _finished(told, channel)]
+        delivery = self._delivery(rem, occ, due, now, tx, told)
+        done: dict[str, tuple[ChannelDelivery, float | None]] = {}
+        if "chat" in todo:
+            done["chat"] = await self._attempt(occ, told, "chat", delivery)
+        others = [channel for channel in todo if channel != "chat"]
+        chat_ref = done["chat"][0].message_ref if "chat" in done else None
+        linked = replace(delivery, chat_link=chat_ref or delivery.chat_link)
+        attempts = await asyncio.gather(
+            *(self._attempt(occ, told, c, replace(linked, channel=c)) for c in others)
+        )
+        done.update(zip(others, attempts, strict=True))
+        records = {**told.records, **{c: record for c, (record, _) in done.items()}}
+        waits = [wait for record, wait in done.values() if record.state is OccurrenceState.DEFERRED]
+        reasons = ",".join(
+            f"{r.channel}:{r.error}" for r, _ in done.values() if r.error is not None
+        )
+        if waits and occ.attempts < MAX_ATTEMPTS:
+            asked = [w for w in waits if w is not None]
+            retry = self.clock.now() + retry_delay(occ.attempts, max(asked) if asked else None)
+            deferred = _outcome(replace(rem, next_due=retry), occ, OccurrenceState.DEFERRED)
+            journal.add(
+                replace(deferred, error=reasons, channels=tuple(r for r, _ in done.values()))
+            )
+            log.warning("reminder %s: %s, retry at %s", rem.id, reasons, retry.isoformat())
+            return
+        final = tuple(
+            replace(record, state=OccurrenceState.FAILED)
+            if record.state is OccurrenceState.DEFERRED
+            else record
+            for record, _ in done.values()
+        )
+        states = {r.state for r in (*final, *(records[c] for c in records if c not in done))}
+        sent = OccurrenceState.SENT in states
+        ref = records["chat"].message_ref if "chat" in records else None
+        state = OccurrenceState.SENT if sent else OccurrenceState.FAILED
+        outcome = _outcome(_advance(rem, due, now), occ, state, None if sent else reasons, ref=ref)
+        outcome = replace(outcome, at=self.clock.now(), channels=final)
+        if sent:
+            journal.add(outcome)
+            log.info("delivered reminder %s occurrence %s on %s", rem.id, occ.id, ",".join(done))
+            return
+        await journal.commit(outcome)
+        await self._tell_owner(rem, reasons)
+
+    async def _attempt(
+        self, occ: Occurrence, told: Told, channel: str, delivery: Delivery
+    ) -> tuple[ChannelDelivery, float | None]:
+        """One channel's try: its new record, and how long the platform asked us to wait."""
+        try:
+            async with asyncio.timeout(self.delivery_timeout.total_seconds()):
+                if channel == "chat":
+                    ref = await self._post(delivery)
+                else:
+                    sender = self.channels.get(channel)
+                    if sender is None:
+                        raise DeliveryError(f"{channel}_not_configured", temporary=False)
+                    ref = await sender.send(delivery)
+        except TimeoutError:
+            return _record(occ, told, channel, OccurrenceState.DEFERRED, error="timeout"), None
+        except DeliveryError as error:
+            state = OccurrenceState.DEFERRED if error.temporary else OccurrenceState.FAILED
+            return _record(occ, told, channel, state, error=error.reason), error.retry_after
+        return _record(occ, told, channel, OccurrenceState.SENT, ref=ref, at=self.clock.now()), None
+
+    def _delivery(
+        self,
+        rem: Reminder,
+        occ: Occurrence,
+        due: datetime,
+        now: datetime,
+        tx: texts.Texts,
+        told: Told | None = None,
+    ) -> Delivery:
+        return Delivery(
             reminder=rem,
             occurrence=occ,
             reply=tx.delivery(rem, occ, now),
             late=now - due > _LATE_NOTE,
+            recipient=told.recipient if told is not None else None,
+            due=occ.due_at,
+            late_by=max(0.0, (now - occ.due_at).total_seconds()),
+            chat_link=(
+                told.records["chat"].message_ref if told and "chat" in told.records else None
+            ),
         )
+
+    async def _deliver(
+        self,
+        rem: Reminder,
+        occ: Occurrence,
+        due: datetime,
+        now: datetime,
+        tx: texts.Texts,
+        told: Told,
+    ) -> str:
+        return await self._post(self._delivery(rem, occ, due, now, tx, told))
+
+    async def _post(self, delivery: Delivery) -> str:
+        """Post on chat: the reminder's platform, unless the post is found there already."""
+        rem, occ = delivery.reminder, delivery.occurrence
+        gateway = self.gateways.get(rem.platform)
+        if gateway is None:
+            raise DeliveryError("platform_not_connected", temporary=True)
         if occ.attempts > 1:
             # Opened before: a process may have posted it and died before recording it.
             # Every post carries its occurrence; if the conversation has it, it was sent.
@@ -351,6 +522,61 @@ class _Journal:
                 self._flowing.set()
                 return None
         raise AssertionError("unreachable")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Told:
+    """How one occurrence is told: its channels, and what each has done so far."""
+
+    channels: tuple[str, ...]
+    recipient: UserPrefs | None = None
+    records: Mapping[str, ChannelDelivery] = field(default_factory=dict)
+
+
+def channels_of(
+    rem: Reminder, prefs: UserPrefs | None, defaults: Mapping[str, Mapping[str, object]]
+) -> tuple[str, ...]:
+    """The reminder's channels, else its recipient's, else its workspace's, else chat."""
+    if rem.channels:
+        return rem.channels
+    if prefs is not None and prefs.channels:
+        return prefs.channels
+    default = defaults.get(_workspace(rem), {}).get("channels")
+    if isinstance(default, list) and default and all(isinstance(c, str) for c in default):
+        return tuple(default)
+    return CHAT_ONLY
+
+
+def _workspace(rem: Reminder) -> str:
+    """The key workspace settings are stored under (``slack:T1``)."""
+    return f"{rem.platform}:{rem.workspace}"
+
+
+def _finished(told: Told, channel: str) -> bool:
+    record = told.records.get(channel)
+    return record is not None and record.state in FINISHED_STATES
+
+
+def _record(
+    occ: Occurrence,
+    told: Told,
+    channel: str,
+    state: OccurrenceState,
+    *,
+    ref: str | None = None,
+    error: str | None = None,
+    at: datetime | None = None,
+) -> ChannelDelivery:
+    before = told.records.get(channel)
+    return ChannelDelivery(
+        occurrence_id=occ.id,
+        channel=channel,
+        state=state,
+        attempts=(before.attempts if before is not None else 0) + 1,
+        message_ref=ref,
+        error=error,
+        at=at,
+    )
 
 
 def _due(rem: Reminder) -> datetime:

@@ -26,6 +26,29 @@ class OccurrenceState(enum.StrEnum):
     FAILED = "failed"
     DEFERRED = "deferred"
     SKIPPED = "skipped"
+    HELD = "held"  # over the recipient's rate limit: goes out in the next summary
+    DRY_RUN = "dry_run"  # handled in a dry run: logged, not sent (and never sent later)
+
+
+# An occurrence in one of these is handled: never delivered again.
+FINISHED_STATES = (
+    OccurrenceState.SENT,
+    OccurrenceState.FAILED,
+    OccurrenceState.SKIPPED,
+    OccurrenceState.DRY_RUN,
+)
+
+# The delivery channels, named so everywhere (the API, preferences, the history).
+CHANNELS = ("chat", "email", "webhook")
+
+
+class ReminderKind(enum.StrEnum):
+    """What a reminder row makes when it is due."""
+
+    REMINDER = "reminder"
+    DIGEST = "digest"  # a list of the owner's reminders of the day
+    ESCALATION = "escalation"  # tells someone that a watched occurrence is not done
+    SUMMARY = "summary"  # the held deliveries of one recipient, in one message
 
 
 class TargetKind(enum.StrEnum):
@@ -120,6 +143,16 @@ class UserPrefs:
     quiet_end: time | None = None
     language: str | None = None
     display_name: str = ""
+    email: str | None = None  # set by the person; else the platform profile's is used
+    channels: tuple[str, ...] = ()  # the person's default channels; () is the workspace's
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Escalation:
+    """Tell ``target`` if the occurrence is not completed ``after_minutes`` after it was sent."""
+
+    after_minutes: int
+    target: Destination
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -155,6 +188,13 @@ class NewReminder:
     channels: tuple[str, ...] = ()  # chat, email, webhook; () is the owner's default
     event_type: str | None = None  # what the reminder is about its entity, for dedupe
     language: str | None = None  # of the phrase it was read from (``en``, ``da``)
+    kind: ReminderKind = ReminderKind.REMINDER
+    urgent: bool = False  # passes quiet hours and the rate limit
+    escalate: tuple[Escalation, ...] = ()
+    until_done: bool = False  # a repeat that nags: completing an occurrence ends it
+    webhook_url: str | None = None  # this reminder's own webhook, else the configured one
+    watch_occurrence_id: int | None = None  # an escalation's: the occurrence it watches
+    digest_empty: bool = False  # a digest sent also on days with nothing due
 
     @property
     def destination(self) -> Destination:
@@ -254,6 +294,32 @@ class Occurrence:
     dismissed_at: datetime | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChannelDelivery:
+    """One channel's record of an occurrence: unique on (occurrence_id, channel).
+
+    ``delivery_id`` names it to the receiver (the webhook's ``X-Remindbot-Delivery``): the
+    same on every retry, so a receiver can drop a repeat.
+    """
+
+    occurrence_id: int
+    channel: str
+    state: OccurrenceState
+    attempts: int = 0
+    message_ref: str | None = None
+    error: str | None = None
+    at: datetime | None = None
+
+    @property
+    def delivery_id(self) -> str:
+        return delivery_id(self.occurrence_id, self.channel)
+
+
+def delivery_id(occurrence_id: int, channel: str) -> str:
+    """The id of one (occurrence, channel) delivery, stable across retries."""
+    return f"occ-{occurrence_id}-{channel}"
+
+
 # -- the neutral message model ---------------------------------------------------------
 
 
@@ -335,6 +401,15 @@ class Delivery:
     reply: Reply
     late: bool = False
     extra: dict[str, str] = field(default_factory=dict)
+    recipient: UserPrefs | None = None  # the person it is for (none for a channel)
+    channel: str = "chat"
+    due: datetime | None = None  # the nominal due time of the occurrence
+    late_by: float = 0.0  # seconds after due when it went out
+    chat_link: str | None = None  # the chat message's permalink, where one was posted
+
+    @property
+    def delivery_id(self) -> str:
+        return delivery_id(self.occurrence.id, self.channel)
 
 
 # -- what the REST API keeps ------------------------------------------------------------

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from bot.core.model import (
     ApiToken,
     AuditLine,
+    ChannelDelivery,
     Delivery,
     Destination,
     KeyedRequest,
@@ -73,6 +74,25 @@ class Outcome:
     message_ref: str | None = None
     error: str | None = None
     at: datetime | None = None
+    channels: tuple[ChannelDelivery, ...] = ()  # per-channel records, beyond chat alone
+
+
+class DeliveryChannel(Protocol):
+    """A way of telling people besides chat (``email``, ``webhook``), as the dispatcher
+    sees it. Chat itself is the platforms' ``ChatGateway``."""
+
+    name: str
+
+    async def send(self, delivery: Delivery) -> str:
+        """Send a due reminder; return a reference of what was sent (a Message-ID).
+
+        ``delivery.channel`` is this channel's name, ``delivery.delivery_id`` the same on
+        every retry of this occurrence on this channel.
+
+        Raises:
+            DeliveryError: it could not be sent; ``temporary`` says whether to retry.
+        """
+        ...
 
 
 class ChatGateway(Protocol):
@@ -314,6 +334,17 @@ class ReminderRepository(Protocol):
         """
         ...
 
+    async def channel_deliveries(
+        self, occurrence_ids: Sequence[int]
+    ) -> dict[int, dict[str, ChannelDelivery]]:
+        """The per-channel records of those occurrences, by occurrence id and channel
+        (occurrences told on chat alone have none: the occurrence is its record)."""
+        ...
+
+    async def workspace_defaults(self, workspaces: Collection[str]) -> dict[str, dict[str, Any]]:
+        """Each workspace's defaults for preferences (name -> value), in one query."""
+        ...
+
     async def record_outcomes(self, outcomes: Sequence[Outcome], now: datetime) -> None:
         """Record a batch of dispatch outcomes in one transaction.
 
@@ -327,7 +358,9 @@ class ReminderRepository(Protocol):
         it. Reminders or occurrences that no longer exist are passed over. Each outcome
         with a ``state`` also appends its line to the audit log (actor ``dispatcher``;
         ``delivered``, ``deferred``, ``skipped`` or ``delivery_failed``, with the
-        occurrence and the reason) in the same transaction.
+        occurrence and the reason) in the same transaction. An outcome's ``channels`` are
+        upserted on (occurrence, channel), a finished record left as it is, each with its
+        audit line (``channel`` in the detail).
         """
         ...
 

@@ -112,8 +112,18 @@ async def test_record_outcomes_writes_occurrences_reminders_and_audit_in_one_go(
     async with async_sessionmaker(engine)() as session:
         rows = (await session.scalars(select(AuditRow).order_by(AuditRow.id))).all()
     assert [(r.actor, r.action, r.reminder_id, r.detail) for r in rows] == [
-        ("dispatcher", "delivered", a.id, {"occurrence": oa.id, "message_ref": "D1:1.1"}),
-        ("dispatcher", "deferred", b.id, {"occurrence": ob.id, "reason": "ratelimited"}),
+        (
+            "dispatcher",
+            "delivered",
+            a.id,
+            {"occurrence": oa.id, "channel": "chat", "message_ref": "D1:1.1"},
+        ),
+        (
+            "dispatcher",
+            "deferred",
+            b.id,
+            {"occurrence": ob.id, "channel": "chat", "reason": "ratelimited"},
+        ),
     ]
 
 

@@ -16,7 +16,7 @@ from storage.migrate import downgrade_async
 from storage.models import Base
 from tests.conftest import Database
 
-HEAD = "0004"
+HEAD = "0005"
 TABLES = {
     "alembic_version",
     "users",
@@ -30,6 +30,10 @@ TABLES = {
     "api_tokens",
     "idempotency_keys",
     "entity_states",
+    "deliveries",
+    "workspace_settings",
+    "templates",
+    "calendar_tokens",
 }
 
 
