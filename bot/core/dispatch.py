@@ -275,12 +275,16 @@ class Dispatcher:
         delivery = self._delivery(rem, occ, due, now, tx, told)
         done: dict[str, tuple[ChannelDelivery, float | None]] = {}
         if "chat" in todo:
-            done["chat"] = await self._attempt(occ, told, "chat", delivery)
+            chat = replace(delivery, attempt=_nth(told, "chat"))
+            done["chat"] = await self._attempt(occ, told, "chat", chat)
         others = [channel for channel in todo if channel != "chat"]
         chat_ref = done["chat"][0].message_ref if "chat" in done else None
         linked = replace(delivery, chat_link=chat_ref or delivery.chat_link)
         attempts = await asyncio.gather(
-            *(self._attempt(occ, told, c, replace(linked, channel=c)) for c in others)
+            *(
+                self._attempt(occ, told, c, replace(linked, channel=c, attempt=_nth(told, c)))
+                for c in others
+            )
         )
         done.update(zip(others, attempts, strict=True))
         records = {**told.records, **{c: record for c, (record, _) in done.items()}}
@@ -552,6 +556,12 @@ def _workspace(rem: Reminder) -> str:
     return f"{rem.platform}:{rem.workspace}"
 
 
+def _nth(told: Told, channel: str) -> int:
+    """Which attempt on ``channel`` the next one is."""
+    before = told.records.get(channel)
+    return (before.attempts if before is not None else 0) + 1
+
+
 def _finished(told: Told, channel: str) -> bool:
     record = told.records.get(channel)
     return record is not None and record.state in FINISHED_STATES
@@ -567,12 +577,11 @@ def _record(
     error: str | None = None,
     at: datetime | None = None,
 ) -> ChannelDelivery:
-    before = told.records.get(channel)
     return ChannelDelivery(
         occurrence_id=occ.id,
         channel=channel,
         state=state,
-        attempts=(before.attempts if before is not None else 0) + 1,
+        attempts=_nth(told, channel),
         message_ref=ref,
         error=error,
         at=at,

@@ -405,7 +405,8 @@ class Delivery:
     channel: str = "chat"
     due: datetime | None = None  # the nominal due time of the occurrence
     late_by: float = 0.0  # seconds after due when it went out
-    chat_link: str | None = None  # the chat message's permalink, where one was posted
+    chat_link: str | None = None  # the chat message's reference, where one was posted
+    attempt: int = 1  # this channel's attempt at this occurrence (1 the first time)
 
     @property
     def delivery_id(self) -> str:

@@ -93,7 +93,7 @@ async def test_a_failing_channel_is_retried_alone_and_the_other_is_not_sent_agai
     clock.advance(timedelta(seconds=60))
     assert await dispatcher.drain() == 1
     assert len(platform.delivered) == 1, "chat was done: not posted again"
-    assert len(email.sent) == 1
+    assert len(email.sent) == 1 and email.sent[0].attempt == 2
     (occ,) = await repo.occurrences(rem.id)
     assert occ.state is OccurrenceState.SENT
     records = (await repo.channel_deliveries([occ.id]))[occ.id]
