@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import socket
 from datetime import timedelta
+from email.utils import format_datetime
 
 import pytest
 
@@ -272,3 +273,24 @@ async def test_a_request_signed_with_another_secret_is_refused_for_good(
     assert [r.status for r in hook.got] == [401]
     (occ,) = await repo.occurrences(rem.id)
     assert occ.state is OccurrenceState.FAILED and occ.error == "webhook:http_401"
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "wait"),
+    [
+        (format_datetime(DUE + timedelta(seconds=90), usegmt=True), timedelta(seconds=90)),
+        ("99999999", timedelta(days=1)),  # longer than a day is read as a day
+        ("soon", timedelta(seconds=30)),  # unreadable: the dispatcher's own backoff
+    ],
+)
+async def test_retry_after_may_be_a_date_and_is_bounded(
+    repo: SqlReminderRepository, clock: ManualClock, retry_after: str, wait: timedelta
+) -> None:
+    clock.set(DUE)
+    async with Receiver(SECRET, clock) as hook:
+        hook.answers = [Answer(503, {"Retry-After": retry_after})]
+        dispatcher, _ = _wired(repo, clock, WebhookChannel(SECRET, url=hook.url, clock=clock))
+        rem = await repo.add(new_reminder(channels=("webhook",)), clock.now())
+        assert await dispatcher.drain() == 1
+    stored = await repo.get(rem.id)
+    assert stored is not None and stored.next_due == DUE + wait
