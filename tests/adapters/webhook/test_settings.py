@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
 from bot.adapters.webhook import WebhookChannel
+from bot.app import build
 from bot.channels import delivery_channels
+from bot.clock import ManualClock
 from bot.config import Settings
 
 
@@ -62,3 +67,14 @@ def test_incomplete_or_bad_webhook_settings_are_refused(
 ) -> None:
     with pytest.raises(ValidationError, match=said):
         _settings(**values)
+
+
+async def test_the_app_gives_the_dispatcher_the_channel_on_its_clock(tmp_path: Path) -> None:
+    clock = ManualClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+    settings = _settings(database_url=f"sqlite:///{tmp_path / 'bot.db'}", webhook_secret="s")
+    app = await build(settings, clock)
+    try:
+        channel = app.dispatcher.channels["webhook"]
+        assert isinstance(channel, WebhookChannel) and channel.clock is clock
+    finally:
+        await app.close()
