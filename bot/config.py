@@ -9,6 +9,8 @@ from platformdirs import user_data_dir
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.core.policy import MAX_ATTEMPTS
+from bot.core.webhooks import webhook_url_problem
 from bot.parsing.zones import is_zone
 from storage.urls import normalize_url
 
@@ -71,6 +73,12 @@ class Settings(BaseSettings):
     )
     mattermost_command: str = "/remind"
 
+    # Webhooks (bot/adapters/webhook): on when a secret is set; every request is signed.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_attempts: int = Field(default=5, ge=1, le=MAX_ATTEMPTS)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+
     @field_validator("default_tz")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -96,6 +104,7 @@ class Settings(BaseSettings):
         "mattermost_token",
         "mattermost_slash_token",
         "mattermost_actions_secret",
+        "webhook_secret",
     )
     @classmethod
     def _not_blank(cls, value: SecretStr | None) -> SecretStr | None:
@@ -103,6 +112,28 @@ class Settings(BaseSettings):
         if value is not None and not value.get_secret_value().strip():
             raise ValueError("is set but empty: give it a value or unset it")
         return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_address(cls, value: str | None) -> str | None:
+        if value is not None and webhook_url_problem(value) is not None:
+            raise ValueError("must be an http or https URL with a host")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_complete(self) -> Settings:
+        if self.webhook_url is not None and self.webhook_secret is None:
+            raise ValueError(
+                "REMINDBOT_WEBHOOK_URL needs REMINDBOT_WEBHOOK_SECRET: every webhook is signed"
+            )
+        if self.webhook_timeout_seconds >= self.lease_seconds / 4:
+            # The dispatcher gives each delivery a quarter of the lease; past it the
+            # attempt would end as its timeout, not the webhook's.
+            raise ValueError(
+                "REMINDBOT_WEBHOOK_TIMEOUT_SECONDS must be below a quarter of "
+                "REMINDBOT_LEASE_SECONDS"
+            )
+        return self
 
     @model_validator(mode="after")
     def _slack_complete(self) -> Settings:

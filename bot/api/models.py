@@ -9,10 +9,12 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 
 from bot.core.model import Destination, TargetKind
 from bot.core.specs import PLATFORMS, ReminderSpec
+from bot.core.webhooks import MAX_URL
 
 Channel = Literal["chat", "email", "webhook"]
 Name = Field(min_length=1, max_length=255)
 _STRICT = ConfigDict(extra="forbid")
+WEBHOOK_URL = "where the webhook channel POSTs this reminder (http or https)"
 
 
 class TargetIn(BaseModel):
@@ -69,6 +71,7 @@ class ReminderIn(BaseModel):
     entity: EntityIn | None = None
     event_type: str | None = Field(default=None, max_length=64)
     channels: list[Channel] = Field(default_factory=list, max_length=3)
+    webhook_url: str | None = Field(default=None, max_length=MAX_URL, description=WEBHOOK_URL)
     stop_when: StopWhenIn | None = None
     trigger: TriggerIn | None = None
     confirm: bool = True
@@ -96,6 +99,7 @@ class ReminderIn(BaseModel):
             stop_statuses=tuple(self.stop_when.status) if self.stop_when else (),
             trigger_status=self.trigger.status if self.trigger else None,
             channels=tuple(dict.fromkeys(self.channels)),
+            webhook_url=self.webhook_url,
         )
 
 
@@ -112,6 +116,9 @@ class PatchIn(BaseModel):
     tz: str | None = Field(default=None, max_length=64)
     event_at: AwareDatetime | None = None
     paused: bool | None = None
+    webhook_url: str | None = Field(
+        default=None, max_length=MAX_URL, description=WEBHOOK_URL + '; "" removes it'
+    )
 
 
 class SnoozeIn(BaseModel):
@@ -169,6 +176,7 @@ class ReminderOut(BaseModel):
     stop_when: list[str]
     trigger: str | None
     channels: list[str]
+    webhook_url: str | None = None
     created_at: datetime
     deleted_at: datetime | None
     skipped: list[datetime] = Field(default_factory=list, description="offsets already past")

@@ -23,6 +23,7 @@ from bot.core.model import (
 )
 from bot.core.ports import ApiRepository, Clock
 from bot.core.specs import Specs
+from bot.core.webhooks import checked_webhook_url
 
 _LIVE = (ReminderState.SCHEDULED, ReminderState.PAUSED, ReminderState.DRAFT)
 
@@ -38,6 +39,7 @@ class Patch:
     tz: str | None = None
     event_at: datetime | None = None
     paused: bool | None = None
+    webhook_url: str | None = None  # "" removes the reminder's own webhook URL
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -88,6 +90,8 @@ class Changes:
         rem = self._retimed(rem, patch, now)
         if patch.message is not None:
             rem = replace(rem, message=patch.message)
+        if patch.webhook_url is not None:
+            rem = replace(rem, webhook_url=checked_webhook_url(patch.webhook_url or None))
         if patch.paused is not None:
             rem = await self._pause(owner, rem, patch.paused, now)
         rem = await self.repo.save(rem, now)

@@ -30,6 +30,7 @@ from bot.core.model import (
 from bot.core.people import People
 from bot.core.ports import ApiRepository, ChatGateway, Clock, DeliveryError
 from bot.core.tokens import is_system
+from bot.core.webhooks import checked_webhook_url
 from bot.parsing import Recurrence, occurrences_after
 from bot.parsing.zones import is_zone
 
@@ -55,6 +56,7 @@ class ReminderSpec:
     stop_statuses: tuple[str, ...] = ()
     trigger_status: str | None = None
     channels: tuple[str, ...] = ()
+    webhook_url: str | None = None  # the reminder's own webhook (checked: http or https)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -154,6 +156,7 @@ class Specs:
             trigger_status=spec.trigger_status,
             channels=spec.channels,
             event_type=spec.event_type or _event_type(spec),
+            webhook_url=checked_webhook_url(spec.webhook_url),
         )
         return new, skipped
 

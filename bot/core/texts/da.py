@@ -257,6 +257,11 @@ SAY: dict[str, str] = {
     "key_busy": "Den første forespørgsel med den Idempotency-Key kører stadig; prøv igen.",
     "bad_cursor": "Den cursor har jeg ikke givet.",
     "naive_time": "Giv tider med deres forskydning (2026-12-04T09:00:00+01:00).",
+    # -- webhooks: a reminder's own webhook URL (bot/core/webhooks.py)
+    "bad_webhook_url": (
+        "En webhook_url skal være en http- eller https-adresse med en vært, "
+        "som https://example.com/hooks/remindbot."
+    ),
 }
 
 

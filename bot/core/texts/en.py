@@ -228,6 +228,11 @@ SAY: dict[str, str] = {
     "key_busy": "The first request with that Idempotency-Key is still running; try again.",
     "bad_cursor": "That cursor is not one I gave.",
     "naive_time": "Give times with their offset (2026-12-04T09:00:00+01:00).",
+    # -- webhooks: a reminder's own webhook URL (bot/core/webhooks.py)
+    "bad_webhook_url": (
+        "A webhook_url must be an http or https address with a host, "
+        "like https://example.com/hooks/remindbot."
+    ),
 }
 
 
