@@ -249,3 +249,18 @@ async def test_no_address_anywhere_or_a_channel_reminder_is_no_email_address(
     ((owner, notice),) = platform.notices  # only the one that reached no one
     assert owner == nobody.owner
     assert "email: there is no email address for that person" in notice.text
+
+
+async def test_a_certificate_the_channel_does_not_trust_fails_for_good(
+    repo: SqlReminderRepository, clock: ManualClock, certificate: Certificate
+) -> None:
+    async with MailServer(tls=certificate.server_context(), require_starttls=True) as mail:
+        platform = FakePlatform(platform="slack", emails={"U1": "u1@example.com"})
+        email = EmailChannel(config(mail.port, certificate, ca_file=None), {"slack": platform})
+        rem = await repo.add(new_reminder(channels=("chat", "email")), clock.now())
+        clock.set(DUE)
+        assert await _dispatcher(repo, clock, platform, email).drain() == 1
+    assert mail.received == []
+    record = (await _records(repo, rem.id))["email"]
+    assert record.state is OccurrenceState.FAILED
+    assert (record.error or "").startswith("smtp_tls"), record.error
