@@ -264,3 +264,20 @@ async def test_a_certificate_the_channel_does_not_trust_fails_for_good(
     record = (await _records(repo, rem.id))["email"]
     assert record.state is OccurrenceState.FAILED
     assert (record.error or "").startswith("smtp_tls"), record.error
+
+
+async def test_a_reminder_set_for_someone_else_is_emailed_to_them_not_the_owner(
+    repo: SqlReminderRepository, clock: ManualClock, certificate: Certificate
+) -> None:
+    async with MailServer(tls=certificate.server_context(), require_starttls=True) as mail:
+        platform = FakePlatform(
+            platform="slack", emails={"U1": "owner@example.com", "U2": "bo@example.com"}
+        )
+        email = EmailChannel(config(mail.port, certificate), {"slack": platform})
+        await repo.add(
+            new_reminder(channels=("email",), target_ref="U2", target_name="bo"), clock.now()
+        )
+        clock.set(DUE)
+        assert await _dispatcher(repo, clock, platform, email).drain() == 1
+    (got,) = mail.received
+    assert got.recipients == ["bo@example.com"]

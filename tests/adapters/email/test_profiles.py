@@ -18,7 +18,7 @@ from bot.adapters.slack.gateway import SlackGateway
 from bot.clock import ManualClock
 from bot.core.dispatch import Dispatcher
 from bot.core.model import OccurrenceState
-from bot.core.ports import ChatPlatform
+from bot.core.ports import ChatPlatform, DeliveryError
 from storage import SqlReminderRepository
 from tests.adapters.email.conftest import Certificate, config
 from tests.factories import DUE, new_reminder
@@ -50,6 +50,19 @@ async def test_slack_profile_email_is_read_once_then_remembered(slack: FakeSlack
     assert await gateway.email_of("U2") is None
 
 
+async def test_slack_profile_lookup_that_fails_for_now_raises_and_is_not_remembered(
+    slack: FakeSlack,
+) -> None:
+    gateway = SlackGateway(AsyncWebClient(token="xoxb-test", base_url=slack.api_url))
+    slack.fail_next("users.info", status=500)
+    with pytest.raises(DeliveryError) as failed:
+        await gateway.email_of("U1")
+    assert failed.value.temporary
+    assert await gateway.email_of("U1") == "u1@example.com"
+    slack.fail_next("users.info", error="user_not_found")
+    assert await gateway.email_of("U404") is None
+
+
 async def test_slack_permalink_of_a_posted_message(slack: FakeSlack) -> None:
     gateway = SlackGateway(AsyncWebClient(token="xoxb-test", base_url=slack.api_url))
     link = await gateway.message_link("C1:1700000000.000100")
@@ -64,6 +77,8 @@ async def test_mattermost_profile_email_and_post_link(mm: FakeMattermost) -> Non
     try:
         gateway = MattermostGateway(client, Signer("s" * 32, ManualClock(DUE)), actions_url="")
         assert await gateway.email_of(alice) == "alice@chat.example"
+        assert await gateway.email_of(alice) == "alice@chat.example"
+        assert len(mm.calls_to("get_user")) == 1, "cached"
         assert await gateway.email_of(hidden) is None
         assert await gateway.email_of("nosuchuser00000000000000000") is None
         assert await gateway.message_link("p1") == f"{mm.url}/_redirect/pl/p1"
@@ -99,3 +114,30 @@ async def test_a_slack_reminder_by_email_uses_the_profile_and_links_the_chat_mes
     assert f"See it in chat: {link}" in plain.get_content()
     assert f'<a href="{link}">See it in chat</a>' in html.get_content()
     assert "went out" not in plain.get_content(), "20 seconds is not late"
+
+
+async def test_a_profile_lookup_that_fails_for_now_defers_the_email_until_it_answers(
+    repo: SqlReminderRepository,
+    clock: ManualClock,
+    certificate: Certificate,
+    slack: FakeSlack,
+) -> None:
+    gateway = SlackGateway(AsyncWebClient(token="xoxb-test", base_url=slack.api_url))
+    gateways: dict[str, ChatPlatform] = {"slack": gateway}
+    async with MailServer(tls=certificate.server_context(), require_starttls=True) as mail:
+        email = EmailChannel(config(mail.port, certificate), gateways)
+        dispatcher = Dispatcher(repo, gateways, clock, channels={"email": email})
+        rem = await repo.add(new_reminder(channels=("chat", "email")), clock.now())
+        clock.set(DUE)
+        slack.fail_next("users.info", status=500)
+        assert await dispatcher.drain() == 1
+        assert mail.received == []
+        (occ,) = await repo.occurrences(rem.id)
+        assert occ.state is OccurrenceState.DEFERRED and occ.error == "email:internal_error"
+        stored = await repo.get(rem.id)
+        assert stored is not None and stored.next_due is not None
+        clock.set(stored.next_due)
+        assert await dispatcher.drain() == 1
+    (got,) = mail.received
+    assert got.recipients == ["u1@example.com"]
+    assert len(slack.calls_to("chat.postMessage")) == 1
