@@ -281,3 +281,34 @@ async def test_a_reminder_set_for_someone_else_is_emailed_to_them_not_the_owner(
         assert await _dispatcher(repo, clock, platform, email).drain() == 1
     (got,) = mail.received
     assert got.recipients == ["bo@example.com"]
+
+
+async def test_an_address_that_is_not_one_fails_for_good(
+    repo: SqlReminderRepository, clock: ManualClock, certificate: Certificate
+) -> None:
+    await repo.save_user(UserPrefs(key="slack:T1:U1", email="call me maybe"))
+    async with MailServer(tls=certificate.server_context()) as mail:
+        platform = FakePlatform(platform="slack")
+        email = EmailChannel(config(mail.port, certificate), {"slack": platform})
+        rem = await repo.add(new_reminder(channels=("chat", "email")), clock.now())
+        clock.set(DUE)
+        assert await _dispatcher(repo, clock, platform, email).drain() == 1
+    assert mail.received == []
+    record = (await _records(repo, rem.id))["email"]
+    assert (record.state, record.error) == (OccurrenceState.FAILED, "bad_email_address")
+
+
+async def test_a_message_with_newlines_stays_on_the_subject_line(
+    repo: SqlReminderRepository, clock: ManualClock, certificate: Certificate
+) -> None:
+    async with MailServer(tls=certificate.server_context(), require_starttls=True) as mail:
+        platform = FakePlatform(platform="slack", emails={"U1": "u1@example.com"})
+        email = EmailChannel(config(mail.port, certificate), {"slack": platform})
+        text = "line one\nline two\r\nBcc: evil@example.net\u2028x"
+        await repo.add(new_reminder(channels=("email",), message=text), clock.now())
+        clock.set(DUE)
+        assert await _dispatcher(repo, clock, platform, email).drain() == 1
+    (got,) = mail.received
+    assert got.recipients == ["u1@example.com"]
+    assert got.message["Subject"] == "Reminder: line one line two Bcc: evil@example.net x"
+    assert got.message["Bcc"] is None
