@@ -121,7 +121,7 @@ async def build(settings: Settings, clock: Clock | None = None) -> App:
         clock,
         lease=settings.lease,
         late_limit=settings.late_limit,
-        channels=delivery_channels(settings, clock),
+        channels=delivery_channels(settings, gateways, clock),
         dry_run=settings.dry_run,
     )
     scheduler = Scheduler(dispatcher, repo, clock, sweep=settings.sweep)

@@ -78,6 +78,15 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_attempts: int = Field(default=5, ge=1, le=MAX_ATTEMPTS)
     webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    # Email as a delivery channel (bot.adapters.email): on when SMTP_HOST is set.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
+    smtp_from: str | None = None
+    smtp_timeout_seconds: float = Field(default=20.0, gt=0)
+    smtp_ca_file: Path | None = None
 
     @field_validator("default_tz")
     @classmethod
@@ -105,6 +114,7 @@ class Settings(BaseSettings):
         "mattermost_slash_token",
         "mattermost_actions_secret",
         "webhook_secret",
+        "smtp_password",
     )
     @classmethod
     def _not_blank(cls, value: SecretStr | None) -> SecretStr | None:
@@ -157,6 +167,24 @@ class Settings(BaseSettings):
                 "MATTERMOST_ACTIONS_URL is needed for the buttons: the public URL of "
                 "/mattermost/actions on this bot, as the Mattermost server reaches it"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _smtp_complete(self) -> Settings:
+        if not self.smtp_host:
+            return self
+        sender = (self.smtp_from or "").strip()
+        if not sender:
+            raise ValueError(
+                "REMINDBOT_SMTP_FROM is needed with REMINDBOT_SMTP_HOST: "
+                "the address reminders are sent from, like remindbot@example.com"
+            )
+        if "@" not in sender or any(c in sender for c in "\r\n"):
+            raise ValueError("REMINDBOT_SMTP_FROM must be one email address on one line")
+        if (self.smtp_user is None) != (self.smtp_password is None):
+            raise ValueError("REMINDBOT_SMTP_USER and REMINDBOT_SMTP_PASSWORD go together")
+        if self.smtp_ca_file is not None and not self.smtp_ca_file.is_file():
+            raise ValueError(f"REMINDBOT_SMTP_CA_FILE {self.smtp_ca_file} is not a file")
         return self
 
     @property

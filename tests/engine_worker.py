@@ -68,6 +68,9 @@ class FileGateway:
     async def user_zone(self, user: str) -> str | None:
         return None
 
+    async def email_of(self, user: str) -> str | None:
+        return None
+
 
 def _has_line(path: str, line: str) -> bool:
     with open(path, encoding="utf-8") as posted:

@@ -148,6 +148,9 @@ class ConsoleAdapter:
     async def user_zone(self, user: str) -> str | None:
         return self.zone
 
+    async def email_of(self, user: str) -> str | None:
+        return None  # a terminal has no profile: only an address the person set
+
 
 class _Terminal:
     """The console's ``Replies``: everything is printed; prompts are asked in the chat."""

@@ -154,6 +154,15 @@ class Directory(Protocol):
         """The IANA zone the platform has for ``user``, or ``None`` (never raises)."""
         ...
 
+    async def email_of(self, user: str) -> str | None:
+        """The email address on ``user``'s platform profile, or ``None`` (none there, or
+        no such user); cached briefly, for the email channel.
+
+        Raises:
+            DeliveryError: the platform could not answer (``temporary`` says so).
+        """
+        ...
+
 
 class ChatPlatform(ChatGateway, Directory, Protocol):
     """What a chat adapter gives the engine: delivery and the directory."""

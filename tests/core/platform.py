@@ -25,6 +25,7 @@ class FakePlatform:
     members: dict[str, set[str]] = field(default_factory=dict)
     strangers: set[str] = field(default_factory=set)
     zones: dict[str, str] = field(default_factory=dict)
+    emails: dict[str, str] = field(default_factory=dict)
     searched: int = 0
 
     async def deliver(self, delivery: Delivery) -> str:
@@ -64,6 +65,9 @@ class FakePlatform:
 
     async def user_zone(self, user: str) -> str | None:
         return self.zones.get(user)
+
+    async def email_of(self, user: str) -> str | None:
+        return self.emails.get(user)
 
     def texts(self) -> list[str]:
         return [d.reply.text for d in self.delivered]

@@ -30,7 +30,7 @@ Answer = Callable[[JSON], JSON]
 # Form-encoded calls carry these as JSON strings; decode them so assertions do not depend on
 # whether slack_sdk chose a form or a JSON body for the method.
 _JSON_FIELDS = ("blocks", "attachments", "view", "metadata")
-_SCOPES = "chat:write,commands,im:history,im:write,users:read,app_mentions:read"
+_SCOPES = "chat:write,commands,im:history,im:write,users:read,users:read.email,app_mentions:read"
 _FIRST_TS_MICROS = 1_700_000_000_000_100
 
 

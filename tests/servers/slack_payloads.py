@@ -361,7 +361,12 @@ def user_object(user_id: str, **overrides: Any) -> JSON:
         "tz": "America/Los_Angeles",
         "tz_label": "Pacific Standard Time",
         "tz_offset": -28800,
-        "profile": {"real_name": name.title(), "display_name": name, "team": TEAM_ID},
+        "profile": {
+            "real_name": name.title(),
+            "display_name": name,
+            "email": f"{name}@example.com",  # given with the users:read.email scope
+            "team": TEAM_ID,
+        },
         "is_admin": False,
         "is_owner": False,
         "is_bot": False,

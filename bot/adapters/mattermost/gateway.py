@@ -7,6 +7,7 @@ occurrence they deliver, so a post can be recognised as ours later.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -19,6 +20,7 @@ from bot.core.model import Access, Delivery, Destination, Reach, Reply, TargetKi
 log = logging.getLogger(__name__)
 JSON = dict[str, Any]
 OCCURRENCE_PROP = "remindbot_occurrence"
+EMAIL_CACHE_SECONDS = 300.0  # a profile's email, remembered this long (monotonic clock)
 
 
 class MattermostGateway:
@@ -39,6 +41,7 @@ class MattermostGateway:
         self.bot_id = ""
         self.bot_name = ""
         self._names: dict[str, str] = {}
+        self._emails: dict[str, tuple[float, str | None]] = {}
 
     async def start(self) -> None:
         """Who the bot is (and that its token works: a refused one raises)."""
@@ -156,6 +159,28 @@ class MattermostGateway:
         except MattermostError as error:
             log.warning("could not read a user's zone: %s", error.reason)
             return None
+
+    async def email_of(self, user: str) -> str | None:
+        """``email`` of ``GET /users/{id}`` (the server blanks it for a bot that may not
+        see emails: then ``None``), remembered briefly."""
+        cached = self._emails.get(user)
+        if cached is not None and time.monotonic() - cached[0] < EMAIL_CACHE_SECONDS:
+            return cached[1]
+        try:
+            person = await self.client.user(user)
+        except MattermostError as error:
+            if error.temporary:
+                raise
+            log.warning("could not read a user's email: %s", error.reason)
+            return None
+        email = person.get("email")
+        found = email.strip() if isinstance(email, str) and email.strip() else None
+        self._emails[user] = (time.monotonic(), found)
+        return found
+
+    async def message_link(self, message_ref: str) -> str | None:
+        """The server's permalink of a post: ``{site}/_redirect/pl/{post_id}``."""
+        return f"{self.client.url}/_redirect/pl/{message_ref}" if message_ref else None
 
 
 def _dm_partner(channel: JSON, bot_id: str) -> str:

@@ -8,6 +8,7 @@ problems are temporary, and the errors listed in ``PERMANENT`` fail the occurren
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime
 from typing import Any
 
@@ -45,6 +46,7 @@ PERMANENT = frozenset(
 # (https://api.slack.com/metadata/using), to be found if it was posted and not recorded.
 OCCURRENCE_EVENT = "remindbot_occurrence"
 _TEMPORARY = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout"})
+EMAIL_CACHE_SECONDS = 300.0  # a profile's email, remembered this long (monotonic clock)
 
 
 class SlackGateway:
@@ -56,6 +58,7 @@ class SlackGateway:
         self.client = client
         self._dm: dict[str, str] = {}
         self._names: dict[str, str] = {}
+        self._emails: dict[str, tuple[float, str | None]] = {}
 
     async def check(self) -> None:
         """``auth.test``: raises ``DeliveryError`` when Slack refuses the token."""
@@ -212,6 +215,32 @@ class SlackGateway:
             return None
         tz = (answer.get("user") or {}).get("tz")
         return tz if isinstance(tz, str) else None
+
+    async def email_of(self, user: str) -> str | None:
+        """``profile.email`` from users.info (needs the ``users:read.email`` scope; without
+        it Slack leaves the field out and this is ``None``), remembered briefly so a batch
+        of emails does not ask once per reminder."""
+        cached = self._emails.get(user)
+        if cached is not None and time.monotonic() - cached[0] < EMAIL_CACHE_SECONDS:
+            return cached[1]
+        try:
+            answer = await self._call("users_info", user=user)
+        except DeliveryError as error:
+            if error.temporary:
+                raise
+            log.warning("users.info for a user's email failed: %s", error.reason)
+            return None
+        email = ((answer.get("user") or {}).get("profile") or {}).get("email")
+        found = email.strip() if isinstance(email, str) and email.strip() else None
+        self._emails[user] = (time.monotonic(), found)
+        return found
+
+    async def message_link(self, message_ref: str) -> str | None:
+        """The permalink of a message we posted (``channel:ts``), from chat.getPermalink."""
+        channel, _, ts = message_ref.partition(":")
+        if not channel or not ts:
+            return None
+        return await self.permalink(channel, ts) or None
 
     async def _dm_channel(self, user: str) -> str:
         if user not in self._dm:

@@ -262,6 +262,28 @@ SAY: dict[str, str] = {
         "En webhook_url skal være en http- eller https-adresse med en vært, "
         "som https://example.com/hooks/remindbot."
     ),
+    # -- email channel (bot.adapters.email): the email's lines, and why it could not go
+    "email_due": "Den skulle komme {when}.",
+    "email_late": "Den blev sendt {late} senere.",
+    "email_days": "{n} d",
+    "email_hours": "{n} t",
+    "email_minutes": "{n} min",
+    "email_about": "Om: {entity}",
+    "email_chat_link": "Se den i chatten",
+    "email_also_in_chat": "Den er også sendt i chatten.",
+    "email_footer": (
+        "Sendt af remindbot. Markér den som fuldført eller udsæt den i chatten; "
+        "svar på denne e-mail bliver ikke læst."
+    ),
+    "reason_no_email_address": (
+        "der er ingen e-mailadresse for personen: de kan sætte en i deres "
+        "indstillinger eller på deres chatprofil"
+    ),
+    "reason_starttls_unsupported": (
+        "mailserveren tilbyder ikke STARTTLS, og jeg sender ikke e-mail ukrypteret"
+    ),
+    "reason_bad_email_address": "personens e-mailadresse er ikke en, jeg kan sende til",
+    "reason_email_not_configured": "e-mail er ikke sat op på denne bot",
 }
 
 

@@ -233,6 +233,27 @@ SAY: dict[str, str] = {
         "A webhook_url must be an http or https address with a host, "
         "like https://example.com/hooks/remindbot."
     ),
+    # -- email channel (bot.adapters.email): the email's lines, and why it could not go
+    "email_due": "It was due {when}.",
+    "email_late": "It went out {late} after that.",
+    "email_days": "{n} d",
+    "email_hours": "{n} h",
+    "email_minutes": "{n} min",
+    "email_about": "About: {entity}",
+    "email_chat_link": "See it in chat",
+    "email_also_in_chat": "It was also posted in chat.",
+    "email_footer": (
+        "Sent by remindbot. Mark it done or snooze it in chat; replies to this email are not read."
+    ),
+    "reason_no_email_address": (
+        "there is no email address for that person: they can set one in their "
+        "preferences or on their chat profile"
+    ),
+    "reason_starttls_unsupported": (
+        "the mail server does not offer STARTTLS, and I do not send email unencrypted"
+    ),
+    "reason_bad_email_address": "the email address for that person is not one I can send to",
+    "reason_email_not_configured": "email is not set up on this bot",
 }
 
 

@@ -94,8 +94,23 @@ class Following(Pieces):
 
     def undeliverable(self, rem: Reminder, reason: str) -> Reply:
         """To the owner, when a delivery failed for good."""
-        text = self.say("undeliverable", number=number(rem), reason=reason, message=rem.message)
+        text = self.say(
+            "undeliverable", number=number(rem), reason=self.reasons(reason), message=rem.message
+        )
         return self.plain(text, rem.id)
+
+    def reasons(self, reason: str) -> str:
+        """``email:no_email_address,chat:x`` with each code we can explain in words
+        (``reason_<code>``) explained; other codes are shown as they are."""
+        shown = []
+        for part in reason.split(","):
+            channel, _, code = part.rpartition(":")
+            if f"reason_{code}" in self.w.say:
+                said = self.say(f"reason_{code}")
+                shown.append(f"{channel}: {said}" if channel else said)
+            else:
+                shown.append(part)
+        return "; ".join(shown)
 
 
 def _set_by(rem: Reminder) -> str | None:

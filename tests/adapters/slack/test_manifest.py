@@ -41,6 +41,7 @@ def test_events_and_scopes_cover_every_listener_and_web_api_call() -> None:
         "im:history",  # message.im
         "im:write",  # conversations.open
         "users:read",  # users.info (time zone)
+        "users:read.email",  # users.info profile.email, for the email channel
         "app_mentions:read",
         "channels:read",  # conversations.members / list
         # conversations.history: a post made and not recorded is found by its metadata
