@@ -257,6 +257,15 @@ SAY: dict[str, str] = {
     "key_busy": "Den første forespørgsel med den Idempotency-Key kører stadig; prøv igen.",
     "bad_cursor": "Den cursor har jeg ikke givet.",
     "naive_time": "Giv tider med deres forskydning (2026-12-04T09:00:00+01:00).",
+    # -- rate limit: opsamlingen af påmindelser, der blev holdt tilbage af timegrænsen
+    "summary_one": "Du har 1 påmindelse:",
+    "summary": "Du har {count} påmindelser:",
+    "summary_line": "{which} {message} (skulle komme {due})",
+    "summary_complete": "Fuldfør {which}",
+    "summary_snooze": "Udsæt {which} 1 time",
+    "summary_more": (
+        "Knapperne står ved de første {shown}; 'done N' eller 'snooze N 1h' når de andre."
+    ),
 }
 
 

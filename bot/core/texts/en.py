@@ -228,6 +228,15 @@ SAY: dict[str, str] = {
     "key_busy": "The first request with that Idempotency-Key is still running; try again.",
     "bad_cursor": "That cursor is not one I gave.",
     "naive_time": "Give times with their offset (2026-12-04T09:00:00+01:00).",
+    # -- rate limit: the summary of reminders held back by the hourly limit
+    "summary_one": "You have 1 reminder:",
+    "summary": "You have {count} reminders:",
+    "summary_line": "{which} {message} (due {due})",
+    "summary_complete": "Complete {which}",
+    "summary_snooze": "Snooze {which} 1 hour",
+    "summary_more": (
+        "Buttons are on the first {shown}; 'done N' or 'snooze N 1h' reach the others."
+    ),
 }
 
 
