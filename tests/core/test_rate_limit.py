@@ -7,6 +7,7 @@ chat front of the ``core`` fixture pressing the summary's buttons, and ManualClo
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, time, timedelta
@@ -19,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.app import build
 from bot.clock import ManualClock
 from bot.config import Settings
-from bot.core import actions, ratelimit
+from bot.core import actions, ratelimit, values
 from bot.core.dispatch import Dispatcher, _Journal
 from bot.core.model import (
     NewReminder,
@@ -405,3 +406,39 @@ async def test_the_summary_in_the_docs_is_the_one_sent(core: Core) -> None:
     core.clock.set(DUE + timedelta(hours=1))
     await dispatcher.drain()
     assert core.platform.delivered[-1].reply.text.splitlines() == example
+
+
+async def test_a_summary_refused_for_good_fails_its_occurrences_and_tells_the_owner(
+    core: Core,
+) -> None:
+    core.clock.set(DUE)
+    rems = await _add(core, LIMIT + 2)
+    dispatcher = _limited(core)
+    await dispatcher.drain()
+    core.platform.faults.append(DeliveryError("user_not_found", temporary=False))
+    core.clock.set(DUE + timedelta(hours=1))
+    assert await dispatcher.drain() == 2
+    held = [(await core.repo.occurrences(rem.id))[0] for rem in rems[LIMIT:]]
+    assert {(o.state, o.error) for o in held} == {(OccurrenceState.FAILED, "user_not_found")}
+    assert [owner for owner, _ in core.platform.notices] == [ANN.key, ANN.key]
+    assert await core.tick(timedelta(hours=2)) == 0
+
+
+async def test_two_processes_at_the_summary_send_it_once(core: Core) -> None:
+    core.clock.set(DUE)
+    await _add(core, 8)
+    await _limited(core).drain()
+    core.clock.set(DUE + timedelta(hours=1))
+    one, two = _limited(core), _limited(core)
+    counts = await asyncio.gather(one.drain(), two.drain())
+    assert sorted(counts) == [0, 3]
+    assert len(core.platform.delivered) == LIMIT + 1
+    assert core.platform.delivered[-1].reply.text.startswith("You have 3 reminders:")
+
+
+def test_summary_buttons_say_so_in_their_value_and_others_do_not() -> None:
+    assert values.decode("12:40:summary.1h", occurrence=True).choice == values.in_summary("1h")
+    assert values.from_summary(values.in_summary("1h")) == (True, "1h")
+    assert values.from_summary(values.in_summary()) == (True, "")
+    assert values.from_summary("1h") == (False, "1h")
+    assert values.from_summary("summaryish") == (False, "summaryish")
