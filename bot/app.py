@@ -123,6 +123,7 @@ async def build(settings: Settings, clock: Clock | None = None) -> App:
         late_limit=settings.late_limit,
         channels=delivery_channels(settings, gateways, clock),
         dry_run=settings.dry_run,
+        max_per_hour=settings.max_per_user_per_hour or None,
     )
     scheduler = Scheduler(dispatcher, repo, clock, sweep=settings.sweep)
     parts = build_engine(

@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     auto_migrate: bool | None = None
     api_enabled: bool = False
     dry_run: bool = False
+    # The rate limit: DMs per person per rolling hour; beyond it they are held and go out
+    # later as one summary (docs/engine.md, "Rate limit"). 0 turns it off.
+    max_per_user_per_hour: int = Field(default=5, ge=0)
 
     slack_bot_token: SecretStr | None = Field(
         default=None, validation_alias=_env("SLACK_BOT_TOKEN")

@@ -314,7 +314,7 @@ def _audit_params(outcome: Outcome, now: datetime) -> dict[str, Any]:
     return {
         "at": outcome.at or now,
         "actor": "dispatcher",
-        "action": _AUDIT_ACTIONS[outcome.state],
+        "action": outcome.action or _AUDIT_ACTIONS[outcome.state],
         "reminder_id": outcome.reminder.id,
         "detail": detail,
     }

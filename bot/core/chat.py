@@ -224,19 +224,21 @@ class ChatFront:
     async def _on_delivery(self, event: Press, out: Replies) -> None:
         actor, action = event.actor, event.action_id
         pressed = values.decode(event.value, occurrence=True)
+        summary, choice = values.from_summary(pressed.choice)
+        say = out.answer if summary else out.replace  # a summary keeps the others' buttons
         done = await self.followups.delivered(actor, pressed, action)
         tx = await self._texts(actor, done.reminder.language)
         now = self.clock.now()
         if action == actions.COMPLETE:
             marked = await self.followups.complete(actor, done)
-            await out.replace(tx.completed(marked.reminder, marked.occurrence, now))
-        elif action == actions.SNOOZE and pressed.choice == "custom":
+            await say(tx.completed(marked.reminder, marked.occurrence, now))
+        elif action == actions.SNOOZE and choice == "custom":
             prompt = tx.snooze_prompt(done.reminder, done.occurrence)
             asking = tx.asking(prompt, done.reminder)
             await ask(self.repo, self.clock, actor, event.conversation, prompt, asking, out)
         elif action == actions.SNOOZE:
-            later = await self.followups.snooze(actor, done, pressed.choice)
-            await out.replace(tx.snoozed(later.reminder, later.until, now))
+            later = await self.followups.snooze(actor, done, choice)
+            await say(tx.snoozed(later.reminder, later.until, now))
         elif action == actions.SKIP:
             result = await self.followups.skip(actor, done)
             if isinstance(result, Skipped):

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from bot.core import schedule, texts
+from bot.core import ratelimit, schedule, texts
 from bot.core.model import (
     FINISHED_STATES,
     ChannelDelivery,
@@ -64,6 +64,8 @@ class Dispatcher:
             default, else on chat; each channel has its own record per occurrence.
         dry_run: log what would be sent on every channel and record ``dry_run``; nothing
             leaves the process, and the occurrence counts as handled.
+        max_per_hour: notifications per person per rolling hour (``None``: no limit);
+            beyond it deliveries are held and go out later as one summary (ratelimit.py).
     """
 
     def __init__(
@@ -78,10 +80,12 @@ class Dispatcher:
         concurrency: int = 16,
         channels: Mapping[str, DeliveryChannel] | None = None,
         dry_run: bool = False,
+        max_per_hour: int | None = None,
     ) -> None:
         self.repo = repo
         self.channels: Mapping[str, DeliveryChannel] = channels or {}
         self.dry_run = dry_run
+        self.max_per_hour = max_per_hour
         self.gateways = gateways
         self.clock = clock
         self.lease = lease
@@ -124,17 +128,22 @@ class Dispatcher:
             keys = {key for rem, _, _ in pending if (key := _recipient(rem)) is not None}
             prefs = await self.repo.get_users(keys) if keys else {}
             ready = self._outside_quiet_hours(journal, pending, prefs, now)
+            ready, summaries = await self._within_limit(journal, ready, now)
             told = await self._told_on(ready, prefs)
             results = await asyncio.gather(
                 *(
                     self._send(journal, *item, now, _language(item[0], prefs), told[item[1].id])
                     for item in ready
                 ),
+                *(
+                    self._summarise(journal, held, now, _language(held[0][0], prefs))
+                    for held in summaries
+                ),
                 return_exceptions=True,
             )
         finally:
             await journal.close()
-        for rem, result in zip(ready, results, strict=True):
+        for rem, result in zip([*ready, *(held[0] for held in summaries)], results, strict=True):
             if isinstance(result, BaseException):
                 log.error("reminder %s", rem[0].id, exc_info=result)
 
@@ -158,17 +167,84 @@ class Dispatcher:
         prefs: Mapping[str, UserPrefs],
         now: datetime,
     ) -> list[_Item]:
-        """Defer deliveries to the end of their recipient's quiet hours; return the rest."""
+        """Defer deliveries to the end of their recipient's quiet hours (urgent ones pass;
+        held ones stay held); return the rest."""
         ready = []
         for rem, occ, due in pending:
             key = _recipient(rem)
-            quiet = quiet_until(prefs.get(key), now) if key is not None else None
+            quiet = quiet_until(prefs.get(key), now) if key is not None and not rem.urgent else None
             if quiet is None:
                 ready.append((rem, occ, due))
+            elif ratelimit.was_held(occ):
+                why = ratelimit.held_reason("quiet")
+                journal.add(_outcome(replace(rem, next_due=quiet), occ, OccurrenceState.HELD, why))
             else:
                 deferred = replace(rem, next_due=quiet)
                 journal.add(_outcome(deferred, occ, OccurrenceState.DEFERRED, "quiet"))
         return ready
+
+    async def _within_limit(
+        self, journal: _Journal, ready: list[_Item], now: datetime
+    ) -> tuple[list[_Item], list[list[_Item]]]:
+        """Hold what is over its recipient's rate limit (ratelimit.py): one query counts
+        the batch's recipients. Returns what goes out alone, and the summaries due."""
+        if not self.max_per_hour or self.dry_run:
+            return ready, []
+        recipients = {rem.id: _recipient(rem) for rem, _, _ in ready}
+        keys = {key for key in recipients.values() if key is not None}
+        sent = await self.repo.sent_since(keys, now - ratelimit.WINDOW) if keys else {}
+        plan = ratelimit.plan(ready, recipients, sent, self.max_per_hour, now)
+        for (rem, occ, _), until in plan.hold:
+            deferred = replace(rem, next_due=until)
+            journal.add(_outcome(deferred, occ, OccurrenceState.HELD, ratelimit.held_reason()))
+        return plan.send, plan.summaries
+
+    async def _summarise(
+        self, journal: _Journal, held: list[_Item], now: datetime, tx: texts.Texts
+    ) -> None:
+        """Deliver one recipient's held occurrences as one message, then record each as
+        sent with its reference, in one write. The post is tagged with the first (the
+        oldest) occurrence: after a crash between post and record, ``_post`` finds it in
+        the conversation instead of sending the summary again."""
+        rem, occ, _ = held[0]
+        try:
+            async with self._slots:
+                if not await self._may_start(journal, rem, occ):
+                    for other, other_occ, _ in held[1:]:
+                        journal.add(_outcome(other, other_occ, None))
+                    return
+                reply = tx.summary([(r, o) for r, o, _ in held])
+                delivery = Delivery(reminder=rem, occurrence=occ, reply=reply, due=occ.due_at)
+                try:
+                    async with asyncio.timeout(self.delivery_timeout.total_seconds()):
+                        ref = await self._post(delivery)
+                except TimeoutError:
+                    raise DeliveryError("timeout", temporary=True) from None
+        except DeliveryError as error:
+            await self._summary_failed(journal, held, now, error)
+            return
+        at = self.clock.now()
+        for r, o, due in held:  # no await between: one record_outcomes takes them all
+            sent = _outcome(_advance(r, due, now), o, OccurrenceState.SENT, ref=ref)
+            journal.add(replace(sent, at=at, action="sent_in_summary"))
+        log.info("delivered %d held occurrence(s) in summary %s", len(held), ref)
+
+    async def _summary_failed(
+        self, journal: _Journal, held: list[_Item], now: datetime, error: DeliveryError
+    ) -> None:
+        """A summary that could not go out: held again for a retry, or failed for good."""
+        first = held[0][1]
+        if error.temporary and first.attempts < MAX_ATTEMPTS:
+            retry = self.clock.now() + retry_delay(first.attempts, error.retry_after)
+            why = ratelimit.held_reason(error.reason)
+            for rem, occ, _ in held:
+                journal.add(_outcome(replace(rem, next_due=retry), occ, OccurrenceState.HELD, why))
+            log.warning("summary of %d: %s, retry at %s", len(held), error.reason, retry)
+            return
+        for rem, occ, due in held:
+            failed = _outcome(_advance(rem, due, now), occ, OccurrenceState.FAILED, error.reason)
+            await journal.commit(failed)
+            await self._tell_owner(rem, error.reason)
 
     async def _told_on(
         self, ready: Sequence[_Item], prefs: Mapping[str, UserPrefs]

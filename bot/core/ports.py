@@ -75,6 +75,7 @@ class Outcome:
     error: str | None = None
     at: datetime | None = None
     channels: tuple[ChannelDelivery, ...] = ()  # per-channel records, beyond chat alone
+    action: str | None = None  # the audit action, when not the state's (sent_in_summary)
 
 
 class DeliveryChannel(Protocol):
@@ -352,6 +353,14 @@ class ReminderRepository(Protocol):
 
     async def workspace_defaults(self, workspaces: Collection[str]) -> dict[str, dict[str, Any]]:
         """Each workspace's defaults for preferences (name -> value), in one query."""
+        ...
+
+    async def sent_since(
+        self, recipients: Collection[str], since: datetime
+    ) -> dict[str, list[tuple[datetime, str | None]]]:
+        """For the rate limit, in one query: each recipient's ``(sent_at, message_ref)``
+        of every occurrence sent to them by DM after ``since``, oldest first (recipient
+        keys as ``Reminder.recipient`` names them; channel reminders are not counted)."""
         ...
 
     async def record_outcomes(self, outcomes: Sequence[Outcome], now: datetime) -> None:

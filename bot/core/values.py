@@ -47,3 +47,23 @@ def decode(value: str, *, occurrence: bool = False) -> ButtonValue:
     return ButtonValue(
         reminder=int(parts[0]), occurrence=int(parts[1]), choice=parts[2] if len(parts) > 2 else ""
     )
+
+
+# A choice that starts so marks a button of a summary of held reminders (``12:40:summary``,
+# ``12:40:summary.1h``): pressing it answers the person and leaves the summary, whose
+# other reminders keep their buttons, in place.
+SUMMARY = "summary"
+
+
+def in_summary(choice: str = "") -> str:
+    """The choice of a summary's button (``summary``, or ``summary.1h`` to snooze 1h)."""
+    return f"{SUMMARY}.{choice}" if choice else SUMMARY
+
+
+def from_summary(choice: str) -> tuple[bool, str]:
+    """Whether a pressed choice came from a summary, and the choice itself."""
+    if choice == SUMMARY:
+        return True, ""
+    if choice.startswith(f"{SUMMARY}."):
+        return True, choice.removeprefix(f"{SUMMARY}.")
+    return False, choice

@@ -235,7 +235,8 @@ class MattermostListener:
     async def _press(self, call: payloads.ActionCall) -> Press:
         signed = self.signer.verify(call.context, call.user_id)
         value = signed.value
-        if signed.action_id == actions.SNOOZE:
+        # A snooze button (a summary's "Snooze 1 hour") has its whole value signed.
+        if signed.action_id == actions.SNOOZE and not _snooze_button(signed.value, call):
             # A menu: the pick is not signed, so it must extend the signed value.
             head, _, code = call.selected_option.rpartition(":")
             if head != signed.value or code not in _SNOOZE_CODES:
@@ -267,3 +268,9 @@ def _actor(user_id: str, name: str) -> Actor:
 def _refused(reason: str) -> Response:
     log.warning("refused a Mattermost button call: %s", reason)
     return JSONResponse({"error": {"message": "This button is not valid."}}, status_code=403)
+
+
+def _snooze_button(value: str, call: payloads.ActionCall) -> bool:
+    """Whether a snooze call is a button's: no pick, and a signed value that names its
+    choice itself (``12:40:summary.1h``); a menu's signed value names only the occurrence."""
+    return not call.selected_option and value.count(":") == 2

@@ -109,10 +109,22 @@ def to_blocks(reply: Reply) -> list[Block]:
         who = ", ".join(f"<@{user}>" for user in reply.done_by if user.isalnum())
         blocks.append({"type": "context", "elements": [_raw(f"Done by {who}")]})
     elements = [_button(b) for b in reply.buttons[:20]] + [_menu(m) for m in reply.menus[:5]]
-    if elements:
-        block_id = f"r{reply.reminder_id}" if reply.reminder_id is not None else "actions"
-        blocks.append({"type": "actions", "block_id": block_id, "elements": elements})
+    block_id = f"r{reply.reminder_id}" if reply.reminder_id is not None else "actions"
+    for n, row in enumerate(_rows(elements)):
+        ident = block_id if n == 0 else f"{block_id}-{n}"
+        blocks.append({"type": "actions", "block_id": ident, "elements": row})
     return blocks
+
+
+def _rows(elements: list[Block]) -> list[list[Block]]:
+    """Elements in actions blocks: Slack wants each action_id once per block, so a
+    summary's buttons (a Complete for each reminder) take a row per reminder."""
+    rows: list[list[Block]] = []
+    for element in elements:
+        if not rows or any(e["action_id"] == element["action_id"] for e in rows[-1]):
+            rows.append([])
+        rows[-1].append(element)
+    return rows
 
 
 def fallback(reply: Reply) -> str:

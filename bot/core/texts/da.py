@@ -284,6 +284,15 @@ SAY: dict[str, str] = {
     ),
     "reason_bad_email_address": "personens e-mailadresse er ikke en, jeg kan sende til",
     "reason_email_not_configured": "e-mail er ikke sat op på denne bot",
+    # -- rate limit: opsamlingen af påmindelser, der blev holdt tilbage af timegrænsen
+    "summary_one": "Du har 1 påmindelse:",
+    "summary": "Du har {count} påmindelser:",
+    "summary_line": "{which} {message} (skulle komme {due})",
+    "summary_complete": "Fuldfør {which}",
+    "summary_snooze": "Udsæt {which} 1 time",
+    "summary_more": (
+        "Knapperne står ved de første {shown}; 'done N' eller 'snooze N 1h' når de andre."
+    ),
 }
 
 

@@ -254,6 +254,15 @@ SAY: dict[str, str] = {
     ),
     "reason_bad_email_address": "the email address for that person is not one I can send to",
     "reason_email_not_configured": "email is not set up on this bot",
+    # -- rate limit: the summary of reminders held back by the hourly limit
+    "summary_one": "You have 1 reminder:",
+    "summary": "You have {count} reminders:",
+    "summary_line": "{which} {message} (due {due})",
+    "summary_complete": "Complete {which}",
+    "summary_snooze": "Snooze {which} 1 hour",
+    "summary_more": (
+        "Buttons are on the first {shown}; 'done N' or 'snooze N 1h' reach the others."
+    ),
 }
 
 

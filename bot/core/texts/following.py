@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from bot.core import actions, values
@@ -10,6 +11,8 @@ from bot.core.policy import usable_zone
 from bot.core.texts.pieces import Pieces, number
 
 _LATE = timedelta(minutes=1)
+# Summaries show buttons for this many reminders (two each): Mattermost posts take 20.
+SUMMARY_BUTTONS = 10
 
 
 class Following(Pieces):
@@ -47,6 +50,32 @@ class Following(Pieces):
             reminder_id=rem.id,
             set_by=_set_by(rem),
         )
+
+    def summary(self, held: Sequence[tuple[Reminder, Occurrence]]) -> Reply:
+        """Held reminders in one message (the rate limit): each with its due time, and
+        for each (up to ``SUMMARY_BUTTONS``) its own Complete and Snooze 1 hour buttons,
+        marked as a summary's so that pressing one leaves the others in place."""
+        count = len(held)
+        lines = [self.say("summary_one") if count == 1 else self.say("summary", count=count)]
+        buttons: list[Button] = []
+        for index, (rem, occ) in enumerate(held, 1):
+            which = number(rem) or str(index)
+            due = self.day(occ.due_at, rem.tz, False)
+            lines.append(self.say("summary_line", which=which, message=self.message(rem), due=due))
+            if index > SUMMARY_BUTTONS:
+                continue
+            done = values.encode(rem.id, occ.id, values.in_summary())
+            later = values.encode(rem.id, occ.id, values.in_summary("1h"))
+            label = self.say("summary_complete", which=which)
+            buttons.append(
+                Button(action_id=actions.COMPLETE, label=label, value=done, style="primary")
+            )
+            label = self.say("summary_snooze", which=which)
+            buttons.append(Button(action_id=actions.SNOOZE, label=label, value=later))
+        if count > SUMMARY_BUTTONS:
+            lines.append(self.say("summary_more", shown=SUMMARY_BUTTONS))
+        first = held[0][0]
+        return Reply(text="\n".join(lines), buttons=tuple(buttons), reminder_id=first.id)
 
     def fired(self, rem: Reminder) -> tuple[str, ...]:
         """What a terminal shows under a delivery: its target, who set it, its number."""

@@ -117,8 +117,30 @@ def test_actions_block_holds_at_most_25_elements() -> None:
         Menu(action_id=actions.SNOOZE, label="S", options=(("a", "a"),)) for _ in range(9)
     )
     blocks = to_blocks(Reply(text="x", buttons=buttons, menus=menus))
-    [actions_block] = [b for b in blocks if b["type"] == "actions"]
-    assert 0 < len(actions_block["elements"]) <= 25
+    rows = [b for b in blocks if b["type"] == "actions"]
+    assert rows and all(0 < len(row["elements"]) <= 25 for row in rows)
+    assert len(blocks) <= 50  # a message's most
+
+
+def test_each_action_id_is_once_per_actions_block_and_block_ids_are_unique() -> None:
+    # Slack refuses a block with an action_id twice (invalid_blocks): a summary has a
+    # Complete and a Snooze per reminder, a list an Edit and a Delete per reminder.
+    buttons = tuple(
+        Button(action_id=action, label=f"{action} {i}", value=f"{i}:{i}")
+        for i in range(1, 4)
+        for action in (actions.COMPLETE, actions.SNOOZE)
+    )
+    blocks = to_blocks(Reply(text="x", buttons=buttons, reminder_id=7))
+    rows = [b for b in blocks if b["type"] == "actions"]
+    assert [[e["value"] for e in row["elements"]] for row in rows] == [
+        ["1:1", "1:1"],
+        ["2:2", "2:2"],
+        ["3:3", "3:3"],
+    ]
+    for row in rows:
+        ids = [e["action_id"] for e in row["elements"]]
+        assert len(ids) == len(set(ids))
+    assert [row["block_id"] for row in rows] == ["r7", "r7-1", "r7-2"]
 
 
 def test_section_text_is_at_most_3000_characters_even_after_escaping() -> None:
