@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     auto_migrate: bool | None = None
     api_enabled: bool = False
     dry_run: bool = False
+    # Where this bot's HTTP app is reached from outside (calendar feeds' URLs start so).
+    public_url: str | None = None
 
     slack_bot_token: SecretStr | None = Field(
         default=None, validation_alias=_env("SLACK_BOT_TOKEN")
@@ -76,6 +78,19 @@ class Settings(BaseSettings):
     def _known_zone(cls, value: str) -> str:
         if not is_zone(value):
             raise ValueError(f"unknown IANA time zone {value!r} (try Europe/Copenhagen)")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        if not value.startswith(("https://", "http://")) or "?" in value or "#" in value:
+            raise ValueError(
+                f"{value!r} is not a web address: give the bot's public base URL, like "
+                "https://remindbot.example.com"
+            )
         return value
 
     @field_validator("database_url")
