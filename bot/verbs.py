@@ -243,7 +243,7 @@ async def history(settings: Settings, args: argparse.Namespace, io: Io) -> int:
     from bot.core.reports import Reports
 
     if not 1 <= args.limit <= 10_000:
-        raise Stop("remindbot history: --limit takes a number from 1 to 10000")
+        raise Stop("--limit takes a number from 1 to 10000")
     user = UserRef.of(args.user).key if args.user else None
     app = await _app(settings)
     try:
