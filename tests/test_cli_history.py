@@ -75,6 +75,7 @@ def test_history_prints_each_delivery_snooze_and_completion(
         [later, "dispatcher", "delivered", "#1", f"id {one}", "chat", "-"],
         [later, "slack:T1:U1", "complete", "#1", f"id {one}", "-", "-"],
     ]
+    assert one == 1 and _documented() == _history(monkeypatch, url, "--reminder", "1")
     lines = _history(monkeypatch, url, "--reminder", str(both))
     # One line per channel, and the occurrence's own (no channel: it was sent on one).
     assert sorted(line[2:] for line in lines if line[1] == "dispatcher") == [
@@ -88,6 +89,14 @@ def test_history_prints_each_delivery_snooze_and_completion(
     assert "bo's" not in str(mine) and all(line[1] != BO for line in mine)
     assert len(_history(monkeypatch, url)) == 11
     assert _history(monkeypatch, url, "--limit", "1") == [mine[-1]]
+
+
+def _documented() -> list[list[str]]:
+    """The output docs/calendar.md shows for ``remindbot history --reminder 1``."""
+    text = (Path(__file__).parents[1] / "docs" / "calendar.md").read_text(encoding="utf-8")
+    after = text.split("$ remindbot history --reminder 1\n", 1)[1]
+    shown = after.split("\n$ ", 1)[0]
+    return [line.split("\t") for line in shown.splitlines()]
 
 
 def test_a_limit_out_of_range_is_one_sentence(
