@@ -158,7 +158,7 @@ async def start_platforms(app: App) -> list[Awaitable[object]]:
         routes.append(api_route(app))
         log.info("the REST API is served at http://%s:%s/api/v1", s.http_host, s.http_port)
     if s.public_url is not None:
-        routes.append(feed_route(app))
+        routes.append(calendar_route(app))
         log.info("calendar feeds are served at %s/ical/", s.public_url)
     if not (app.gateways or routes):
         return []
@@ -197,7 +197,7 @@ def calendars(repo: SqlReminderRepository, clock: Clock, settings: Settings) -> 
     return Calendars(repo, clock, settings.public_url)
 
 
-def feed_route(app: App) -> BaseRoute:
+def calendar_route(app: App) -> BaseRoute:
     """``/ical/{token}.ics``, its tokens kept out of the access log."""
     from bot.ical import feed_route, hide_feed_tokens
 

@@ -81,6 +81,9 @@ def _passed_over(rem: Reminder, now: datetime) -> list[datetime]:
     nominal time: a delivery deferred by quiet hours is still at its own time)."""
     upcoming = rem.occurrence_due or rem.next_due
     assert upcoming is not None
+    first = schedule.next_after(rem, now)
+    if first is None or first >= upcoming:
+        return []  # the usual case, found with one step of the rule
     found = []
     for when in schedule.following(rem, now, MAX_EXDATES):
         if when >= upcoming:
