@@ -30,10 +30,12 @@ from storage import SqlReminderRepository
 from storage.models import CalendarTokenRow
 from tests.core.conftest import ANN, BO, DM, Core
 from tests.core.platform import FakePlatform
+from tests.factories import new_reminder
 from tests.servers.asgi import serve
 
 PUBLIC = "https://remindbot.example.com"
 ZONE = "Europe/Copenhagen"
+DAY = timedelta(days=1)
 
 
 @dataclass
@@ -215,3 +217,22 @@ async def test_a_message_that_could_ping_everyone_is_plain_text_in_the_feed(
     await _confirm(core, "remind me on friday at 9 to tell @channel; about it, now")
     event = _events((await feeds.fetch(await feeds.url())).content)
     assert list(event) == ["tell @channel; about it, now"]
+
+
+async def test_offsets_before_an_event_are_one_event_each_and_paused_ones_are_out(
+    feeds: Feeds,
+) -> None:
+    repo, now = feeds.core.repo, feeds.core.clock.now()
+    mine = {"owner": ANN.key, "platform": "console", "workspace": "local", "target_ref": "ann"}
+    event = now + timedelta(days=3)
+    dentist = new_reminder(
+        **mine, message="dentist", event_at=event, offsets=(1440, 60), next_due=event - DAY
+    )
+    rem = await repo.add(dentist, now)
+    await repo.add(new_reminder(**mine, message="paused", state=ReminderState.PAUSED), now)
+    cal = icalendar.Calendar.from_ical((await feeds.fetch(await feeds.url())).content)
+    assert [str(e["summary"]) for e in cal.events] == ["dentist", "dentist"]
+    starts = [e.decoded("dtstart") for e in cal.events]
+    assert starts == [event - DAY, event - timedelta(hours=1)]
+    uids = [str(e["uid"]) for e in cal.events]
+    assert uids[0] == f"reminder-{rem.id}@remindbot" and len(set(uids)) == 2
