@@ -19,9 +19,11 @@ from starlette.routing import BaseRoute
 from bot.channels import delivery_channels
 from bot.clock import SystemClock
 from bot.config import Settings
+from bot.core.calendar import Calendars
 from bot.core.dispatch import Dispatcher
 from bot.core.engine import Engine, build_engine
 from bot.core.ports import ChatPlatform, Clock, DeliveryError
+from bot.core.reports import Reports
 from bot.scheduler import Scheduler
 from storage import SqlReminderRepository, is_current, make_engine, normalize_url, upgrade_async
 
@@ -134,6 +136,7 @@ async def build(settings: Settings, clock: Clock | None = None) -> App:
         default_tz=settings.default_tz,
         min_interval=settings.min_interval,
         commands=(settings.slack_command, settings.mattermost_command),
+        calendars=calendars(repo, clock, settings),
     )
     return App(settings, clock, db, repo, parts, dispatcher, scheduler, gateways)
 
@@ -141,8 +144,9 @@ async def build(settings: Settings, clock: Clock | None = None) -> App:
 async def start_platforms(app: App) -> list[Awaitable[object]]:
     """Connect the platforms the settings enable; return the long-running tasks.
 
-    The HTTP app runs whenever something is served over HTTP (a platform's callbacks, or
-    just ``/healthz`` beside a connected platform). Empty when nothing is configured
+    The HTTP app runs whenever something is served over HTTP (a platform's callbacks, the
+    REST API, calendar feeds when ``REMINDBOT_PUBLIC_URL`` is set, or just ``/healthz``
+    beside a connected platform). Empty when nothing is configured
     (``remindbot run`` then says what to set).
     """
     s = app.settings
@@ -154,6 +158,9 @@ async def start_platforms(app: App) -> list[Awaitable[object]]:
     if app.settings.api_enabled:
         routes.append(api_route(app))
         log.info("the REST API is served at http://%s:%s/api/v1", s.http_host, s.http_port)
+    if s.public_url is not None:
+        routes.append(calendar_route(app))
+        log.info("calendar feeds are served at %s/ical/", s.public_url)
     if not (app.gateways or routes):
         return []
     from bot.http import create_http_app
@@ -174,8 +181,29 @@ def api_route(app: App) -> BaseRoute:
     from bot import api
 
     return api.mount(
-        api.services(app.repo, app.clock, app.engine, app.gateways, wake=app.scheduler.arm)
+        api.services(
+            app.repo,
+            app.clock,
+            app.engine,
+            app.gateways,
+            wake=app.scheduler.arm,
+            calendars=calendars(app.repo, app.clock, app.settings),
+            reports=Reports(app.repo, app.clock),
+        )
     )
+
+
+def calendars(repo: SqlReminderRepository, clock: Clock, settings: Settings) -> Calendars:
+    """The calendar feeds; ``enabled`` only with ``REMINDBOT_PUBLIC_URL`` set."""
+    return Calendars(repo, clock, settings.public_url)
+
+
+def calendar_route(app: App) -> BaseRoute:
+    """``/ical/{token}.ics``, its tokens kept out of the access log."""
+    from bot.ical import feed_route, hide_feed_tokens
+
+    hide_feed_tokens()
+    return feed_route(calendars(app.repo, app.clock, app.settings))
 
 
 async def _start_slack(app: App) -> list[BaseRoute]:

@@ -87,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--user", help="only this user: a key (slack:T1:U1) or console name")
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
     _add_token(sub.add_parser("token", help="API tokens: create, list, revoke"))
+    _add_history(sub.add_parser("history", help="the audit log: deliveries, snoozes, changes"))
     mcp = sub.add_parser("mcp", help="serve the reminder tools to an AI assistant over stdio")
     mcp.add_argument(
         "--token",
@@ -113,6 +114,17 @@ def _add_token(p: argparse.ArgumentParser) -> None:
     verbs.add_parser("list", help="the tokens (never the tokens themselves)")
     revoke = verbs.add_parser("revoke", help="revoke a token by id or name")
     revoke.add_argument("token", help="its id or name")
+
+
+def _add_history(p: argparse.ArgumentParser) -> None:
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--reminder", type=int, metavar="ID", help="only this reminder (its id)")
+    which.add_argument(
+        "--user", metavar="KEY", help="what this user did or was done to their reminders"
+    )
+    p.add_argument(
+        "--limit", type=int, default=50, metavar="N", help="the latest N lines (default 50)"
+    )
 
 
 def _add_parse(p: argparse.ArgumentParser) -> None:
@@ -223,6 +235,7 @@ def main(
         "add": lambda: verbs.add(settings, args, io),
         "db": lambda: verbs.db(settings, io),
         "token": lambda: verbs.token(settings, args, io),
+        "history": lambda: verbs.history(settings, args, io),
         "mcp": lambda: verbs.mcp(settings, args),
     }
     try:

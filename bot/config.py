@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     # The rate limit: DMs per person per rolling hour; beyond it they are held and go out
     # later as one summary (docs/engine.md, "Rate limit"). 0 turns it off.
     max_per_user_per_hour: int = Field(default=5, ge=0)
+    # Where this bot's HTTP app is reached from outside (calendar feeds' URLs start so).
+    public_url: str | None = None
 
     slack_bot_token: SecretStr | None = Field(
         default=None, validation_alias=_env("SLACK_BOT_TOKEN")
@@ -96,6 +98,19 @@ class Settings(BaseSettings):
     def _known_zone(cls, value: str) -> str:
         if not is_zone(value):
             raise ValueError(f"unknown IANA time zone {value!r} (try Europe/Copenhagen)")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        if not value.startswith(("https://", "http://")) or "?" in value or "#" in value:
+            raise ValueError(
+                f"{value!r} is not a web address: give the bot's public base URL, like "
+                "https://remindbot.example.com"
+            )
         return value
 
     @field_validator("database_url")

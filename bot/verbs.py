@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+from datetime import UTC
 from typing import Any
 
 from bot.app import App, StartError, build, ready_database, start_platforms
@@ -15,6 +16,7 @@ from bot.core.errors import InvalidRequest, NotAllowed, NotFound
 from bot.core.model import Actor, Conversation, Origin, Reminder, Reply, UserRef
 from bot.core.policy import usable_zone
 from bot.core.ports import Clock
+from bot.core.tallies import HistoryEntry
 from bot.parsing.zones import find_zone
 from bot.terminal import Io
 from storage import make_engine
@@ -233,3 +235,39 @@ async def mcp(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         await app.close()
     return 0
+
+
+async def history(settings: Settings, args: argparse.Namespace, io: Io) -> int:
+    """``history``: the latest audit lines, oldest first, one a line: time (UTC), actor,
+    action, the reminder (``#number`` and ``id``), channel and reason (``-`` for none)."""
+    from bot.core.reports import Reports
+
+    if not 1 <= args.limit <= 10_000:
+        raise Stop("--limit takes a number from 1 to 10000")
+    user = UserRef.of(args.user).key if args.user else None
+    app = await _app(settings)
+    try:
+        found = await Reports(app.repo, app.clock).history(
+            reminder_id=args.reminder, user=user, limit=args.limit
+        )
+    finally:
+        await app.close()
+    for entry in found:
+        io.say(history_line(entry))
+    return 0
+
+
+def history_line(entry: HistoryEntry) -> str:
+    number = f"#{entry.number}" if entry.number is not None else "-"
+    ident = f"id {entry.reminder_id}" if entry.reminder_id is not None else "-"
+    return "\t".join(
+        (
+            entry.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            entry.actor,
+            entry.action,
+            number,
+            ident,
+            entry.channel or "-",
+            entry.reason or "-",
+        )
+    )

@@ -24,6 +24,7 @@ from bot.core.ports import Outcome
 from storage.api_state import ApiState
 from storage.base import MAX_ID
 from storage.batches import completed_by, deliveries_of, open_all, record_all
+from storage.calendar import CalendarState
 from storage.chat_state import ChatState
 from storage.claims import claim_statement
 from storage.finders import Finders
@@ -47,16 +48,18 @@ from storage.models import (
     WorkspaceSettingRow,
 )
 from storage.numbers import inserted, numbered
+from storage.reports import ReportReads
 
 
-class SqlReminderRepository(Finders, Limits, ChatState, ApiState):
+class SqlReminderRepository(Finders, Limits, ChatState, ApiState, CalendarState, ReportReads):
     """The storage port on SQLite or PostgreSQL; the same statements serve both.
 
     ``clock`` stamps ``users.created_at/updated_at``, the one write whose port method
     takes no ``now``. The methods the dispatcher calls for every batch (``claim_due``,
     ``open_occurrences``, ``get_users``, ``record_outcomes``, ``next_due``) run Core
     statements on a plain connection; the rest use ORM sessions. What the chat front and
-    the REST API keep besides reminders lives in ``ChatState`` and ``ApiState``.
+    the REST API keep besides reminders lives in ``ChatState`` and ``ApiState``; the
+    calendar feed's tokens in ``CalendarState``; history and statistics in ``ReportReads``.
     """
 
     # -- users -------------------------------------------------------------------------

@@ -12,10 +12,12 @@ from starlette.types import ASGIApp
 from bot.api.app import MAX_BODY, create_app
 from bot.api.deps import Services
 from bot.api.keys import Keys
+from bot.core.calendar import Calendars
 from bot.core.changes import Changes
 from bot.core.engine import Engine
 from bot.core.ports import ApiRepository, ChatGateway, Clock
 from bot.core.records import Records
+from bot.core.reports import Reports
 from bot.core.specs import Specs
 from bot.core.tokens import Tokens
 
@@ -29,6 +31,8 @@ def services(
     gateways: Mapping[str, ChatGateway],
     *,
     wake: Callable[[datetime], None] | None = None,
+    calendars: Calendars | None = None,
+    reports: Reports | None = None,
 ) -> Services:
     specs = Specs(
         repo, clock, engine.people, engine.directories, engine.drafts, gateways, wake=wake
@@ -42,6 +46,8 @@ def services(
         specs=specs,
         changes=Changes(repo, clock, specs, engine.followups, wake=wake),
         records=Records(repo, clock, gateways, wake=wake),
+        calendars=calendars,
+        reports=reports,
     )
 
 

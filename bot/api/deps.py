@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from bot.api.keys import Keys
 from bot.core import texts
+from bot.core.calendar import Calendars
 from bot.core.changes import Changes
 from bot.core.drafts import Drafts
 from bot.core.errors import InvalidRequest, NotAllowed, NotFound, PhraseRefused
@@ -18,6 +19,7 @@ from bot.core.model import Actor, ApiToken, UserRef
 from bot.core.people import People
 from bot.core.ports import Clock
 from bot.core.records import Records
+from bot.core.reports import Reports
 from bot.core.specs import Specs
 from bot.core.tokens import Tokens
 
@@ -36,6 +38,8 @@ class Services:
     specs: Specs
     changes: Changes
     records: Records
+    calendars: Calendars | None = None  # the calendar feeds (None: not wired)
+    reports: Reports | None = None  # statistics (None: not wired)
 
 
 @dataclass(frozen=True, slots=True)

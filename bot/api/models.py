@@ -202,6 +202,7 @@ class AuditOut(BaseModel):
     at: datetime
     actor: str
     action: str
+    channel: str | None = Field(default=None, description="the delivery channel, if any")
     detail: dict[str, object] | None
 
 

@@ -74,4 +74,11 @@ def occurrence(occ: Occurrence) -> OccurrenceOut:
 
 
 def audit(line: AuditLine) -> AuditOut:
-    return AuditOut(at=line.at, actor=line.actor, action=line.action, detail=line.detail)
+    channel = (line.detail or {}).get("channel")
+    return AuditOut(
+        at=line.at,
+        actor=line.actor,
+        action=line.action,
+        channel=None if channel is None else str(channel),
+        detail=line.detail,
+    )

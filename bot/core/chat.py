@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from bot.core import actions, texts, values
 from bot.core.asking import LIST_MORE, ask
+from bot.core.calendar import Calendars
 from bot.core.commands import read_command
 from bot.core.directory import Directories
 from bot.core.drafts import Drafts
@@ -42,6 +43,7 @@ class ChatFront:
         people, directories, drafts, followups, stored: the use cases.
         commands: slash command names (``/reminder``) a message may begin with; they
             are configuration, not words the parser knows.
+        calendars: the calendar feeds, for ``calendar feed``; ``None``: not served.
     """
 
     def __init__(
@@ -55,6 +57,7 @@ class ChatFront:
         stored: Stored,
         *,
         commands: Sequence[str] = (),
+        calendars: Calendars | None = None,
     ) -> None:
         self.repo = repo
         self.clock = clock
@@ -64,7 +67,9 @@ class ChatFront:
         self.followups = followups
         self.stored = stored
         self.commands = tuple(c.lower() for c in commands)
-        self.typed = TypedCommands(repo, clock, people, drafts, followups, stored)
+        self.typed = TypedCommands(
+            repo, clock, people, drafts, followups, stored, calendars=calendars
+        )
         self._zones_seen: dict[str, datetime] = {}
 
     # -- the three ways in ------------------------------------------------------------------

@@ -47,6 +47,9 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("default_time", rf"(?:set\s+)?(?:my\s+)?default\s+time\s+(?:to\s+)?{_CLOCK}"),
     ("date_order", r"(?:set\s+)?(?:my\s+)?date\s+order\s+(?:to\s+)?(day/month|dmy|month/day|mdy)"),
     ("language", r"(?:set\s+)?(?:my\s+)?(?:<language>)\s+(?:to\s+|=\s*|is\s+)?(\w+)"),
+    # calendar feed (ical)
+    ("calendar_revoke", r"(?:<calendar_revoke>)"),
+    ("calendar", r"(?:give\s+me\s+)?(?:<calendar>)"),
 )
 
 

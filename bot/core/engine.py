@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.core.calendar import Calendars
 from bot.core.chat import ChatFront
 from bot.core.directory import Directories
 from bot.core.drafts import Drafts
@@ -36,6 +37,7 @@ def build_engine(
     default_tz: str = "UTC",
     min_interval: timedelta = timedelta(minutes=5),
     commands: Sequence[str] = (),
+    calendars: Calendars | None = None,
 ) -> Engine:
     """Wire the use cases; ``directories`` is shared, so adapters may join it later."""
     people = People(repo, clock, default_tz=default_tz, min_interval=min_interval)
@@ -43,5 +45,15 @@ def build_engine(
     drafts = Drafts(repo, clock, people, found, wake=wake)
     followups = Followups(repo, clock, people, found, wake=wake)
     stored = Stored(repo, clock, wake=wake)
-    front = ChatFront(repo, clock, people, found, drafts, followups, stored, commands=commands)
+    front = ChatFront(
+        repo,
+        clock,
+        people,
+        found,
+        drafts,
+        followups,
+        stored,
+        commands=commands,
+        calendars=calendars,
+    )
     return Engine(people, found, drafts, followups, front, stored)

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import cast
 
-from bot.core import actions, texts
+from bot.core import actions, calendar, texts
 from bot.core.asking import LIST_MORE, ask, remember
 from bot.core.commands import TextCommand, clock, number
 from bot.core.drafts import Drafts
@@ -66,8 +66,11 @@ class TypedCommands:
         drafts: Drafts,
         followups: Followups,
         stored: Stored,
+        *,
+        calendars: calendar.Calendars | None = None,
     ) -> None:
         self.repo = repo
+        self.calendars = calendars
         self.clock = clock
         self.people = people
         self.drafts = drafts
@@ -93,6 +96,8 @@ class TypedCommands:
             "default_time": self._settings,
             "date_order": self._settings,
             "language": self._settings,
+            "calendar": self._calendar,
+            "calendar_revoke": self._calendar,
         }
 
     async def run(
@@ -201,6 +206,12 @@ class TypedCommands:
         done = await self._delivered(t, actions.COMPLETE)
         marked = await self.followups.complete(t.actor, done)
         return t.tx.completed(marked.reminder, marked.occurrence, self.clock.now())
+
+    # -- the calendar feed (answered to the person alone: the URL opens their reminders) ----
+
+    async def _calendar(self, t: Typed) -> Reply:
+        revoke = t.command.name == "calendar_revoke"
+        return await calendar.answer(self.calendars, t.actor, t.tx, revoke=revoke)
 
     # -- settings ---------------------------------------------------------------------------
 

@@ -13,10 +13,12 @@ import pytest
 
 from bot import api
 from bot.clock import ManualClock
+from bot.core.calendar import Calendars
 from bot.core.dispatch import Dispatcher
 from bot.core.engine import build_engine
 from bot.core.model import UserRef
 from bot.core.ports import ChatPlatform
+from bot.core.reports import Reports
 from bot.http import create_http_app
 from storage import SqlReminderRepository
 from tests.core.platform import FakePlatform
@@ -66,7 +68,11 @@ class Api:
 def wire(repo: SqlReminderRepository, clock: ManualClock, slack: FakePlatform) -> tuple[Any, Any]:
     gateways: dict[str, ChatPlatform] = {"slack": slack}
     engine = build_engine(repo, clock, gateways, default_tz="Europe/Copenhagen")
-    use = api.services(repo, clock, engine, gateways)
+    # The calendar feed and statistics (ical), as bot.app wires them with a public URL.
+    calendars = Calendars(repo, clock, "https://remindbot.example.com")
+    use = api.services(
+        repo, clock, engine, gateways, calendars=calendars, reports=Reports(repo, clock)
+    )
 
     async def health() -> tuple[bool, dict[str, Any]]:
         return True, {}

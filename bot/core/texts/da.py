@@ -293,6 +293,26 @@ SAY: dict[str, str] = {
     "summary_more": (
         "Knapperne står ved de første {shown}; 'done N' eller 'snooze N 1h' når de andre."
     ),
+    # -- calendar feed, history and statistics (ical)
+    "calendar_name": "Påmindelser",
+    "calendar_feed": (
+        "Dit private kalenderfeed: {url}\n"
+        "Tilføj det i din kalender-app som et abonnement (fra en URL). Alle med dette link"
+        " kan se dine kommende påmindelser: 'tilbagekald min kalender' slår det fra, og spørger"
+        " du igen, får du et nyt link i stedet for dette."
+    ),
+    "calendar_revoked": "Dit kalenderfeed er slået fra: linket virker ikke længere.",
+    "calendar_none": "Du har intet kalenderfeed at tilbagekalde.",
+    "help_calendar": (
+        "'kalenderfeed' (eller 'min kalender') giver dig et privat link til dine kommende"
+        " påmindelser til en kalender-app; 'tilbagekald min kalender' slår det fra."
+    ),
+    "feed_needs_url": (
+        "Et kalenderfeed kræver botens offentlige adresse: en administrator sætter"
+        " REMINDBOT_PUBLIC_URL."
+    ),
+    "system_calendar": "En systemkonto har ingen egne påmindelser og derfor intet kalenderfeed.",
+    "bad_period": "Perioden skal slutte, efter den begynder: giv since før until.",
 }
 
 

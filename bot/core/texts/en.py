@@ -263,6 +263,26 @@ SAY: dict[str, str] = {
     "summary_more": (
         "Buttons are on the first {shown}; 'done N' or 'snooze N 1h' reach the others."
     ),
+    # -- calendar feed, history and statistics (ical)
+    "calendar_name": "Reminders",
+    "calendar_feed": (
+        "Your private calendar feed: {url}\n"
+        "Add it to your calendar app as a subscription (from a URL). Anyone with this link"
+        " can see your upcoming reminders: 'revoke my calendar feed' turns it off, and asking"
+        " again gives a new link in place of this one."
+    ),
+    "calendar_revoked": "Your calendar feed is off: its link no longer works.",
+    "calendar_none": "You have no calendar feed to revoke.",
+    "help_calendar": (
+        "'calendar feed' (or 'my calendar') gives you a private link to your upcoming"
+        " reminders for a calendar app; 'revoke my calendar feed' turns it off."
+    ),
+    "feed_needs_url": (
+        "A calendar feed needs this bot's public address: an administrator sets"
+        " REMINDBOT_PUBLIC_URL."
+    ),
+    "system_calendar": "A system account has no reminders of its own, so it has no calendar feed.",
+    "bad_period": "The period must end after it begins: give since before until.",
 }
 
 

@@ -199,6 +199,14 @@ TABLE = WordTable(
         "hello": ("hej",),
         "settings": ("indstillinger",),
         "language": ("sprog",),
+        # calendar feed (ical)
+        "calendar": ("kalenderfeed", "min kalender", "mit kalenderfeed", "kalenderlink"),
+        "calendar_revoke": (
+            "tilbagekald min kalender",
+            "tilbagekald mit kalenderfeed",
+            "tilbagekald kalenderfeed",
+            "slå mit kalenderfeed fra",
+        ),
     },
     phrases={
         "i morgen": "tomorrow",

@@ -171,6 +171,14 @@ TABLE = WordTable(
         "hello": ("hi", "hello", "hey", "good morning"),
         "settings": ("settings", "preferences", "prefs"),
         "language": ("language",),
+        # calendar feed (ical)
+        "calendar": ("calendar feed", "my calendar", "my calendar feed", "calendar link"),
+        "calendar_revoke": (
+            "revoke my calendar feed",
+            "revoke my calendar",
+            "revoke calendar feed",
+            "turn off my calendar feed",
+        ),
     },
     phrases={
         "o clock": "oclock",

@@ -54,6 +54,8 @@ def upgrade() -> None:
         batch.create_index(batch.f("ix_reminders_watch_occurrence_id"), ["watch_occurrence_id"])
     with op.batch_alter_table("occurrences") as batch:
         batch.create_index(batch.f("ix_occurrences_sent_at"), ["sent_at"])
+        # Statistics (ical) read a period of occurrences by due time.
+        batch.create_index(batch.f("ix_occurrences_due_at"), ["due_at"])
     op.create_table(
         "deliveries",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -109,6 +111,7 @@ def downgrade() -> None:
     op.drop_table("workspace_settings")
     op.drop_table("deliveries")
     with op.batch_alter_table("occurrences") as batch:
+        batch.drop_index(batch.f("ix_occurrences_due_at"))
         batch.drop_index(batch.f("ix_occurrences_sent_at"))
     with op.batch_alter_table("reminders") as batch:
         batch.drop_index(batch.f("ix_reminders_watch_occurrence_id"))
