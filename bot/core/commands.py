@@ -47,6 +47,22 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("default_time", rf"(?:set\s+)?(?:my\s+)?default\s+time\s+(?:to\s+)?{_CLOCK}"),
     ("date_order", r"(?:set\s+)?(?:my\s+)?date\s+order\s+(?:to\s+)?(day/month|dmy|month/day|mdy)"),
     ("language", r"(?:set\s+)?(?:my\s+)?(?:<language>)\s+(?:to\s+|=\s*|is\s+)?(\w+)"),
+    # -- digests (bot/core/digests.py reads the schedule; a name ending _da is Danish)
+    ("digest_off", r"(?:stop|cancel|end|delete|turn\s+off)\s+(?:my\s+|the\s+)?(?:daily\s+)?digest"),
+    (
+        "digest_off_da",
+        r"(?:stop|slet|afmeld|fjern)\s+(?:mit\s+|det\s+)?(?:daglige\s+)?"
+        r"(?:overblik|sammendrag)(?:et)?",
+    ),
+    (
+        "digest",
+        r"(?:(?:send|give)\s+me\s+)?(?:an?\s+|my\s+)?(?:daily\s+)?digest(?:\s+(.+?))?",
+    ),
+    (
+        "digest_da",
+        r"(?:(?:send|giv)\s+mig\s+)?(?:et\s+|mit\s+)?(?:dagligt\s+)?"
+        r"(?:overblik|sammendrag)(?:\s+(.+?))?",
+    ),
 )
 
 
@@ -89,7 +105,7 @@ def read_command(text: str) -> TextCommand | None:
     for name, pattern in _COMPILED:
         if m := pattern.match(cleaned):
             head = cleaned.split(" ", 1)[0].lower().rstrip("!.?")
-            language = _HEADS.get(head)
+            language = "da" if name.endswith("_da") else _HEADS.get(head)
             return TextCommand(name, m.groups(), None if language == "en" else language)
     return None
 

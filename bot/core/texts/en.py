@@ -228,6 +228,29 @@ SAY: dict[str, str] = {
     "key_busy": "The first request with that Idempotency-Key is still running; try again.",
     "bad_cursor": "That cursor is not one I gave.",
     "naive_time": "Give times with their offset (2026-12-04T09:00:00+01:00).",
+    # -- digests (bot/core/digests.py)
+    "digest_head": "Your digest for {day} (times in {tz}):",
+    "digest_line": "  {time}  {message}",
+    "digest_line_to": "  {time}  to {to} \u2014 {message}",
+    "digest_more": "  \u2026and {n} more.",
+    "digest_nothing": "Your digest for {day}: nothing is due today.",
+    "digest_set": (
+        "Your digest will come {rule} ({tz}); the next on {next}. 'stop my digest' ends it."
+    ),
+    "digest_even_empty": " (even when empty)",
+    "digest_stopped": "Your digest is stopped.",
+    "field_digest": "Digest",
+    "no_digest": "You have no digest. Try 'send me a digest every weekday at 8am'.",
+    "digest_format": (
+        "I could not read when to send your digest. Try 'send me a digest every weekday"
+        " at 8am' or 'send me a digest on mondays and thursdays at 9'."
+    ),
+    "digest_time": "A digest time looks like 08:00 (hours and minutes, 24-hour clock).",
+    "digest_days": (
+        "Digest days are 'weekdays', 'daily', 'weekends' or a list of mon, tue, wed, thu,"
+        " fri, sat and sun."
+    ),
+    "digest_system": "A system account has no chat of its own, so it cannot have a digest.",
 }
 
 
