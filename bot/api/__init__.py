@@ -13,6 +13,7 @@ from bot.api.app import MAX_BODY, create_app
 from bot.api.deps import Services
 from bot.api.keys import Keys
 from bot.core.changes import Changes
+from bot.core.digests import Digests
 from bot.core.engine import Engine
 from bot.core.ports import ApiRepository, ChatGateway, Clock
 from bot.core.records import Records
@@ -42,6 +43,7 @@ def services(
         specs=specs,
         changes=Changes(repo, clock, specs, engine.followups, wake=wake),
         records=Records(repo, clock, gateways, wake=wake),
+        digests=Digests(repo, clock, wake=wake),
     )
 
 

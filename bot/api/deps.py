@@ -12,6 +12,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from bot.api.keys import Keys
 from bot.core import texts
 from bot.core.changes import Changes
+from bot.core.digests import Digests
 from bot.core.drafts import Drafts
 from bot.core.errors import InvalidRequest, NotAllowed, NotFound, PhraseRefused
 from bot.core.model import Actor, ApiToken, UserRef
@@ -36,6 +37,7 @@ class Services:
     specs: Specs
     changes: Changes
     records: Records
+    digests: Digests
 
 
 @dataclass(frozen=True, slots=True)

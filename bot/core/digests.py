@@ -116,6 +116,11 @@ def _day_words() -> dict[str, tuple[str, ...]]:
 
 
 _DAY_WORDS = _day_words()
+# The API's day names: "mon" or "monday".
+_API_DAYS = {
+    **dict(zip(DAY_NAMES, DAY_CODES, strict=True)),
+    **dict(zip(_EN_DAYS, DAY_CODES, strict=True)),
+}
 
 
 def read_plan(text: str, default_time: time) -> DigestPlan:
@@ -165,9 +170,10 @@ def plan_from_api(at: str, days: str | Sequence[str], even_when_empty: bool) -> 
             raise InvalidRequest("digest_days")
         codes = named[days.lower()]
     else:
-        if not days or any(d.lower()[:3] not in DAY_NAMES for d in days):
+        names = _API_DAYS
+        if not 0 < len(days) <= len(DAY_CODES) or any(d.lower() not in names for d in days):
             raise InvalidRequest("digest_days")
-        codes = tuple(DAY_CODES[DAY_NAMES.index(d.lower()[:3])] for d in days)
+        codes = tuple(names[d.lower()] for d in days)
     return DigestPlan(at=read, days=codes, even_when_empty=even_when_empty)
 
 

@@ -279,6 +279,7 @@ SAY: dict[str, str] = {
         "Dagene for overblikket er 'weekdays', 'daily', 'weekends' eller en liste af mon,"
         " tue, wed, thu, fri, sat og sun."
     ),
+    "no_digest_api": "Du har intet overblik: PUT /api/v1/users/me/digest sætter et.",
     "digest_system": "En systemkonto har ingen chat, så den kan ikke få et overblik.",
 }
 

@@ -250,6 +250,7 @@ SAY: dict[str, str] = {
         "Digest days are 'weekdays', 'daily', 'weekends' or a list of mon, tue, wed, thu,"
         " fri, sat and sun."
     ),
+    "no_digest_api": "You have no digest: PUT /api/v1/users/me/digest sets one.",
     "digest_system": "A system account has no chat of its own, so it cannot have a digest.",
 }
 
