@@ -55,6 +55,10 @@ async def test_put_get_replace_deliver_and_delete(client: Api) -> None:
     )
     [occ] = await client.repo.occurrences(replaced["id"])
     assert occ.state is OccurrenceState.SENT
+    # A digest is no reminder to snooze: a snoozed copy would be a second digest.
+    snoozed = await client.post(f"/reminders/{replaced['id']}/snooze", {"minutes": 30})
+    assert snoozed.status_code == 422
+    assert snoozed.json()["detail"]["code"] == "digest_snooze"
 
     assert (await client.delete("/users/me/digest")).status_code == 204
     gone = await client.get("/users/me/digest")

@@ -315,6 +315,10 @@ async def test_an_empty_day_is_skipped_unless_even_when_empty(core: Core) -> Non
     assert core.platform.texts() == ["Your digest for Wed 25 Nov: nothing is due today."]
     [occ] = await core.repo.occurrences(told.id)
     assert occ.state is OccurrenceState.SENT
+    # 'snooze' and 'done' reach the last reminder delivered, and a digest is none.
+    nothing = "No reminder has come to you yet, so there is nothing to snooze or mark done."
+    assert (await core.handle(ANN, DM, "snooze 1h")).text == nothing
+    assert (await core.handle(ANN, DM, "done")).text == nothing
 
 
 async def test_weekdays_skip_saturday_and_sunday(core: Core) -> None:

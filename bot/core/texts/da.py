@@ -280,6 +280,9 @@ SAY: dict[str, str] = {
         " tue, wed, thu, fri, sat og sun."
     ),
     "no_digest_api": "Du har intet overblik: PUT /api/v1/users/me/digest sætter et.",
+    "digest_snooze": (
+        "Et overblik kan ikke udsættes; 'send mig et overblik …' giver det en anden tid."
+    ),
     "digest_system": "En systemkonto har ingen chat, så den kan ikke få et overblik.",
 }
 

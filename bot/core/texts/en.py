@@ -251,6 +251,7 @@ SAY: dict[str, str] = {
         " fri, sat and sun."
     ),
     "no_digest_api": "You have no digest: PUT /api/v1/users/me/digest sets one.",
+    "digest_snooze": "A digest cannot be snoozed; 'send me a digest …' gives it another time.",
     "digest_system": "A system account has no chat of its own, so it cannot have a digest.",
 }
 
