@@ -3,7 +3,11 @@ the errors a caller can make, each with its code and one sentence."""
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,6 +17,17 @@ from tests.api.conftest import ANN, Api
 from tests.factories import new_reminder
 
 CPH = ZoneInfo("Europe/Copenhagen")
+
+
+DOC = Path(__file__).parents[2] / "docs" / "api.md"
+
+
+def documented() -> dict[str, Any]:
+    """The digest answer docs/api.md shows."""
+    text = DOC.read_text(encoding="utf-8")
+    section = text[text.index("## Digests") :]
+    found: dict[str, Any] = json.loads(re.findall(r"```json\n(.*?)```", section, re.S)[0])
+    return found
 
 
 def local(day: int, hour: int, minute: int = 0) -> datetime:
@@ -31,6 +46,7 @@ async def test_put_get_replace_deliver_and_delete(client: Api) -> None:
     assert made["rrule"] == "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=8;BYMINUTE=0"
     assert datetime.fromisoformat(made["next_at"]) == local(24, 8)
     assert (await client.get("/users/me/digest")).json() == made
+    assert made == {**documented(), "id": made["id"]}  # docs/api.md shows this answer
 
     body = {"time": "07:30", "days": ["mon", "Thursday"], "even_when_empty": True}
     again = await client.put("/users/me/digest", body)

@@ -5,9 +5,11 @@ changes, one digest per person, and exactly one delivery with two dispatchers ra
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -441,3 +443,34 @@ async def test_a_system_account_cannot_have_a_digest(
     with pytest.raises(InvalidRequest) as refused:
         await Digests(repo, clock).set(system, DigestPlan(at=time(8)), tz="UTC", origin=Origin.API)
     assert refused.value.code == "digest_system"
+
+
+# -- the phrase guide's examples ---------------------------------------------------------------
+
+GUIDE = Path(__file__).parents[2] / "docs" / "phrases.md"
+
+
+def guide_rows() -> list[tuple[str, str, str]]:
+    """(phrase, rule, empty days) of the guide's Digests table."""
+    text = GUIDE.read_text(encoding="utf-8")
+    section = text[text.index("## Digests") :]
+    section = section[: section.index("\n## ", 1)]
+    found = re.findall(r"^\| `([^`]+)` \| ([^|]+) \| (skipped|sent) \|$", section, re.M)
+    return [(phrase, rule.strip(), empty) for phrase, rule, empty in found]
+
+
+def test_the_guide_has_digest_examples_in_both_languages() -> None:
+    phrases = [phrase for phrase, _, _ in guide_rows()]
+    assert len(phrases) >= 6
+    assert any(p.startswith("send mig") for p in phrases)
+
+
+@pytest.mark.parametrize(("phrase", "rule", "empty"), guide_rows())
+async def test_a_guide_example_sets_the_digest_shown(
+    core: Core, phrase: str, rule: str, empty: str
+) -> None:
+    await in_copenhagen(core)
+    await core.handle(ANN, DM, phrase)
+    rem = await digest_of(core)
+    assert texts.ENGLISH.w.rule(_recurrence(rem)) == rule
+    assert rem.digest_empty is (empty == "sent")
