@@ -5,6 +5,7 @@ changes, one digest per person, and exactly one delivery with two dispatchers ra
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -17,6 +18,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.adapters.mattermost.attachments import text_of
+from bot.adapters.slack.blocks import fallback, to_blocks
 from bot.clock import ManualClock
 from bot.core import texts
 from bot.core.digests import DigestPlan, Digests, day_items, read_plan
@@ -25,6 +28,7 @@ from bot.core.errors import InvalidRequest
 from bot.core.model import (
     Actor,
     NewReminder,
+    Occurrence,
     OccurrenceState,
     Origin,
     Reminder,
@@ -474,3 +478,40 @@ async def test_a_guide_example_sets_the_digest_shown(
     rem = await digest_of(core)
     assert texts.ENGLISH.w.rule(_recurrence(rem)) == rule
     assert rem.digest_empty is (empty == "sent")
+
+
+def test_what_people_wrote_cannot_ping_a_channel_from_a_digest() -> None:
+    """The digest is a Reply like any delivery: the adapters defuse it as they render."""
+    digest = replace(_stored(mine(rrule="FREQ=DAILY;BYHOUR=8;BYMINUTE=0")), id=9)
+    hostile = [
+        replace(_stored(mine(message="<!channel> review")), id=1),
+        replace(_stored(mine(message="@here and @everyone, standup")), id=2),
+    ]
+    occ = Occurrence(
+        id=1, reminder_id=9, due_at=local(2026, 11, 24, 8, 0), state=OccurrenceState.CLAIMED
+    )
+    at = local(2026, 11, 24, 9, 0)
+    reply = texts.ENGLISH.digest(digest, occ, [(at, r) for r in hostile], 50)
+    assert "<!channel> review" in reply.text  # the words are kept …
+    slack = json.dumps([to_blocks(reply), fallback(reply)])
+    assert "<!" not in slack and "&lt;!channel&gt; review" in slack  # … and shown, inert
+    mattermost = text_of(reply)
+    assert not re.search(r"@(?:here|everyone|channel)\b", mattermost)
+    assert "review" in mattermost and "standup" in mattermost
+
+
+async def test_quiet_hours_defer_a_digest_which_still_lists_its_own_day(core: Core) -> None:
+    await in_copenhagen(core)
+    await core.handle(ANN, DM, "quiet hours 07:00-09:00")
+    await core.handle(ANN, DM, "send me a digest every day at 8am")
+    await core.repo.add(
+        mine(message="call Bo", next_due=local(2026, 11, 24, 11, 0)), core.clock.now()
+    )
+    core.clock.set(local(2026, 11, 24, 8, 0))
+    assert await core.dispatcher.drain() == 1  # deferred to the end of the quiet hours
+    assert core.platform.delivered == []
+    core.clock.set(local(2026, 11, 24, 9, 0))
+    assert await core.dispatcher.drain() == 1
+    assert core.platform.texts() == [
+        "Your digest for Tue 24 Nov (times in Europe/Copenhagen):\n  11:00  call Bo"
+    ]
