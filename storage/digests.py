@@ -1,9 +1,10 @@
 """Digests in storage: a person's one digest row, and the reminders a digest lists.
 
 A digest is a reminder row of kind ``digest`` (bot/core/digests.py). The partial unique
-index ``uq_reminders_one_digest`` (owner, where live) keeps one per person: two replicas
-setting a digest for the same person at once both end the old one and insert, and the
-second insert is refused and retried, so it ends the first one's instead.
+index ``uq_reminders_one_digest`` (owner, where live) keeps one per person. On PostgreSQL
+a transaction lock per owner makes replicas setting one person's digest at once take
+turns, each ending the one before; should two still collide, the index refuses the second
+insert and it is retried, ending the first one's instead.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,7 +22,8 @@ from storage.mapping import new_reminder_values, to_reminder
 from storage.models import AuditRow, ReminderRow
 
 log = logging.getLogger(__name__)
-ATTEMPTS = 4
+ATTEMPTS = 8
+_PG_LOCK = text("SELECT pg_advisory_xact_lock(7041, hashtext(:owner))")  # 7041: digests
 _DIGEST = ReminderKind.DIGEST.value
 
 
@@ -47,6 +49,7 @@ class DigestState(Store):
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 async with self._write_session() as session:
+                    await self._lock_owner(session, new.owner)
                     await _end_digest(session, new.owner, now)
                     stmt = insert(ReminderRow).values(**values).returning(ReminderRow)
                     row = (await session.scalars(stmt)).one()
@@ -59,6 +62,12 @@ class DigestState(Store):
                 log.debug("digest of %s set concurrently, attempt %d", new.owner, attempt)
         raise AssertionError("unreachable")
 
+    async def _lock_owner(self, session: AsyncSession, owner: str) -> None:
+        """On PostgreSQL, one digest write per owner at a time (a transaction lock), so
+        racing replicas queue instead of colliding on the index; SQLite has one writer."""
+        if self._dialect == "postgresql":
+            await session.execute(_PG_LOCK, {"owner": owner})
+
     async def digest_of(self, owner: str) -> Reminder | None:
         stmt = select(ReminderRow).where(_live_digest(owner))
         async with self._sessions() as session:
@@ -67,6 +76,7 @@ class DigestState(Store):
 
     async def stop_digest(self, owner: str, now: datetime) -> Reminder | None:
         async with self._write_session() as session:
+            await self._lock_owner(session, owner)
             row = await _end_digest(session, owner, now)
             if row is not None:
                 await _audit(session, owner, "digest_stopped", row.id, now, None)

@@ -416,7 +416,7 @@ async def test_racing_replicas_leave_one_digest_per_person(
     engine: AsyncEngine,
 ) -> None:
     here, there = Digests(repo, clock), Digests(replica, clock)
-    plans = [DigestPlan(at=time(h)) for h in range(6, 12)]
+    plans = [DigestPlan(at=time(h)) for h in range(6, 20)]
     await asyncio.gather(
         *(
             (here if n % 2 else there).set(ANN, plan, tz="UTC", origin=Origin.API)
