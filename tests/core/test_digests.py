@@ -27,6 +27,7 @@ from bot.core.dispatch import Dispatcher
 from bot.core.errors import InvalidRequest
 from bot.core.model import (
     Actor,
+    Delivery,
     NewReminder,
     Occurrence,
     OccurrenceState,
@@ -35,6 +36,7 @@ from bot.core.model import (
     ReminderKind,
     ReminderState,
     TargetKind,
+    UserPrefs,
     UserRef,
 )
 from bot.core.schedule import recurrence
@@ -515,3 +517,35 @@ async def test_quiet_hours_defer_a_digest_which_still_lists_its_own_day(core: Co
     assert core.platform.texts() == [
         "Your digest for Tue 24 Nov (times in Europe/Copenhagen):\n  11:00  call Bo"
     ]
+
+
+async def test_a_digest_goes_on_its_owners_channels_with_the_same_listing(
+    repo: SqlReminderRepository, clock: ManualClock
+) -> None:
+    """On chat and email alike (the owner's channels): one composed message, one record each."""
+    sent: list[Delivery] = []
+
+    class Email:
+        name = "email"
+
+        async def send(self, delivery: Delivery) -> str:
+            sent.append(delivery)
+            return f"mail-{len(sent)}"
+
+    await repo.save_user(UserPrefs(key=ANN.key, tz="Europe/Copenhagen", channels=("chat", "email")))
+    digest = await Digests(repo, clock).set(
+        ANN, DigestPlan(at=time(8)), tz="Europe/Copenhagen", origin=Origin.API
+    )
+    await repo.add(mine(message="call Bo", next_due=local(2026, 11, 24, 11, 0)), clock.now())
+    chat = FakePlatform()
+    dispatcher = Dispatcher(repo, {"console": chat}, clock, channels={"email": Email()})
+    clock.set(local(2026, 11, 24, 8, 0))
+    assert await dispatcher.drain() == 1
+    listing = "Your digest for Tue 24 Nov (times in Europe/Copenhagen):\n  11:00  call Bo"
+    assert chat.texts() == [listing] and [d.reply.text for d in sent] == [listing]
+    [occ] = await repo.occurrences(digest.id)
+    records = (await repo.channel_deliveries([occ.id]))[occ.id]
+    assert {c: r.state for c, r in records.items()} == {
+        "chat": OccurrenceState.SENT,
+        "email": OccurrenceState.SENT,
+    }
