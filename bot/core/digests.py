@@ -7,8 +7,8 @@ replicas like any occurrence, and its local time stays put across DST changes
 set: the dispatcher calls ``compose``, which reads the day's reminders at that moment.
 A day with nothing due is skipped (``None``) unless the digest says "even when empty".
 
-This module holds the pure parts (the plan, its rule, reading a phrase) and the use case
-behind the chat command and the REST API (``Digests``).
+This module holds the pure parts (the plan, its rule, reading a phrase), the use case
+behind the chat command and the REST API (``Digests``), and the composer (``compose``).
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ from bot.core.policy import usable_zone
 from bot.core.ports import Clock, ReminderRepository
 from bot.core.texts import Texts
 from bot.core.tokens import is_system
-from bot.parsing import Recurrence
 
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # the API's names
@@ -77,11 +76,6 @@ def plan_of(rem: Reminder) -> DigestPlan:
     days = tuple(parts["BYDAY"].split(",")) if "BYDAY" in parts else DAY_CODES
     at = time(int(parts.get("BYHOUR", "0")), int(parts.get("BYMINUTE", "0")))
     return DigestPlan(at=at, days=days, even_when_empty=rem.digest_empty)
-
-
-def recurrence_of(rem: Reminder) -> Recurrence | None:
-    """The digest's rule, to say in words (``every weekday at 08:00``)."""
-    return schedule.recurrence(rem)
 
 
 # -- reading "every weekday at 8am" (English) and "hver hverdag kl 8" (Danish) ------------

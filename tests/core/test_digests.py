@@ -22,7 +22,7 @@ from bot.adapters.mattermost.attachments import text_of
 from bot.adapters.slack.blocks import fallback, to_blocks
 from bot.clock import ManualClock
 from bot.core import texts
-from bot.core.digests import DigestPlan, Digests, day_items, read_plan
+from bot.core.digests import MAX_LINES, DigestPlan, Digests, day_items, read_plan
 from bot.core.dispatch import Dispatcher
 from bot.core.errors import InvalidRequest
 from bot.core.model import (
@@ -549,3 +549,21 @@ async def test_a_digest_goes_on_its_owners_channels_with_the_same_listing(
         "chat": OccurrenceState.SENT,
         "email": OccurrenceState.SENT,
     }
+
+
+def test_a_long_day_lists_the_first_fifty_and_counts_the_rest() -> None:
+    digest = replace(_stored(mine(rrule="FREQ=DAILY;BYHOUR=8;BYMINUTE=0")), id=9)
+    occ = Occurrence(
+        id=1, reminder_id=9, due_at=local(2026, 11, 24, 8, 0), state=OccurrenceState.CLAIMED
+    )
+    many = [
+        (local(2026, 11, 24, 9, 0) + timedelta(minutes=5 * n), _stored(mine(message=f"m{n}")))
+        for n in range(55)
+    ]
+    lines = texts.ENGLISH.digest(digest, occ, many, MAX_LINES).text.splitlines()
+    assert len(lines) == 1 + 50 + 1
+    assert lines[1] == "  09:00  m0" and lines[50] == "  13:05  m49"
+    assert lines[-1] == "  \u2026and 5 more."
+    danish = texts.DANISH.digest(digest, occ, many, MAX_LINES).text.splitlines()
+    assert danish[0] == "Dit overblik for tir 24. nov (tider i Europe/Copenhagen):"
+    assert danish[-1] == "  \u2026og 5 mere."
