@@ -42,6 +42,7 @@ class Finders:
             .where(
                 OccurrenceRow.state == OccurrenceState.SENT.value,
                 ReminderRow.deleted_at.is_(None),
+                ReminderRow.kind == "reminder",  # a digest is not done or snoozed
                 _delivered_to(person, channel),
             )
             .order_by(OccurrenceRow.sent_at.desc(), OccurrenceRow.id.desc())

@@ -69,6 +69,14 @@ class ReminderRow(Base):
         Index("ix_reminders_owner_id", "owner", "id"),
         # The owner's own numbers (#1, #2 …); NULLs (drafts given up) do not collide.
         UniqueConstraint("owner", "number"),
+        # Digests: one live digest per person, whatever races (storage/digests.py).
+        Index(
+            "uq_reminders_one_digest",
+            "owner",
+            unique=True,
+            sqlite_where=text("kind = 'digest' AND deleted_at IS NULL"),
+            postgresql_where=text("kind = 'digest' AND deleted_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

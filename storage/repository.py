@@ -27,6 +27,7 @@ from storage.batches import completed_by, deliveries_of, open_all, record_all
 from storage.calendar import CalendarState
 from storage.chat_state import ChatState
 from storage.claims import claim_statement
+from storage.digests import DigestState
 from storage.finders import Finders
 from storage.limits import Limits
 from storage.mapping import (
@@ -51,7 +52,9 @@ from storage.numbers import inserted, numbered
 from storage.reports import ReportReads
 
 
-class SqlReminderRepository(Finders, Limits, ChatState, ApiState, CalendarState, ReportReads):
+class SqlReminderRepository(
+    Finders, Limits, DigestState, ChatState, ApiState, CalendarState, ReportReads
+):
     """The storage port on SQLite or PostgreSQL; the same statements serve both.
 
     ``clock`` stamps ``users.created_at/updated_at``, the one write whose port method

@@ -14,6 +14,7 @@ from bot.api.deps import Services
 from bot.api.keys import Keys
 from bot.core.calendar import Calendars
 from bot.core.changes import Changes
+from bot.core.digests import Digests
 from bot.core.engine import Engine
 from bot.core.ports import ApiRepository, ChatGateway, Clock
 from bot.core.records import Records
@@ -48,6 +49,7 @@ def services(
         records=Records(repo, clock, gateways, wake=wake),
         calendars=calendars,
         reports=reports,
+        digests=Digests(repo, clock, wake=wake),
     )
 
 

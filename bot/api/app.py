@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from bot.api import calendar, entities, reminders, stats
+from bot.api import calendar, digests, entities, reminders, stats
 from bot.api.deps import Services, Unauthorized, problem
 from bot.core.errors import InvalidRequest, NotAllowed, NotFound
 
@@ -62,4 +62,5 @@ def create_app(use: Services) -> FastAPI:
     app.include_router(entities.router)
     app.include_router(calendar.router)
     app.include_router(stats.router)
+    app.include_router(digests.router)
     return app

@@ -13,6 +13,7 @@ from bot.api.keys import Keys
 from bot.core import texts
 from bot.core.calendar import Calendars
 from bot.core.changes import Changes
+from bot.core.digests import Digests
 from bot.core.drafts import Drafts
 from bot.core.errors import InvalidRequest, NotAllowed, NotFound, PhraseRefused
 from bot.core.model import Actor, ApiToken, UserRef
@@ -38,6 +39,7 @@ class Services:
     specs: Specs
     changes: Changes
     records: Records
+    digests: Digests
     calendars: Calendars | None = None  # the calendar feeds (None: not wired)
     reports: Reports | None = None  # statistics (None: not wired)
 

@@ -50,6 +50,22 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     # calendar feed (ical)
     ("calendar_revoke", r"(?:<calendar_revoke>)"),
     ("calendar", r"(?:give\s+me\s+)?(?:<calendar>)"),
+    # -- digests (bot/core/digests.py reads the schedule; a name ending _da is Danish)
+    ("digest_off", r"(?:stop|cancel|end|delete|turn\s+off)\s+(?:my\s+|the\s+)?(?:daily\s+)?digest"),
+    (
+        "digest_off_da",
+        r"(?:stop|slet|afmeld|fjern)\s+(?:mit\s+|det\s+)?(?:daglige\s+)?"
+        r"(?:overblik|sammendrag)(?:et)?",
+    ),
+    (
+        "digest",
+        r"(?:(?:send|give)\s+me\s+)?(?:an?\s+|my\s+)?(?:daily\s+)?digest(?:\s+(.+?))?",
+    ),
+    (
+        "digest_da",
+        r"(?:(?:send|giv)\s+mig\s+)?(?:et\s+|mit\s+)?(?:dagligt\s+)?"
+        r"(?:overblik|sammendrag)(?:\s+(.+?))?",
+    ),
 )
 
 
@@ -92,7 +108,7 @@ def read_command(text: str) -> TextCommand | None:
     for name, pattern in _COMPILED:
         if m := pattern.match(cleaned):
             head = cleaned.split(" ", 1)[0].lower().rstrip("!.?")
-            language = _HEADS.get(head)
+            language = "da" if name.endswith("_da") else _HEADS.get(head)
             return TextCommand(name, m.groups(), None if language == "en" else language)
     return None
 

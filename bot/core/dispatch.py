@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from bot.core import ratelimit, schedule, texts
+from bot.core import digests, ratelimit, schedule, texts
 from bot.core.model import (
     FINISHED_STATES,
     ChannelDelivery,
@@ -23,7 +23,9 @@ from bot.core.model import (
     Occurrence,
     OccurrenceState,
     Reminder,
+    ReminderKind,
     ReminderState,
+    Reply,
     UserPrefs,
 )
 from bot.core.policy import MAX_ATTEMPTS, quiet_until, retry_delay
@@ -38,6 +40,7 @@ from bot.core.ports import (
 
 log = logging.getLogger(__name__)
 _DONE = FINISHED_STATES
+_SKIPPED = OccurrenceState.SKIPPED
 _Item = tuple[Reminder, Occurrence, datetime]  # a claimed reminder, its occurrence, due time
 CHAT_ONLY = ("chat",)
 _LATE_NOTE = timedelta(minutes=1)
@@ -280,6 +283,12 @@ class Dispatcher:
             async with self._slots:
                 if not await self._may_start(journal, rem, occ):
                     return
+                if rem.kind is ReminderKind.DIGEST:  # its message is the day's list
+                    told = replace(told, reply=await digests.compose(self.repo, rem, occ, tx))
+                    if told.reply is None:
+                        skip = _outcome(_advance(rem, due, now), occ, _SKIPPED, "empty")
+                        journal.add(replace(skip, at=self.clock.now()))
+                        return
                 if self.dry_run:
                     journal.add(self._dry_run(rem, occ, due, now, told))
                     return
@@ -428,7 +437,7 @@ class Dispatcher:
         return Delivery(
             reminder=rem,
             occurrence=occ,
-            reply=tx.delivery(rem, occ, now),
+            reply=told.reply if told and told.reply else tx.delivery(rem, occ, now),
             late=now - due > _LATE_NOTE,
             recipient=told.recipient if told is not None else None,
             due=occ.due_at,
@@ -611,6 +620,7 @@ class Told:
     channels: tuple[str, ...]
     recipient: UserPrefs | None = None
     records: Mapping[str, ChannelDelivery] = field(default_factory=dict)
+    reply: Reply | None = None  # composed at delivery time (a digest's), else the reminder's
 
 
 def channels_of(

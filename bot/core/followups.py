@@ -16,6 +16,7 @@ from bot.core.model import (
     OccurrenceState,
     Origin,
     Reminder,
+    ReminderKind,
     ReminderState,
     TargetKind,
     as_new,
@@ -125,6 +126,8 @@ class Followups(UseCases):
         """Deliver the occurrence again at ``until`` (read by ``snooze_time``, or given)."""
         now = self.clock.now()
         rem, occ = done.reminder, done.occurrence
+        if rem.kind is ReminderKind.DIGEST:
+            raise InvalidRequest("digest_snooze")  # a copy would be a second digest
         if until <= now:
             raise InvalidRequest("past", when=until)
         if schedule.repeats(rem):

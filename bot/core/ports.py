@@ -363,6 +363,29 @@ class ReminderRepository(Protocol):
         keys as ``Reminder.recipient`` names them; channel reminders are not counted)."""
         ...
 
+    # -- digests (bot/core/digests.py) ------------------------------------------------
+
+    async def replace_digest(self, new: NewReminder, now: datetime) -> Reminder:
+        """Insert ``new`` (a digest, unnumbered) as its owner's one digest, ending any
+        other in the same transaction; concurrent calls leave exactly one."""
+        ...
+
+    async def digest_of(self, owner: str) -> Reminder | None:
+        """The owner's live digest, if any."""
+        ...
+
+    async def stop_digest(self, owner: str, now: datetime) -> Reminder | None:
+        """End the owner's digest (cancelled and deleted); the one ended, if any."""
+        ...
+
+    async def day_reminders(
+        self, person: UserRef, start: datetime, end: datetime
+    ) -> list[Reminder]:
+        """What a digest of [start, end) looks at: the person's scheduled reminders (to
+        them, or that they own to a channel) with a one-off time in the span, or a series
+        or offsets pending before its end. Digests and other kinds are left out."""
+        ...
+
     async def record_outcomes(self, outcomes: Sequence[Outcome], now: datetime) -> None:
         """Record a batch of dispatch outcomes in one transaction.
 

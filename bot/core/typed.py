@@ -10,6 +10,7 @@ from typing import cast
 from bot.core import actions, calendar, texts
 from bot.core.asking import LIST_MORE, ask, remember
 from bot.core.commands import TextCommand, clock, number
+from bot.core.digests import Digests, read_plan
 from bot.core.drafts import Drafts
 from bot.core.errors import InvalidRequest
 from bot.core.followups import Delivered, Followups
@@ -17,6 +18,7 @@ from bot.core.model import (
     Actor,
     Conversation,
     ListKind,
+    Origin,
     PendingPrompt,
     Reminder,
     ReminderState,
@@ -76,6 +78,7 @@ class TypedCommands:
         self.drafts = drafts
         self.followups = followups
         self.stored = stored
+        self.digests = Digests(repo, clock, wake=stored.wake)
         self._handlers: dict[str, Handler] = {
             "help": self._help,
             "hello": self._talk,
@@ -98,6 +101,11 @@ class TypedCommands:
             "language": self._settings,
             "calendar": self._calendar,
             "calendar_revoke": self._calendar,
+            # -- digests
+            "digest": self._digest,
+            "digest_da": self._digest,
+            "digest_off": self._digest_off,
+            "digest_off_da": self._digest_off,
         }
 
     async def run(
@@ -237,4 +245,25 @@ class TypedCommands:
             )
         else:
             prefs = await people.set_language(actor, args[0] or "")
-        return texts.of(prefs.language, t.command.language).settings(prefs)
+        digest = await self.digests.get(actor)
+        return texts.of(prefs.language, t.command.language).settings(prefs, digest)
+
+    # -- digests (bot/core/digests.py) ------------------------------------------------------
+
+    async def _digest(self, t: Typed) -> Reply:
+        """``send me a digest every weekday at 8am``; ``digest`` alone shows the one set."""
+        phrase = t.arg()
+        if not phrase:
+            found = await self.digests.get(t.actor)
+            if found is None:
+                raise InvalidRequest("no_digest")
+            return t.tx.digest_set(found)
+        plan = read_plan(phrase, t.prefs.default_time)
+        made = await self.digests.set(
+            t.actor, plan, tz=t.prefs.tz, phrase=phrase, origin=Origin.CHAT
+        )
+        return t.tx.digest_set(made)
+
+    async def _digest_off(self, t: Typed) -> Reply:
+        await self.digests.stop(t.actor)
+        return t.tx.digest_stopped()

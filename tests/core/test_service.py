@@ -214,6 +214,7 @@ async def test_settings_are_stored_and_shown(core: Core) -> None:
         "Default time": "08:30",
         "Date order": "day/month",
         "Language": "as you write",
+        "Digest": "off",
     }
     draft = await core.handle(ANN, DM, "remind me 1/12 to pay rent")
     assert dict(draft.fields)["When"].startswith("Tuesday 1 December 2026 at 08:30")

@@ -10,6 +10,7 @@ of the phrase), else English.
 from __future__ import annotations
 
 from bot.core.texts import da, en
+from bot.core.texts.digesting import Digesting
 from bot.core.texts.following import Following
 from bot.core.texts.listing import Listing
 from bot.core.texts.making import Making
@@ -17,7 +18,7 @@ from bot.core.texts.problems import Problems
 from bot.core.texts.words import Words
 
 
-class Texts(Making, Listing, Following, Problems):
+class Texts(Making, Listing, Following, Problems, Digesting):
     """Every answer, in one language (``Texts(words)``)."""
 
 

@@ -313,6 +313,33 @@ SAY: dict[str, str] = {
     ),
     "system_calendar": "En systemkonto har ingen egne påmindelser og derfor intet kalenderfeed.",
     "bad_period": "Perioden skal slutte, efter den begynder: giv since før until.",
+    # -- digests (bot/core/digests.py)
+    "digest_head": "Dit overblik for {day} (tider i {tz}):",
+    "digest_line": "  {time}  {message}",
+    "digest_line_to": "  {time}  til {to} \u2014 {message}",
+    "digest_more": "  \u2026og {n} mere.",
+    "digest_nothing": "Dit overblik for {day}: der er intet i dag.",
+    "digest_set": (
+        "Dit overblik kommer {rule} ({tz}); det næste {next}. 'stop mit overblik' stopper det."
+    ),
+    "digest_even_empty": " (også når det er tomt)",
+    "digest_stopped": "Dit overblik er stoppet.",
+    "field_digest": "Overblik",
+    "no_digest": "Du har intet overblik. Prøv 'send mig et overblik hver hverdag kl 8'.",
+    "digest_format": (
+        "Jeg kunne ikke læse, hvornår dit overblik skal komme. Prøv 'send mig et overblik"
+        " hver hverdag kl 8' eller 'send mig et overblik om mandagen og torsdagen kl 9'."
+    ),
+    "digest_time": "Et tidspunkt for overblikket skrives som 08:00 (timer og minutter).",
+    "digest_days": (
+        "Dagene for overblikket er 'weekdays', 'daily', 'weekends' eller en liste af mon,"
+        " tue, wed, thu, fri, sat og sun."
+    ),
+    "no_digest_api": "Du har intet overblik: PUT /api/v1/users/me/digest sætter et.",
+    "digest_snooze": (
+        "Et overblik kan ikke udsættes; 'send mig et overblik …' giver det en anden tid."
+    ),
+    "digest_system": "En systemkonto har ingen chat, så den kan ikke få et overblik.",
 }
 
 

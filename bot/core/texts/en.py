@@ -283,6 +283,31 @@ SAY: dict[str, str] = {
     ),
     "system_calendar": "A system account has no reminders of its own, so it has no calendar feed.",
     "bad_period": "The period must end after it begins: give since before until.",
+    # -- digests (bot/core/digests.py)
+    "digest_head": "Your digest for {day} (times in {tz}):",
+    "digest_line": "  {time}  {message}",
+    "digest_line_to": "  {time}  to {to} \u2014 {message}",
+    "digest_more": "  \u2026and {n} more.",
+    "digest_nothing": "Your digest for {day}: nothing is due today.",
+    "digest_set": (
+        "Your digest will come {rule} ({tz}); the next on {next}. 'stop my digest' ends it."
+    ),
+    "digest_even_empty": " (even when empty)",
+    "digest_stopped": "Your digest is stopped.",
+    "field_digest": "Digest",
+    "no_digest": "You have no digest. Try 'send me a digest every weekday at 8am'.",
+    "digest_format": (
+        "I could not read when to send your digest. Try 'send me a digest every weekday"
+        " at 8am' or 'send me a digest on mondays and thursdays at 9'."
+    ),
+    "digest_time": "A digest time looks like 08:00 (hours and minutes, 24-hour clock).",
+    "digest_days": (
+        "Digest days are 'weekdays', 'daily', 'weekends' or a list of mon, tue, wed, thu,"
+        " fri, sat and sun."
+    ),
+    "no_digest_api": "You have no digest: PUT /api/v1/users/me/digest sets one.",
+    "digest_snooze": "A digest cannot be snoozed; 'send me a digest …' gives it another time.",
+    "digest_system": "A system account has no chat of its own, so it cannot have a digest.",
 }
 
 

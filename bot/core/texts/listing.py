@@ -7,6 +7,7 @@ from datetime import datetime
 from bot.core import actions, schedule, values
 from bot.core.model import Button, Page, Reminder, ReminderState, Reply, UserPrefs
 from bot.core.schedule import recurrence
+from bot.core.texts.digesting import digest_rule
 from bot.core.texts.pieces import Pieces, number
 
 _UPCOMING = (ReminderState.SCHEDULED, ReminderState.PAUSED, ReminderState.DRAFT)
@@ -57,7 +58,7 @@ class Listing(Pieces):
             shown += f" ({self.say(f'state_{rem.state.value}')})"
         return shown
 
-    def settings(self, prefs: UserPrefs) -> Reply:
+    def settings(self, prefs: UserPrefs, digest: Reminder | None = None) -> Reply:
         quiet = (
             f"{prefs.quiet_start:%H:%M}-{prefs.quiet_end:%H:%M}"
             if prefs.quiet_start and prefs.quiet_end
@@ -70,6 +71,7 @@ class Listing(Pieces):
             (self.say("field_default_time"), f"{prefs.default_time:%H:%M}"),
             (self.say("field_date_order"), self.say(order)),
             (self.say("field_language"), self.say(f"language_{prefs.language or 'auto'}")),
+            (self.say("field_digest"), digest_rule(self, digest)),
         )
         return Reply(text=self.say("settings"), fields=fields)
 

@@ -52,6 +52,16 @@ def upgrade() -> None:
             sa.Column("digest_empty", sa.Boolean(), nullable=False, server_default=sa.false())
         )
         batch.create_index(batch.f("ix_reminders_watch_occurrence_id"), ["watch_occurrence_id"])
+    # Digests: one live digest per person (storage/digests.py relies on it).
+    live_digest = sa.text("kind = 'digest' AND deleted_at IS NULL")
+    op.create_index(
+        "uq_reminders_one_digest",
+        "reminders",
+        ["owner"],
+        unique=True,
+        sqlite_where=live_digest,
+        postgresql_where=live_digest,
+    )
     with op.batch_alter_table("occurrences") as batch:
         batch.create_index(batch.f("ix_occurrences_sent_at"), ["sent_at"])
         # Statistics (ical) read a period of occurrences by due time.
@@ -113,6 +123,7 @@ def downgrade() -> None:
     with op.batch_alter_table("occurrences") as batch:
         batch.drop_index(batch.f("ix_occurrences_due_at"))
         batch.drop_index(batch.f("ix_occurrences_sent_at"))
+    op.drop_index("uq_reminders_one_digest", table_name="reminders")
     with op.batch_alter_table("reminders") as batch:
         batch.drop_index(batch.f("ix_reminders_watch_occurrence_id"))
         for column in (
