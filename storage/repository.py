@@ -46,9 +46,10 @@ from storage.models import (
     WorkspaceSettingRow,
 )
 from storage.numbers import inserted, numbered
+from storage.templates_state import TemplateState
 
 
-class SqlReminderRepository(Finders, ChatState, ApiState):
+class SqlReminderRepository(Finders, ChatState, ApiState, TemplateState):
     """The storage port on SQLite or PostgreSQL; the same statements serve both.
 
     ``clock`` stamps ``users.created_at/updated_at``, the one write whose port method

@@ -18,6 +18,7 @@ from bot.core.ports import ApiRepository, ChatGateway, Clock
 from bot.core.records import Records
 from bot.core.specs import Specs
 from bot.core.tokens import Tokens
+from bot.core.wording import Wording
 
 PREFIX = "/api/v1"
 
@@ -42,6 +43,7 @@ def services(
         specs=specs,
         changes=Changes(repo, clock, specs, engine.followups, wake=wake),
         records=Records(repo, clock, gateways, wake=wake),
+        wording=Wording(repo, clock),
     )
 
 

@@ -20,6 +20,7 @@ from bot.core.ports import Clock
 from bot.core.records import Records
 from bot.core.specs import Specs
 from bot.core.tokens import Tokens
+from bot.core.wording import Wording
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -36,6 +37,7 @@ class Services:
     specs: Specs
     changes: Changes
     records: Records
+    wording: Wording  # workspace message templates
 
 
 @dataclass(frozen=True, slots=True)

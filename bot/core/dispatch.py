@@ -176,10 +176,12 @@ class Dispatcher:
         """Each occurrence's channels (and their records so far, beyond chat alone)."""
         workspaces = {_workspace(rem) for rem, _, _ in ready if not rem.channels}
         defaults = await self.repo.workspace_defaults(workspaces) if workspaces else {}
+        worded = await self.repo.workspace_templates({_workspace(rem) for rem, _, _ in ready})
         told = {
             occ.id: Told(
                 channels=channels_of(rem, prefs.get(_recipient(rem) or ""), defaults),
                 recipient=prefs.get(_recipient(rem) or ""),
+                templates=worded.get(_workspace(rem), {}),
             )
             for rem, occ, _ in ready
         }
@@ -352,7 +354,7 @@ class Dispatcher:
         return Delivery(
             reminder=rem,
             occurrence=occ,
-            reply=tx.delivery(rem, occ, now),
+            reply=tx.delivery(rem, occ, now, told.templates if told is not None else None),
             late=now - due > _LATE_NOTE,
             recipient=told.recipient if told is not None else None,
             due=occ.due_at,
@@ -535,6 +537,7 @@ class Told:
     channels: tuple[str, ...]
     recipient: UserPrefs | None = None
     records: Mapping[str, ChannelDelivery] = field(default_factory=dict)
+    templates: Mapping[str, str] = field(default_factory=dict)  # the workspace's, by name
 
 
 def channels_of(

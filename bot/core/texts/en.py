@@ -228,6 +228,21 @@ SAY: dict[str, str] = {
     "key_busy": "The first request with that Idempotency-Key is still running; try again.",
     "bad_cursor": "That cursor is not one I gave.",
     "naive_time": "Give times with their offset (2026-12-04T09:00:00+01:00).",
+    # -- message templates per workspace (bot/core/templates.py, docs/templates.md)
+    "template_name": "There is no template called '{name}': the templates are {names}.",
+    "template_workspace": "Name the workspace as platform:workspace, e.g. slack:T1.",
+    "template_long": "A template may be at most {limit} characters long.",
+    "template_syntax": "The template has a syntax error on line {line}: {detail}.",
+    "template_field": "Line {line} uses '{field}', which is not a field here: use {fields}.",
+    "template_unsafe": "Line {line} reaches for what a template may not: {detail}.",
+    "template_error": "The template fails on line {line}: {detail}.",
+    "template_output": "The template's text comes out longer than {limit} characters.",
+    "template_empty": "The template gives no text: a message needs something to say.",
+    "template_system_only": "Only a system token may read or change message templates.",
+    "template_missing": "Workspace {workspace} has no {name} template.",
+    "template_late_minutes": "{m} min",
+    "template_late_hours": "{h} h {m} min",
+    "template_late_days": "{d} d {h} h",
 }
 
 
