@@ -237,9 +237,9 @@ async def template(settings: Settings, args: argparse.Namespace, io: Io) -> int:
     except NotFound:
         english = texts.ENGLISH
         missing = english.say("template_missing", workspace=args.workspace, name=args.name)
-        raise Stop(f"remindbot template {args.verb}: {missing}", 1) from None
+        raise Stop(missing, 1) from None
     except InvalidRequest as error:
-        raise Stop(f"remindbot template {args.verb}: {texts.ENGLISH.sentence(error)}") from None
+        raise Stop(texts.ENGLISH.sentence(error)) from None
     finally:
         await app.close()
     return 0
@@ -254,7 +254,7 @@ def _template_source(args: argparse.Namespace, io: Io) -> str:
             return handle.read()
     except (OSError, UnicodeDecodeError) as error:
         why = getattr(error, "strerror", None) or "not UTF-8 text"
-        raise Stop(f"remindbot template set: cannot read {args.file}: {why}") from None
+        raise Stop(f"cannot read {args.file}: {why}") from None
 
 
 def _show_all(io: Io, found: dict[str, str]) -> None:

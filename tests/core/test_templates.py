@@ -1,0 +1,115 @@
+"""The template core on its own: what is refused when saved and why (in English and
+Danish), what the sandbox keeps out, bounded output, and the fall back of ``apply``."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from bot.core import templates
+from bot.core.errors import InvalidRequest
+
+
+def _refusal(name: str, source: str) -> InvalidRequest:
+    found = templates.problem(name, source)
+    assert found is not None, f"{source!r} was not refused"
+    return found
+
+
+def test_a_syntax_error_is_refused_with_its_line() -> None:
+    error = _refusal("reminder", "Reminder:\n{{ message }")
+    assert (error.code, error.params["line"]) == ("template_syntax", 2)
+    assert templates.check("reminder", "Reminder:\n{{ message }") == (
+        "The template has a syntax error on line 2: unexpected '}'."
+    )
+    assert templates.check("reminder", "Reminder:\n{{ message }", "da") == (
+        "Skabelonen har en syntaksfejl i linje 2: unexpected '}'."
+    )
+
+
+def test_an_unknown_field_is_refused_naming_it_and_the_fields_there_are() -> None:
+    source = "{{ message }}\n{{ mesage }}"
+    assert templates.check("reminder", source) == (
+        "Line 2 uses 'mesage', which is not a field here: use message, entity, due, late_by, owner."
+    )
+    assert templates.check("late", "{{ message.nope }}") == (
+        "Line 1 uses 'nope', which is not a field here: use message, entity, due, late_by, owner."
+    )
+    # Only summaries and digests have a list of items.
+    assert _refusal("reminder", "{% for i in items %}{{ i.message }}{% endfor %}").code == (
+        "template_field"
+    )
+    assert templates.check("digest", "{% for i in items %}{{ i.message }}{% endfor %}") is None
+    assert _refusal("digest", "{% for i in items %}{{ i.mesage }}{% endfor %}").params["field"] == (
+        "mesage"
+    )
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ ''.__class__ }}",
+        "{{ message.__class__.__mro__[1].__subclasses__() }}",
+        "{{ items.append(1) }}",
+        "{{ '{0.__class__}'.format(message) }}",
+    ],
+)
+def test_what_leads_out_of_the_sandbox_is_refused_as_unsafe(source: str) -> None:
+    name = "digest" if "items" in source else "reminder"
+    error = _refusal(name, source)
+    assert error.code == "template_unsafe", error
+    sentence = templates.check(name, source)
+    assert sentence is not None and sentence.startswith("Line 1 reaches for what a template")
+    assert "unsafe" in sentence
+
+
+def test_globals_and_huge_values_are_kept_out() -> None:
+    assert _refusal("reminder", "{{ range(10) }}").params["field"] == "range"
+    assert _refusal("reminder", "{{ message * 100000 }}").code == "template_unsafe"
+    assert _refusal("reminder", "{{ 10 ** 100000 }}").code == "template_unsafe"
+    assert templates.render("{{ message * 2 }}", {"message": "ab"}) == "abab"
+
+
+def test_output_is_bounded_refused_when_saved_and_cut_when_delivered() -> None:
+    loop = "{% for i in items %}{% for j in items %}" + "x" * 1000 + "{% endfor %}{% endfor %}"
+    assert _refusal("digest", loop).code == "template_output"
+    items = [templates.SAMPLE] * 5
+    cut = templates.render(loop, {**templates.SAMPLE, "items": items})
+    assert len(cut) == templates.MAX_OUTPUT and cut.endswith("\u2026")
+    long_source = "x" * (templates.MAX_SOURCE + 1)
+    assert _refusal("reminder", long_source).code == "template_long"
+
+
+def test_other_refusals_name_and_emptiness_and_errors() -> None:
+    assert templates.check("footer", "x") == (
+        "There is no template called 'footer': the templates are reminder, late, summary, digest."
+    )
+    assert _refusal("reminder", "{% if false %}x{% endif %}").code == "template_empty"
+    assert templates.problem("late", "") is None  # a late note may say nothing
+    error = _refusal("reminder", "a\nb\n{{ message + 1 }}")
+    assert (error.code, error.params["line"]) == ("template_error", 3)
+
+
+def test_render_gives_the_fields_as_plain_text() -> None:
+    source = "{{ owner }}: {{ message }}{% if entity %} ({{ entity }}){% endif %} at {{ due }}"
+    fields = {**templates.SAMPLE, "message": "<!channel> & @here"}
+    assert templates.render(source, fields) == (
+        "U1: <!channel> & @here (case 123) at Mon 23 Nov 10:00"
+    )  # no HTML escaping: the adapters escape for their platform
+
+
+def test_apply_falls_back_to_the_built_in_text_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    fields = dict(templates.SAMPLE)
+    assert templates.apply("reminder", {}, fields, "Reminder: x") == "Reminder: x"
+    assert templates.apply("reminder", {"reminder": "!{{ message }}"}, fields, "d") == (
+        "!call the vet"
+    )
+    with caplog.at_level(logging.WARNING, logger="bot.core.templates"):
+        broken = {"reminder": "{{ message }", "late": "{{ nope }}"}
+        assert templates.apply("reminder", broken, fields, "Reminder: x") == "Reminder: x"
+        assert templates.apply("late", broken, fields, " (late)") == " (late)"
+    assert [r.levelname for r in caplog.records] == ["WARNING", "WARNING"]
+    assert "template 'reminder' failed" in caplog.records[0].getMessage()
