@@ -4,11 +4,14 @@ Danish), what the sandbox keeps out, bounded output, and the fall back of ``appl
 from __future__ import annotations
 
 import logging
+import re
+from pathlib import Path
 
 import pytest
 
 from bot.core import templates
 from bot.core.errors import InvalidRequest
+from bot.core.texts import da, en
 
 
 def _refusal(name: str, source: str) -> InvalidRequest:
@@ -113,3 +116,25 @@ def test_apply_falls_back_to_the_built_in_text_with_a_warning(
         assert templates.apply("late", broken, fields, " (late)") == " (late)"
     assert [r.levelname for r in caplog.records] == ["WARNING", "WARNING"]
     assert "template 'reminder' failed" in caplog.records[0].getMessage()
+
+
+DOC = Path(__file__).parents[2] / "docs" / "templates.md"
+_EXAMPLE = re.compile(r"```jinja (\w+)\n(.*?)```\s*\ngives\s*\n```text\n(.*?)```", re.S)
+
+
+def test_every_example_in_the_docs_renders_as_shown() -> None:
+    examples = _EXAMPLE.findall(DOC.read_text(encoding="utf-8"))
+    assert [name for name, _, _ in examples] == ["reminder", "late", "digest"]
+    for name, source, shown in examples:
+        source = source.removesuffix("\n")
+        assert templates.problem(name, source) is None, source
+        rendered = templates.render(source, templates.sample(name))
+        assert rendered.rstrip("\n") == shown.removesuffix("\n"), name
+
+
+def test_every_template_sentence_is_in_english_and_danish() -> None:
+    english = {key for key in en.SAY if key.startswith("template_")}
+    danish = {key for key in da.SAY if key.startswith("template_")}
+    assert english == danish and len(english) >= 10
+    for code in ("template_syntax", "template_field", "template_unsafe"):
+        assert en.SAY[code] != da.SAY[code]
