@@ -27,6 +27,7 @@ from bot.core.people import People
 from bot.core.ports import Clock, ReminderRepository, Replies
 from bot.core.stored import Stored
 from bot.core.typed import TypedCommands
+from bot.core.wording import templates_for
 from bot.parsing.lexer import detect_language, tokenize
 
 log = logging.getLogger(__name__)
@@ -229,7 +230,8 @@ class ChatFront:
         now = self.clock.now()
         if action == actions.COMPLETE:
             marked = await self.followups.complete(actor, done)
-            await out.replace(tx.completed(marked.reminder, marked.occurrence, now))
+            worded = await templates_for(self.repo, marked.reminder)
+            await out.replace(tx.completed(marked.reminder, marked.occurrence, now, worded))
         elif action == actions.SNOOZE and pressed.choice == "custom":
             prompt = tx.snooze_prompt(done.reminder, done.occurrence)
             asking = tx.asking(prompt, done.reminder)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import operator
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from types import TracebackType
 from typing import Any
@@ -87,6 +87,14 @@ def sample(name: str) -> dict[str, Any]:
         other = {**SAMPLE, "message": "send the report", "entity": ""}
         return {**SAMPLE, "items": [dict(SAMPLE), other]}
     return dict(SAMPLE)
+
+
+def listing(items: Sequence[Mapping[str, str]], **top: str) -> dict[str, Any]:
+    """The fields of a ``summary`` or ``digest``: its ``items`` (one reminder's fields
+    each, at most ``MAX_ITEMS``), and at the top the fields ``top`` gives, else the first
+    item's (else empty), so every field a template may name is there."""
+    first = items[0] if items else dict.fromkeys(FIELDS, "")
+    return {**{f: first.get(f, "") for f in FIELDS}, **top, "items": list(items[:MAX_ITEMS])}
 
 
 def problem(name: str, source: str) -> InvalidRequest | None:

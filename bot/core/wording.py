@@ -12,7 +12,7 @@ import re
 
 from bot.core import templates
 from bot.core.errors import InvalidRequest, NotAllowed, NotFound
-from bot.core.model import UserRef
+from bot.core.model import Reminder, TargetKind, UserRef
 from bot.core.ports import Clock, ReminderRepository
 from bot.core.tokens import is_system
 
@@ -57,6 +57,15 @@ class Wording:
         _known(workspace, name)
         if not await self.repo.delete_template(workspace, name):
             raise NotFound("template", f"{workspace}/{name}")
+
+
+async def templates_for(repo: ReminderRepository, rem: Reminder) -> dict[str, str]:
+    """The templates of ``rem``'s workspace, when its answer repeats its delivery (a
+    channel's reminder marked done keeps its delivered text); else none are needed."""
+    if rem.target_kind is not TargetKind.CHANNEL:
+        return {}
+    workspace = f"{rem.platform}:{rem.workspace}"
+    return (await repo.workspace_templates({workspace})).get(workspace, {})
 
 
 def _may_change(who: UserRef | None) -> None:

@@ -14,10 +14,12 @@ import pytest
 from bot.adapters.mattermost import attachments
 from bot.adapters.slack import blocks
 from bot.clock import ManualClock
+from bot.core import actions
 from bot.core.dispatch import Dispatcher
 from bot.core.model import OccurrenceState, Reminder
 from storage import SqlReminderRepository
-from tests.core.platform import FakePlatform
+from tests.core.conftest import ANN, BO, CHANNEL, Core
+from tests.core.platform import BOT, FakePlatform
 from tests.core.test_channels import Receiver
 from tests.factories import DUE, new_reminder
 
@@ -125,3 +127,19 @@ async def test_a_template_cannot_make_a_ping_on_slack_or_mattermost(
         assert ping not in mattermost, mattermost
     assert "@\u200dchannel" in mattermost
     assert json.dumps(slack)  # the payload is plain JSON
+
+
+async def test_a_channels_reminder_marked_done_keeps_its_worded_text(core: Core) -> None:
+    """Pressing done (or typing it) re-draws the channel's delivery with who did it: in
+    the workspace's wording, as it was delivered."""
+    await core.repo.save_template("console:local", "reminder", "Ops: {{ message }}", DUE)
+    core.platform.members["C-ops"] = {"ann", "bo", BOT}
+    draft = await core.handle(ANN, CHANNEL, "remind here in 1 hour to rotate logs")
+    await core.press(ANN, CHANNEL, actions.CONFIRM, str(draft.reminder_id))
+    await core.tick(timedelta(hours=1))
+    assert core.platform.texts() == ["Ops: rotate logs"]
+    value = core.platform.delivered[0].reply.buttons[0].value
+    pressed = await core.press(ANN, CHANNEL, actions.COMPLETE, value)
+    assert (pressed.text, pressed.done_by) == ("Ops: rotate logs", ("ann",))
+    typed = await core.handle(BO, CHANNEL, "done")
+    assert (typed.text, typed.done_by) == ("Ops: rotate logs", ("ann", "bo"))

@@ -138,3 +138,14 @@ def test_every_template_sentence_is_in_english_and_danish() -> None:
     assert english == danish and len(english) >= 10
     for code in ("template_syntax", "template_field", "template_unsafe"):
         assert en.SAY[code] != da.SAY[code]
+
+
+def test_listing_gives_every_field_of_a_summary_or_digest() -> None:
+    source = "{{ owner }}: {{ items | length }}\n{% for i in items %}{{ i.message }};{% endfor %}"
+    items = [{**templates.SAMPLE, "message": f"m{n}"} for n in range(templates.MAX_ITEMS + 5)]
+    assert templates.problem("summary", source) is None
+    fields = templates.listing(items, owner="U9")
+    text = templates.apply("summary", {"summary": source}, fields, "default")
+    assert text.startswith(f"U9: {templates.MAX_ITEMS}\nm0;m1;") and text.endswith("m49;")
+    empty = templates.apply("digest", {"digest": source}, templates.listing([]), "default")
+    assert empty == ": 0\n"

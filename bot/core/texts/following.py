@@ -93,11 +93,18 @@ class Following(Pieces):
             lines.append(self.say("fired_later", number=number(rem), n=rem.number))
         return tuple(lines)
 
-    def completed(self, rem: Reminder, occ: Occurrence, now: datetime) -> Reply:
+    def completed(
+        self,
+        rem: Reminder,
+        occ: Occurrence,
+        now: datetime,
+        templates_of_workspace: Mapping[str, str] | None = None,
+    ) -> Reply:
         if rem.target_kind is TargetKind.CHANNEL:
-            # Every member may mark it done: keep the buttons and show who has.
+            # Every member may mark it done: keep the buttons and show who has; worded
+            # as it was delivered (by the workspace's templates).
             who = tuple(UserRef.of(key).user for key in occ.completed_by)
-            delivered = self.delivery(rem, occ, now)
+            delivered = self.delivery(rem, occ, now, templates_of_workspace)
             return Reply(
                 text=delivered.text,
                 buttons=delivered.buttons,
