@@ -3,10 +3,18 @@
 A workspace may word its delivered reminders (``reminder``), the note a late one gets
 (``late``), the summary of held reminders (``summary``) and the digest (``digest``) its
 own way. Templates are written by whoever holds a system token, yet the text they are
-given (a reminder's message) is anyone's: so they run in Jinja2's immutable sandbox
-(no attribute that leads out of the data, no mutating calls), every name not given is an
-error (``StrictUndefined``), globals such as ``range`` are gone, ``*`` and ``**`` cannot
-build huge values, and the output is cut at ``MAX_OUTPUT`` characters.
+given (a reminder's message) is anyone's, and a template runs on every delivery of its
+workspace: so it may neither reach out of its data nor take long or much memory.
+
+- Jinja2's immutable sandbox: no attribute that leads out of the data, no mutating calls;
+  on top of it only a few harmless string methods (``upper``, ``strip``…) and filters
+  (``upper``, ``join``, ``length``…), nothing that pads or repeats (``center``,
+  ``ljust``, ``replace``, ``format``, ``%``), and ``*`` and ``**`` only for small values.
+- Every name that is not a field is an error (``StrictUndefined``); no globals (``range``).
+- No ``set``, ``with``, macros, includes or imports; a ``for`` goes over ``items`` only,
+  at most two deep: so a template's time and memory grow with its length and its data,
+  never exponentially.
+- The output is cut at ``MAX_OUTPUT`` characters.
 
 The result is plain text, never markup: the adapters escape it for their platform as
 they escape every reply, so a template cannot ping ``@channel`` any more than a message
@@ -25,8 +33,9 @@ from functools import lru_cache
 from types import TracebackType
 from typing import Any
 
-from jinja2 import StrictUndefined, Template, TemplateSyntaxError
-from jinja2.exceptions import SecurityError, UndefinedError
+from jinja2 import StrictUndefined, Template, TemplateSyntaxError, nodes
+from jinja2.exceptions import SecurityError, TemplateAssertionError, UndefinedError
+from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from bot.core.errors import InvalidRequest
@@ -51,12 +60,111 @@ SAMPLE: dict[str, str] = {
 }
 
 
-class _Sandbox(ImmutableSandboxedEnvironment):
-    """The immutable sandbox, with ``*`` and ``**`` kept from building huge values."""
+# What a template may use of its values besides their fields: nothing that pads, repeats
+# or formats (``ljust``, ``replace``, ``format``), which could build huge strings.
+_METHODS: dict[type, frozenset[str]] = {
+    str: frozenset(
+        [
+            "upper",
+            "lower",
+            "title",
+            "capitalize",
+            "casefold",
+            "swapcase",
+            "strip",
+            "lstrip",
+            "rstrip",
+            "startswith",
+            "endswith",
+            "removeprefix",
+            "removesuffix",
+            "split",
+            "rsplit",
+            "splitlines",
+            "isdigit",
+            "isalpha",
+            "isspace",
+            "isupper",
+            "islower",
+            "find",
+            "count",
+        ]
+    ),
+    dict: frozenset({"get", "keys", "values", "items"}),
+    LoopContext: frozenset(
+        {"index", "index0", "revindex", "revindex0", "first", "last", "length", "previtem"}
+        | {"nextitem"}
+    ),
+}
+FILTERS = frozenset(
+    [
+        "upper",
+        "lower",
+        "title",
+        "capitalize",
+        "trim",
+        "truncate",
+        "length",
+        "count",
+        "first",
+        "last",
+        "join",
+        "map",
+        "select",
+        "reject",
+        "selectattr",
+        "rejectattr",
+        "default",
+        "d",
+        "sort",
+        "reverse",
+        "unique",
+        "list",
+        "wordcount",
+        "striptags",
+        "dictsort",
+        "groupby",
+        "max",
+        "min",
+        "string",
+    ]
+)
+_TAGS: dict[type[nodes.Node], str] = {
+    nodes.Assign: "set",
+    nodes.AssignBlock: "set",
+    nodes.With: "with",
+    nodes.Macro: "macro",
+    nodes.CallBlock: "call",
+    nodes.Include: "include",
+    nodes.Import: "import",
+    nodes.FromImport: "import",
+    nodes.Extends: "extends",
+    nodes.Block: "block",
+}
+MAX_LOOP_DEPTH = 2
 
-    intercepted_binops = frozenset({"*", "**"})
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The immutable sandbox, narrowed: few methods, no formatting, bounded ``*``/``**``."""
+
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if not super().is_safe_attribute(obj, attr, value):
+            return False
+        allowed = next((names for kind, names in _METHODS.items() if isinstance(obj, kind)), None)
+        return allowed is not None and attr in allowed
+
+    def wrap_str_format(self, value: Any) -> None:
+        """No ``str.format``: a width in its format string pads without bound, so the
+        method is left to ``is_safe_attribute``, which refuses it."""
+        return None
 
     def call_binop(self, context: Any, op: str, left: Any, right: Any) -> Any:
+        if op == "%":
+            if isinstance(left, str):
+                raise SecurityError("'%' formatting is not allowed: write the fields with {{ }}")
+            return operator.mod(left, right)
         if op == "**":
             if not (_number(left) and _number(right) and abs(right) <= 64 and abs(left) <= 10**6):
                 raise SecurityError("'**' is limited to small numbers")
@@ -74,6 +182,7 @@ def _number(value: object) -> bool:
 
 _ENV = _Sandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
 _ENV.globals.clear()  # no range(), lipsum(), cycler(): a template has its fields, no more
+_ENV.filters = {name: f for name, f in _ENV.filters.items() if name in FILTERS}
 
 
 def fields_of(name: str) -> tuple[str, ...]:
@@ -136,6 +245,15 @@ def render(source: str, fields: Mapping[str, Any], *, strict: bool = False) -> s
     try:
         template = _compile(source)
         return _bounded(template.generate(**fields), strict)
+    except TemplateAssertionError as error:
+        found = _NO_FILTER.match(error.message or "")
+        if found is None:
+            raise InvalidRequest(
+                "template_syntax", line=error.lineno, detail=error.message
+            ) from None
+        raise InvalidRequest(
+            "template_filter", line=error.lineno, filter=found.group(1), filters=_FILTER_LIST
+        ) from None
     except TemplateSyntaxError as error:
         raise InvalidRequest("template_syntax", line=error.lineno, detail=error.message) from None
     except SecurityError as error:
@@ -175,8 +293,32 @@ def apply(
 
 @lru_cache(maxsize=256)
 def _compile(source: str) -> Template:
-    """Compiled once per source: a batch renders the same few templates many times."""
-    return _ENV.from_string(source)
+    """Compiled once per source: a batch renders the same few templates many times.
+
+    Its tags are checked here, so a template stored past ``problem`` is refused too."""
+    tree = _ENV.parse(source)
+    _allowed(tree, 0)
+    return _ENV.from_string(tree)
+
+
+def _allowed(node: nodes.Node, depth: int) -> None:
+    """Refuse the tags that could make a template slow or huge (see the module)."""
+    tag = _TAGS.get(type(node))
+    if tag is not None:
+        raise InvalidRequest("template_tag", line=node.lineno, tag=tag)
+    if isinstance(node, nodes.For):
+        if node.recursive or depth >= MAX_LOOP_DEPTH or not _over_items(node.iter):
+            raise InvalidRequest("template_loop", line=node.lineno, depth=MAX_LOOP_DEPTH)
+        depth += 1
+    for child in node.iter_child_nodes():
+        _allowed(child, depth)
+
+
+def _over_items(expr: nodes.Node) -> bool:
+    """``items``, or ``items`` through filters (``items|sort(attribute='due')``)."""
+    while isinstance(expr, nodes.Filter) and expr.node is not None:
+        expr = expr.node
+    return isinstance(expr, nodes.Name) and expr.name == "items"
 
 
 def _bounded(chunks: Iterator[str], strict: bool) -> str:
@@ -192,6 +334,8 @@ def _bounded(chunks: Iterator[str], strict: bool) -> str:
     return "".join(out)
 
 
+_NO_FILTER = re.compile(r"^No filter named '([^']+)'")
+_FILTER_LIST = ", ".join(sorted(FILTERS - {"d"}))
 _UNDEFINED = re.compile(r"^'([^']+)' is undefined$")
 _NO_ATTRIBUTE = re.compile(r"has no attribute '([^']+)'$")
 

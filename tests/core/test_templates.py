@@ -149,3 +149,55 @@ def test_listing_gives_every_field_of_a_summary_or_digest() -> None:
     assert text.startswith(f"U9: {templates.MAX_ITEMS}\nm0;m1;") and text.endswith("m49;")
     empty = templates.apply("digest", {"digest": source}, templates.listing([]), "default")
     assert empty == ": 0\n"
+
+
+@pytest.mark.parametrize(
+    ("source", "code"),
+    [
+        ("{% set a = message ~ message %}{{ a }}", "template_tag"),
+        ("{% with a = message %}{{ a }}{% endwith %}", "template_tag"),
+        ("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "template_tag"),
+        ("{% include 'other' %}", "template_tag"),
+        ("{% for c in message %}{{ c }}{% endfor %}", "template_loop"),
+        ("{% for c in [message, message] %}{{ c }}{% endfor %}", "template_loop"),
+        ("{% for i in items recursive %}{{ loop(items) }}{% endfor %}", "template_loop"),
+        (
+            "{% for a in items %}{% for b in items %}{% for c in items %}"
+            "{% endfor %}{% endfor %}{% endfor %}",
+            "template_loop",
+        ),
+        ("{{ message|center(100000) }}", "template_filter"),
+        ("{{ message|replace('', message) }}", "template_filter"),
+        ("{{ message|format }}", "template_filter"),
+        ("{{ message.ljust(100000) }}", "template_unsafe"),
+        ("{{ message.replace('', message) }}", "template_unsafe"),
+        ("{{ '{:>100000}'.format(message) }}", "template_unsafe"),
+        ("{{ '%100000s' % message }}", "template_unsafe"),
+    ],
+)
+def test_what_could_make_a_template_slow_or_huge_is_refused(source: str, code: str) -> None:
+    """Time and memory grow with a template's length and data, never exponentially:
+    no ``set``/``with``/macros, loops over ``items`` two deep, nothing that pads."""
+    error = _refusal("digest", source)
+    assert error.code == code, error
+    sentence = templates.check("digest", source)
+    assert sentence is not None and "Line 1" in sentence
+    assert templates.check("digest", source, "da") != sentence
+
+
+def test_a_stored_template_past_the_check_is_held_to_the_same_rules() -> None:
+    stored = {"reminder": "{% set a = message %}{{ a }}"}
+    assert templates.apply("reminder", stored, templates.SAMPLE, "built in") == "built in"
+
+
+def test_what_a_template_may_use_works() -> None:
+    source = (
+        "{{ message|upper }} {{ message.title() }} {{ message|truncate(7, true, '…', 0) }} "
+        "{% for i in items|sort(attribute='message') %}{{ loop.index }}:{{ i.message }} "
+        "{% endfor %}{{ items|map(attribute='message')|join(', ') }} {{ 7 % 3 }}"
+    )
+    assert templates.problem("digest", source) is None
+    assert templates.render(source, templates.sample("digest")) == (
+        "CALL THE VET Call The Vet call t… 1:call the vet 2:send the report "
+        "call the vet, send the report 1"
+    )

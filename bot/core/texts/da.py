@@ -267,6 +267,15 @@ SAY: dict[str, str] = {
     "template_error": "Skabelonen fejler i linje {line}: {detail}.",
     "template_output": "Skabelonens tekst bliver længere end {limit} tegn.",
     "template_empty": "Skabelonen giver ingen tekst: en besked skal have noget at sige.",
+    "template_filter": (
+        "Linje {line} bruger filteret '{filter}', som skabeloner ikke har: brug {filters}."
+    ),
+    "template_tag": (
+        "Linje {line} bruger '{tag}', som skabeloner ikke må: skriv felterne, if og for."
+    ),
+    "template_loop": (
+        "Linje {line}: en for må kun gå over items, højst {depth} dybt, ikke rekursivt."
+    ),
     "template_system_only": "Kun en systemnøgle må læse eller ændre beskedskabeloner.",
     "template_missing": "Arbejdsområdet {workspace} har ingen {name}-skabelon.",
     "template_late_minutes": "{m} min",

@@ -238,6 +238,15 @@ SAY: dict[str, str] = {
     "template_error": "The template fails on line {line}: {detail}.",
     "template_output": "The template's text comes out longer than {limit} characters.",
     "template_empty": "The template gives no text: a message needs something to say.",
+    "template_filter": (
+        "Line {line} uses the filter '{filter}', which templates do not have: use {filters}."
+    ),
+    "template_tag": (
+        "Line {line} uses '{tag}', which templates may not: write the fields, if and for."
+    ),
+    "template_loop": (
+        "Line {line}: a for may only go over items, at most {depth} deep, not recursively."
+    ),
     "template_system_only": "Only a system token may read or change message templates.",
     "template_missing": "Workspace {workspace} has no {name} template.",
     "template_late_minutes": "{m} min",
