@@ -83,6 +83,7 @@ async def test_an_invalid_template_is_refused_with_the_reason_and_not_stored(cli
     wrong = [
         ("/templates/footer", {"workspace": "slack:T1", "source": "x"}, "template_name"),
         ("/templates/reminder", {"workspace": "T1", "source": "x"}, "template_workspace"),
+        ("/templates/reminder", {"workspace": "slack:T1", "source": "x" * 4001}, "template_long"),
     ]
     for path, body, code in wrong:
         answer = await client.put(path, body, token=client.system)
