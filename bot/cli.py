@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from bot.config import Settings, default_database_url
 from bot.core.ports import Clock
+from bot.core.templates import NAMES
 from bot.parsing import Command, Prefs, parse
 from bot.parsing.batch import run as run_batch
 from bot.parsing.describe import refusal_text, rule_words, summary
@@ -88,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
     _add_token(sub.add_parser("token", help="API tokens: create, list, revoke"))
     _add_history(sub.add_parser("history", help="the audit log: deliveries, snoozes, changes"))
+    _add_template(sub.add_parser("template", help="a workspace's message templates"))
     mcp = sub.add_parser("mcp", help="serve the reminder tools to an AI assistant over stdio")
     mcp.add_argument(
         "--token",
@@ -125,6 +127,21 @@ def _add_history(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--limit", type=int, default=50, metavar="N", help="the latest N lines (default 50)"
     )
+
+
+def _add_template(p: argparse.ArgumentParser) -> None:
+    verbs = p.add_subparsers(dest="verb", required=True)
+    names = ", ".join(NAMES)
+    put = verbs.add_parser("set", help="check and save a template (docs/templates.md)")
+    put.add_argument("workspace", help="platform:workspace, e.g. slack:T1")
+    put.add_argument("name", help=names)
+    put.add_argument("file", help="the Jinja2 source, or - for standard input")
+    show = verbs.add_parser("show", help="the workspace's templates, or one of them")
+    show.add_argument("workspace", help="platform:workspace, e.g. slack:T1")
+    show.add_argument("name", nargs="?", help=names)
+    reset = verbs.add_parser("reset", help="forget a template: the built-in text again")
+    reset.add_argument("workspace", help="platform:workspace, e.g. slack:T1")
+    reset.add_argument("name", help=names)
 
 
 def _add_parse(p: argparse.ArgumentParser) -> None:
@@ -236,6 +253,7 @@ def main(
         "db": lambda: verbs.db(settings, io),
         "token": lambda: verbs.token(settings, args, io),
         "history": lambda: verbs.history(settings, args, io),
+        "template": lambda: verbs.template(settings, args, io),
         "mcp": lambda: verbs.mcp(settings, args),
     }
     try:

@@ -217,6 +217,59 @@ async def _new_token(tokens: Any, args: argparse.Namespace, io: Io) -> int:
     return 0
 
 
+async def template(settings: Settings, args: argparse.Namespace, io: Io) -> int:
+    """``template set | show | reset``: a workspace's message templates, as its operator
+    (the command has the database's own access, as a system token has over the API)."""
+    from bot.core.wording import Wording
+
+    source = _template_source(args, io) if args.verb == "set" else ""
+    app = await _app(settings, io.clock)
+    wording = Wording(app.repo, app.clock)
+    try:
+        if args.verb == "set":
+            await wording.save(None, args.workspace, args.name, source)
+            io.say(f"saved the {args.name} template of {args.workspace}")
+        elif args.verb == "reset":
+            await wording.reset(None, args.workspace, args.name)
+            io.say(f"the {args.name} template of {args.workspace} is the built-in one again")
+        elif args.name:
+            io.say(await wording.one(None, args.workspace, args.name))
+        else:
+            _show_all(io, await wording.show(None, args.workspace))
+    except NotFound:
+        english = texts.ENGLISH
+        missing = english.say("template_missing", workspace=args.workspace, name=args.name)
+        raise Stop(missing, 1) from None
+    except InvalidRequest as error:
+        raise Stop(texts.ENGLISH.sentence(error)) from None
+    finally:
+        await app.close()
+    return 0
+
+
+def _template_source(args: argparse.Namespace, io: Io) -> str:
+    """The template to save: the file named, or standard input for ``-``."""
+    if args.file == "-":
+        return io.stdin.read()
+    try:
+        with open(args.file, encoding="utf-8") as handle:
+            return handle.read()
+    except (OSError, UnicodeDecodeError) as error:
+        why = getattr(error, "strerror", None) or "not UTF-8 text"
+        raise Stop(f"cannot read {args.file}: {why}") from None
+
+
+def _show_all(io: Io, found: dict[str, str]) -> None:
+    from bot.core.templates import NAMES
+
+    for name in NAMES:
+        if name in found:
+            io.say(f"# {name}")
+            io.say(found[name])
+        else:
+            io.say(f"# {name} (built in)")
+
+
 async def mcp(settings: Settings, args: argparse.Namespace) -> int:
     """The reminder tools over stdio, for the owner of ``--token``."""
     from bot import api

@@ -50,10 +50,11 @@ from storage.models import (
 )
 from storage.numbers import inserted, numbered
 from storage.reports import ReportReads
+from storage.templates_state import TemplateState
 
 
 class SqlReminderRepository(
-    Finders, Limits, DigestState, ChatState, ApiState, CalendarState, ReportReads
+    Finders, Limits, DigestState, ChatState, ApiState, CalendarState, ReportReads, TemplateState
 ):
     """The storage port on SQLite or PostgreSQL; the same statements serve both.
 

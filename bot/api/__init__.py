@@ -21,6 +21,7 @@ from bot.core.records import Records
 from bot.core.reports import Reports
 from bot.core.specs import Specs
 from bot.core.tokens import Tokens
+from bot.core.wording import Wording
 
 PREFIX = "/api/v1"
 
@@ -50,6 +51,7 @@ def services(
         calendars=calendars,
         reports=reports,
         digests=Digests(repo, clock, wake=wake),
+        wording=Wording(repo, clock),
     )
 
 

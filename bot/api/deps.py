@@ -23,6 +23,7 @@ from bot.core.records import Records
 from bot.core.reports import Reports
 from bot.core.specs import Specs
 from bot.core.tokens import Tokens
+from bot.core.wording import Wording
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -39,6 +40,7 @@ class Services:
     specs: Specs
     changes: Changes
     records: Records
+    wording: Wording  # workspace message templates
     digests: Digests
     calendars: Calendars | None = None  # the calendar feeds (None: not wired)
     reports: Reports | None = None  # statistics (None: not wired)

@@ -28,6 +28,7 @@ from bot.core.people import People
 from bot.core.ports import Clock, ReminderRepository, Replies
 from bot.core.stored import Stored
 from bot.core.typed import TypedCommands
+from bot.core.wording import templates_for
 from bot.parsing.lexer import detect_language, tokenize
 
 log = logging.getLogger(__name__)
@@ -236,7 +237,8 @@ class ChatFront:
         now = self.clock.now()
         if action == actions.COMPLETE:
             marked = await self.followups.complete(actor, done)
-            await say(tx.completed(marked.reminder, marked.occurrence, now))
+            worded = await templates_for(self.repo, marked.reminder)
+            await say(tx.completed(marked.reminder, marked.occurrence, now, worded))
         elif action == actions.SNOOZE and choice == "custom":
             prompt = tx.snooze_prompt(done.reminder, done.occurrence)
             asking = tx.asking(prompt, done.reminder)

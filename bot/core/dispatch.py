@@ -255,10 +255,12 @@ class Dispatcher:
         """Each occurrence's channels (and their records so far, beyond chat alone)."""
         workspaces = {_workspace(rem) for rem, _, _ in ready if not rem.channels}
         defaults = await self.repo.workspace_defaults(workspaces) if workspaces else {}
+        worded = await self.repo.workspace_templates({_workspace(rem) for rem, _, _ in ready})
         told = {
             occ.id: Told(
                 channels=channels_of(rem, prefs.get(_recipient(rem) or ""), defaults),
                 recipient=prefs.get(_recipient(rem) or ""),
+                templates=worded.get(_workspace(rem), {}),
             )
             for rem, occ, _ in ready
         }
@@ -437,7 +439,11 @@ class Dispatcher:
         return Delivery(
             reminder=rem,
             occurrence=occ,
-            reply=told.reply if told and told.reply else tx.delivery(rem, occ, now),
+            reply=(
+                told.reply
+                if told is not None and told.reply is not None
+                else tx.delivery(rem, occ, now, told.templates if told is not None else None)
+            ),
             late=now - due > _LATE_NOTE,
             recipient=told.recipient if told is not None else None,
             due=occ.due_at,
@@ -621,6 +627,7 @@ class Told:
     recipient: UserPrefs | None = None
     records: Mapping[str, ChannelDelivery] = field(default_factory=dict)
     reply: Reply | None = None  # composed at delivery time (a digest's), else the reminder's
+    templates: Mapping[str, str] = field(default_factory=dict)  # the workspace's, by name
 
 
 def channels_of(

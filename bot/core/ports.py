@@ -386,6 +386,21 @@ class ReminderRepository(Protocol):
         or offsets pending before its end. Digests and other kinds are left out."""
         ...
 
+    # -- message templates (bot/core/templates.py)
+
+    async def workspace_templates(self, workspaces: Collection[str]) -> dict[str, dict[str, str]]:
+        """Each workspace's message templates (name -> source), in one query; a
+        workspace without any is left out."""
+        ...
+
+    async def save_template(self, workspace: str, name: str, source: str, now: datetime) -> None:
+        """Store (or replace) a checked template of ``workspace``."""
+        ...
+
+    async def delete_template(self, workspace: str, name: str) -> bool:
+        """Forget a template (the built-in text is used again); whether there was one."""
+        ...
+
     async def record_outcomes(self, outcomes: Sequence[Outcome], now: datetime) -> None:
         """Record a batch of dispatch outcomes in one transaction.
 

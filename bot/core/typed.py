@@ -28,6 +28,7 @@ from bot.core.model import (
 from bot.core.people import People
 from bot.core.ports import Clock, ReminderRepository, Replies
 from bot.core.stored import PAGE, Stored
+from bot.core.wording import templates_for
 
 _KINDS: dict[str | None, ListKind] = {
     None: "upcoming",
@@ -213,7 +214,8 @@ class TypedCommands:
     async def _done(self, t: Typed) -> Reply:
         done = await self._delivered(t, actions.COMPLETE)
         marked = await self.followups.complete(t.actor, done)
-        return t.tx.completed(marked.reminder, marked.occurrence, self.clock.now())
+        worded = await templates_for(self.repo, marked.reminder)
+        return t.tx.completed(marked.reminder, marked.occurrence, self.clock.now(), worded)
 
     # -- the calendar feed (answered to the person alone: the URL opens their reminders) ----
 

@@ -340,6 +340,30 @@ SAY: dict[str, str] = {
         "Et overblik kan ikke udsættes; 'send mig et overblik …' giver det en anden tid."
     ),
     "digest_system": "En systemkonto har ingen chat, så den kan ikke få et overblik.",
+    # -- message templates per workspace (bot/core/templates.py, docs/templates.md)
+    "template_name": "Der er ingen skabelon, der hedder '{name}': skabelonerne er {names}.",
+    "template_workspace": "Angiv arbejdsområdet som platform:arbejdsområde, fx slack:T1.",
+    "template_long": "En skabelon må højst være {limit} tegn lang.",
+    "template_syntax": "Skabelonen har en syntaksfejl i linje {line}: {detail}.",
+    "template_field": "Linje {line} bruger '{field}', som ikke er et felt her: brug {fields}.",
+    "template_unsafe": "Linje {line} rækker efter noget, en skabelon ikke må: {detail}.",
+    "template_error": "Skabelonen fejler i linje {line}: {detail}.",
+    "template_output": "Skabelonens tekst bliver længere end {limit} tegn.",
+    "template_empty": "Skabelonen giver ingen tekst: en besked skal have noget at sige.",
+    "template_filter": (
+        "Linje {line} bruger filteret '{filter}', som skabeloner ikke har: brug {filters}."
+    ),
+    "template_tag": (
+        "Linje {line} bruger '{tag}', som skabeloner ikke må: skriv felterne, if og for."
+    ),
+    "template_loop": (
+        "Linje {line}: en for må kun gå over items, højst {depth} dybt, ikke rekursivt."
+    ),
+    "template_system_only": "Kun en systemnøgle må læse eller ændre beskedskabeloner.",
+    "template_missing": "Arbejdsområdet {workspace} har ingen {name}-skabelon.",
+    "template_late_minutes": "{m} min",
+    "template_late_hours": "{h} t {m} min",
+    "template_late_days": "{d} d {h} t",
 }
 
 

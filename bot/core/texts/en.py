@@ -308,6 +308,30 @@ SAY: dict[str, str] = {
     "no_digest_api": "You have no digest: PUT /api/v1/users/me/digest sets one.",
     "digest_snooze": "A digest cannot be snoozed; 'send me a digest …' gives it another time.",
     "digest_system": "A system account has no chat of its own, so it cannot have a digest.",
+    # -- message templates per workspace (bot/core/templates.py, docs/templates.md)
+    "template_name": "There is no template called '{name}': the templates are {names}.",
+    "template_workspace": "Name the workspace as platform:workspace, e.g. slack:T1.",
+    "template_long": "A template may be at most {limit} characters long.",
+    "template_syntax": "The template has a syntax error on line {line}: {detail}.",
+    "template_field": "Line {line} uses '{field}', which is not a field here: use {fields}.",
+    "template_unsafe": "Line {line} reaches for what a template may not: {detail}.",
+    "template_error": "The template fails on line {line}: {detail}.",
+    "template_output": "The template's text comes out longer than {limit} characters.",
+    "template_empty": "The template gives no text: a message needs something to say.",
+    "template_filter": (
+        "Line {line} uses the filter '{filter}', which templates do not have: use {filters}."
+    ),
+    "template_tag": (
+        "Line {line} uses '{tag}', which templates may not: write the fields, if and for."
+    ),
+    "template_loop": (
+        "Line {line}: a for may only go over items, at most {depth} deep, not recursively."
+    ),
+    "template_system_only": "Only a system token may read or change message templates.",
+    "template_missing": "Workspace {workspace} has no {name} template.",
+    "template_late_minutes": "{m} min",
+    "template_late_hours": "{h} h {m} min",
+    "template_late_days": "{d} d {h} h",
 }
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
-from bot.core import actions, values
+from bot.core import actions, templates, values
 from bot.core.model import Button, Menu, Occurrence, Reminder, Reply, TargetKind, UserRef
 from bot.core.policy import usable_zone
 from bot.core.texts.pieces import Pieces, number
@@ -16,14 +16,24 @@ SUMMARY_BUTTONS = 10
 
 
 class Following(Pieces):
-    def delivery(self, rem: Reminder, occ: Occurrence, now: datetime) -> Reply:
-        """A due reminder as delivered: its message (and lateness), with its buttons."""
-        text = self.line(rem)
+    def delivery(
+        self,
+        rem: Reminder,
+        occ: Occurrence,
+        now: datetime,
+        templates_of_workspace: Mapping[str, str] | None = None,
+    ) -> Reply:
+        """A due reminder as delivered: its message (and lateness), with its buttons;
+        worded by the workspace's ``reminder`` and ``late`` templates if it has them."""
+        chosen = templates_of_workspace or {}
+        fields = self.template_fields(rem, occ, now) if chosen else {}
+        text = templates.apply("reminder", chosen, fields, self.line(rem))
         if now - occ.due_at > _LATE:
             local = occ.due_at.astimezone(usable_zone(rem.tz))
             late = (now - occ.due_at).days >= 1
             day = self.say("late_day", day=self.date(occ.due_at, rem.tz)) if late else ""
-            text += self.say("late", time=f"{local:%H:%M}", day=day)
+            note = self.say("late", time=f"{local:%H:%M}", day=day)
+            text += templates.apply("late", chosen, fields, note)
         value = values.encode(rem.id, occ.id)
         buttons = [
             Button(
@@ -77,6 +87,29 @@ class Following(Pieces):
         first = held[0][0]
         return Reply(text="\n".join(lines), buttons=tuple(buttons), reminder_id=first.id)
 
+    def template_fields(self, rem: Reminder, occ: Occurrence, now: datetime) -> dict[str, str]:
+        """What a template is given about one delivery (``docs/templates.md``), as text
+        in this language; summaries and digests give a list of these as ``items``."""
+        late = max(timedelta(), now - occ.due_at)
+        entity = f"{rem.entity_type} {rem.entity_id}" if rem.entity_type and rem.entity_id else ""
+        return {
+            "message": self.message(rem),
+            "entity": entity,
+            "due": self.day(occ.due_at, rem.tz, False),
+            "late_by": self.late_by(late),
+            "owner": rem.owner_ref.user,
+        }
+
+    def late_by(self, late: timedelta) -> str:
+        """``5 min``, ``2 h 5 min``, ``1 d 3 h``."""
+        minutes = int(late.total_seconds()) // 60
+        hours, days = minutes // 60, minutes // 1440
+        if days:
+            return self.say("template_late_days", d=days, h=hours % 24)
+        if hours:
+            return self.say("template_late_hours", h=hours, m=minutes % 60)
+        return self.say("template_late_minutes", m=minutes)
+
     def fired(self, rem: Reminder) -> tuple[str, ...]:
         """What a terminal shows under a delivery: its target, who set it, its number."""
         lines = [self.say("fired_to", to=self.target(rem.destination))]
@@ -88,11 +121,18 @@ class Following(Pieces):
             lines.append(self.say("fired_later", number=number(rem), n=rem.number))
         return tuple(lines)
 
-    def completed(self, rem: Reminder, occ: Occurrence, now: datetime) -> Reply:
+    def completed(
+        self,
+        rem: Reminder,
+        occ: Occurrence,
+        now: datetime,
+        templates_of_workspace: Mapping[str, str] | None = None,
+    ) -> Reply:
         if rem.target_kind is TargetKind.CHANNEL:
-            # Every member may mark it done: keep the buttons and show who has.
+            # Every member may mark it done: keep the buttons and show who has; worded
+            # as it was delivered (by the workspace's templates).
             who = tuple(UserRef.of(key).user for key in occ.completed_by)
-            delivered = self.delivery(rem, occ, now)
+            delivered = self.delivery(rem, occ, now, templates_of_workspace)
             return Reply(
                 text=delivered.text,
                 buttons=delivered.buttons,
