@@ -26,6 +26,7 @@ from storage.base import MAX_ID
 from storage.batches import completed_by, deliveries_of, open_all, record_all
 from storage.chat_state import ChatState
 from storage.claims import claim_statement
+from storage.escalations import Escalations
 from storage.finders import Finders
 from storage.mapping import (
     changed_values,
@@ -48,7 +49,7 @@ from storage.models import (
 from storage.numbers import inserted, numbered
 
 
-class SqlReminderRepository(Finders, ChatState, ApiState):
+class SqlReminderRepository(Finders, ChatState, ApiState, Escalations):
     """The storage port on SQLite or PostgreSQL; the same statements serve both.
 
     ``clock`` stamps ``users.created_at/updated_at``, the one write whose port method

@@ -21,6 +21,7 @@ from bot.core.model import (
     Actor,
     Conversation,
     Destination,
+    Escalation,
     NewReminder,
     Origin,
     Reminder,
@@ -55,6 +56,8 @@ class ReminderSpec:
     stop_statuses: tuple[str, ...] = ()
     trigger_status: str | None = None
     channels: tuple[str, ...] = ()
+    escalate: tuple[Escalation, ...] = ()
+    until_done: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -129,6 +132,10 @@ class Specs:
         entity_type, entity_id = spec.entity or (None, None)
         if (spec.stop_statuses or spec.trigger_status) and spec.entity is None:
             raise InvalidRequest("entity_needed")
+        if spec.until_done and spec.rrule is None:
+            raise InvalidRequest("until_done_repeat")
+        if any(step.after_minutes < 1 for step in spec.escalate):
+            raise InvalidRequest("escalate_minutes")
         new = NewReminder(
             owner=owner.key,
             platform=platform,
@@ -154,6 +161,8 @@ class Specs:
             trigger_status=spec.trigger_status,
             channels=spec.channels,
             event_type=spec.event_type or _event_type(spec),
+            escalate=spec.escalate,
+            until_done=spec.until_done,
         )
         return new, skipped
 

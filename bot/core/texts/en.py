@@ -228,6 +228,16 @@ SAY: dict[str, str] = {
     "key_busy": "The first request with that Idempotency-Key is still running; try again.",
     "bad_cursor": "That cursor is not one I gave.",
     "naive_time": "Give times with their offset (2026-12-04T09:00:00+01:00).",
+    # -- escalation and nags
+    "field_escalate": "Escalation",
+    "escalate_by": "If not done by {time}: tell {to}",
+    "escalate_within": "If not done within {span}: tell {to}",
+    "field_until_done": "Until done",
+    "until_done": "It repeats until someone completes it.",
+    "escalated": "Not done yet: {who} was reminded {when}: {message}",
+    "until_done_repeat": "\u201cUntil done\u201d needs a repeat: say how often, like "
+    "every 30 minutes.",
+    "escalate_minutes": "An escalation needs a time after the reminder: at least 1 minute.",
 }
 
 
