@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from bot.core.model import Destination, TargetKind
+from bot.core.model import Destination, Escalation, TargetKind
 from bot.core.specs import PLATFORMS, ReminderSpec
 
 Channel = Literal["chat", "email", "webhook"]
@@ -50,6 +50,27 @@ class TriggerIn(BaseModel):
     status: str = Field(min_length=1, max_length=255, description='a status, or "*" for any')
 
 
+class EscalateIn(BaseModel):
+    """Tell ``to`` (``@name`` or a user id, ``#name`` or a channel id) if an occurrence
+    is not completed ``after_minutes`` after its due time."""
+
+    model_config = _STRICT
+    after_minutes: int = Field(ge=1, le=10_080, description="minutes after the due time")
+    to: str = Field(min_length=1, max_length=255, pattern=r"^[#~@]?[\w.\-]+$")
+
+    def step(self) -> Escalation:
+        return Escalation(after_minutes=self.after_minutes, target=escalation_target(self.to))
+
+
+def escalation_target(to: str) -> Destination:
+    """``#ops`` a channel, ``@lead`` (or a bare id) a person, as the chat phrases say it."""
+    if to[0] in "#~":
+        return Destination(kind=TargetKind.CHANNEL, ref=to[1:], name=to[1:])
+    if to == "me":
+        return Destination(kind=TargetKind.ME)
+    return Destination(kind=TargetKind.USER, ref=to.removeprefix("@"))
+
+
 class ReminderIn(BaseModel):
     """A reminder from a phrase (``text``) or from fields; ``confirm`` false leaves a
     draft that the owner confirms in chat. A ``SET_REMINDER`` action from
@@ -71,6 +92,8 @@ class ReminderIn(BaseModel):
     channels: list[Channel] = Field(default_factory=list, max_length=3)
     stop_when: StopWhenIn | None = None
     trigger: TriggerIn | None = None
+    escalate: list[EscalateIn] = Field(default_factory=list, max_length=5)
+    until_done: bool = Field(default=False, description="a repeat that ends when completed")
     confirm: bool = True
     action: Literal["SET_REMINDER"] | None = None
     confirmation: str | None = None
@@ -96,6 +119,8 @@ class ReminderIn(BaseModel):
             stop_statuses=tuple(self.stop_when.status) if self.stop_when else (),
             trigger_status=self.trigger.status if self.trigger else None,
             channels=tuple(dict.fromkeys(self.channels)),
+            escalate=tuple(step.step() for step in self.escalate),
+            until_done=self.until_done,
         )
 
 
@@ -151,6 +176,11 @@ class EntityOut(BaseModel):
     id: str
 
 
+class EscalateOut(BaseModel):
+    after_minutes: int
+    to: TargetOut
+
+
 class ReminderOut(BaseModel):
     id: int
     state: str
@@ -169,6 +199,9 @@ class ReminderOut(BaseModel):
     stop_when: list[str]
     trigger: str | None
     channels: list[str]
+    escalate: list[EscalateOut] = Field(default_factory=list)
+    until_done: bool = False
+    kind: str = "reminder"
     created_at: datetime
     deleted_at: datetime | None
     skipped: list[datetime] = Field(default_factory=list, description="offsets already past")
