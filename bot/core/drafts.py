@@ -254,6 +254,8 @@ def _kept(rem: Reminder, cmd: Command, new: NewReminder) -> NewReminder:
         target_name=rem.target_name,
         co_targets=rem.co_targets,
         language=rem.language,
+        escalate=rem.escalate,
+        until_done=rem.until_done,
     )
 
 

@@ -90,9 +90,9 @@ def find(lexed: Lexed, table: WordTable) -> Clauses:
     for pattern in _CLAUSES:
         for m in pattern.finditer(text):
             first, last = _word_span(starts, m.start(), m.end())
-            if any(i in taken for i in range(first, last + 1)):
-                continue
-            target = targets[_word_span(starts, m.start("to"), m.end("to"))[0]]
+            target = targets.get(_word_span(starts, m.start("to"), m.end("to"))[0])
+            if target is None or any(i in taken for i in range(first, last + 1)):
+                continue  # a "\u2020" the person wrote is no target
             steps.append((m.start(), _step(m, target)))
             taken.update(range(first, last + 1))
     until_done = False

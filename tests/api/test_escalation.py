@@ -97,3 +97,17 @@ async def test_escalation_refusals_answer_one_sentence_and_store_nothing(client:
         answer = await client.post("/reminders", {**INVOICE, "escalate": [bad]})
         assert answer.status_code == 422, bad
     assert await client.repo.list_for(None, list(ReminderState)) == []
+
+
+async def test_a_phrase_over_the_api_escalates_and_nags(client: Api) -> None:
+    made = await client.post(
+        "/reminders",
+        {
+            "text": "remind me every 30 minutes until done to submit the report "
+            "and tell @U2 if not done within 2 hours"
+        },
+    )
+    assert made.status_code == 201, made.text
+    body = made.json()
+    assert body["until_done"] is True and body["message"] == "submit the report"
+    assert [(e["after_minutes"], e["to"]["id"]) for e in body["escalate"]] == [(120, "U2")]

@@ -272,3 +272,16 @@ async def test_a_sent_outcome_written_twice_makes_its_escalations_once(
     await repo.record_outcomes([deferred], now)
     after = [r for r in await repo.find(ReminderQuery(owner=rem.owner)) if r.kind == "escalation"]
     assert len(after) == 1
+
+
+async def test_an_edit_giving_only_a_time_keeps_the_escalation(core: Core) -> None:
+    rem_id = await _confirm(core, INVOICE)
+    changed = await core.handle(ANN, DM, "edit 1 Wednesday 10am")
+    assert changed.reminder_id == rem_id, changed.text
+    rem = await core.repo.get(rem_id)
+    assert rem is not None
+    assert [(e.after_minutes, e.target.ref) for e in rem.escalate] == [(120, "bo")]
+    again = await core.handle(ANN, DM, "edit 1 Wednesday 10am to approve it")
+    assert again.reminder_id == rem_id, again.text
+    rem = await core.repo.get(rem_id)
+    assert rem is not None and rem.escalate == ()  # a whole new phrase is read whole

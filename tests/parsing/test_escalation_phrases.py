@@ -124,3 +124,9 @@ def test_across_the_change_of_summer_time_by_counts_real_minutes() -> None:
     now = datetime(2027, 3, 27, 12, 0, tzinfo=ZoneInfo(CPH))
     result = read("remind me tomorrow at 1am to check and tell @lead if not done by 4am", now)
     assert [e.after_minutes for e in result.escalate] == [120]
+
+
+def test_a_written_dagger_is_no_target_and_nothing_breaks() -> None:
+    # The clause patterns mark targets with this character; one typed is message text.
+    result = read("remind me tomorrow at 9 to x and tell \u2020 if not done by 11")
+    assert result.escalate == () and "\u2020" in result.message
