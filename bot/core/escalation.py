@@ -34,6 +34,7 @@ class Watched:
 
     reminder: Reminder | None
     occurrence: Occurrence | None
+    owner_name: str = ""  # how the platform shows the reminder's owner, if known
 
     @property
     def done(self) -> bool:
@@ -99,7 +100,9 @@ async def watched(repo: ReminderRepository, claimed: Sequence[Reminder]) -> dict
             continue
         occ = await repo.get_occurrence(rem.watch_occurrence_id)
         parent = await repo.get(occ.reminder_id) if occ is not None else None
-        found[rem.id] = Watched(reminder=parent, occurrence=occ)
+        owner = await repo.get_user(parent.owner) if parent is not None else None
+        name = owner.display_name if owner is not None else ""
+        found[rem.id] = Watched(reminder=parent, occurrence=occ, owner_name=name)
     return found
 
 

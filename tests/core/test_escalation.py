@@ -8,6 +8,7 @@ The clock starts on Monday 23 November 2026 at 09:00 UTC (people's zone: UTC).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bot.core import actions
@@ -19,6 +20,7 @@ from bot.core.model import (
     ReminderQuery,
     ReminderState,
     TargetKind,
+    UserPrefs,
 )
 from bot.core.ports import DeliveryError, Outcome
 from storage import SqlReminderRepository
@@ -285,3 +287,13 @@ async def test_an_edit_giving_only_a_time_keeps_the_escalation(core: Core) -> No
     assert again.reminder_id == rem_id, again.text
     rem = await core.repo.get(rem_id)
     assert rem is not None and rem.escalate == ()  # a whole new phrase is read whole
+
+
+async def test_the_person_reminded_is_named_as_the_platform_shows_them(core: Core) -> None:
+    await _confirm(core, INVOICE)
+    prefs = await core.repo.get_user(ANN.key) or UserPrefs(key=ANN.key)
+    await core.repo.save_user(replace(prefs, display_name="Ann Lee"))
+    await core.tick(TUESDAY_9 - core.clock.now())
+    await core.tick(timedelta(hours=2))
+    (told,) = _to(core, "bo")
+    assert told.reply.text.startswith("Not done yet: @Ann Lee was reminded Tue 24 Nov 09:00")

@@ -39,15 +39,16 @@ class Escalating(Pieces):
         text itself is escaped, so nothing in it can ping a channel)."""
         occ = watched.occurrence if watched is not None else None
         parent = watched.reminder if watched is not None else None
-        who = self._reminded(parent or rem)
+        who = self._reminded(parent or rem, watched.owner_name if watched is not None else "")
         when = self.day(occ.due_at, rem.tz, False) if occ is not None else ""
         message = self.message(parent or rem)
         text = self.say("escalated", who=who, when=when, message=message)
         return Reply(text=text, reminder_id=rem.id, set_by=UserRef.of(rem.owner).user)
 
-    def _reminded(self, rem: Reminder) -> str:
-        """Who a reminder reminded: its owner (for ``me``), the person, or the channel."""
+    def _reminded(self, rem: Reminder, owner_name: str) -> str:
+        """Who a reminder reminded: its owner (for ``me``, by the name the platform shows),
+        the person, or the channel."""
         if rem.target_kind is TargetKind.ME:
             owner = UserRef.of(rem.owner).user
-            return self.target(Destination(kind=TargetKind.USER, ref=owner))
+            return self.target(Destination(kind=TargetKind.USER, ref=owner, name=owner_name))
         return self.target(rem.destination)
