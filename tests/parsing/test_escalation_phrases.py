@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -130,3 +130,11 @@ def test_a_written_dagger_is_no_target_and_nothing_breaks() -> None:
     # The clause patterns mark targets with this character; one typed is message text.
     result = read("remind me tomorrow at 9 to x and tell \u2020 if not done by 11")
     assert result.escalate == () and "\u2020" in result.message
+
+
+def test_a_nag_keeps_to_the_minimum_interval_set() -> None:
+    hourly = Prefs(min_interval=timedelta(minutes=60))
+    result = parse("remind me every 30 minutes until done to stretch", NOW, CPH, hourly)
+    assert isinstance(result, Refusal) and result.code is RefusalCode.TOO_FREQUENT
+    ok = parse("remind me every 2 hours until done to stretch", NOW, CPH, hourly)
+    assert isinstance(ok, Command) and ok.until_done
