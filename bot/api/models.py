@@ -9,6 +9,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 
 from bot.core.model import Destination, Escalation, TargetKind
 from bot.core.specs import PLATFORMS, ReminderSpec
+from bot.parsing import Target
 
 Channel = Literal["chat", "email", "webhook"]
 Name = Field(min_length=1, max_length=255)
@@ -60,6 +61,13 @@ class EscalateIn(BaseModel):
 
     def step(self) -> Escalation:
         return Escalation(after_minutes=self.after_minutes, target=escalation_target(self.to))
+
+
+def escalation_to(target: Target) -> str:
+    """A parsed escalation target as ``to`` says it (the inverse of ``escalation_target``)."""
+    if target.kind == "channel":
+        return f"#{target.ref}"
+    return "me" if target.kind in ("me", "here") else f"@{target.ref}"
 
 
 def escalation_target(to: str) -> Destination:
@@ -256,6 +264,8 @@ class ActionOut(BaseModel):
     offsets: list[int] = Field(default_factory=list)
     stop_when: StopWhenIn | None = None
     trigger: TriggerIn | None = None
+    escalate: list[EscalateIn] = Field(default_factory=list)
+    until_done: bool = False
     occurrences: list[datetime]
     confirmation: str
 

@@ -111,3 +111,19 @@ async def test_a_phrase_over_the_api_escalates_and_nags(client: Api) -> None:
     body = made.json()
     assert body["until_done"] is True and body["message"] == "submit the report"
     assert [(e["after_minutes"], e["to"]["id"]) for e in body["escalate"]] == [(120, "U2")]
+
+
+async def test_the_parsed_action_carries_the_escalation_and_posts_back_as_it_is(
+    client: Api,
+) -> None:
+    parsed = await client.post(
+        "/actions/parse",
+        {"text": "remind me Friday 9am to pay, and tell <@U7|lead> if it is not done by 11"},
+    )
+    assert parsed.status_code == 200, parsed.text
+    action = parsed.json()
+    assert action["escalate"] == [{"after_minutes": 120, "to": "@U7"}]
+    assert action["until_done"] is False
+    made = await client.post("/reminders", action)
+    assert made.status_code == 201, made.text
+    assert [(e["after_minutes"], e["to"]["id"]) for e in made.json()["escalate"]] == [(120, "U7")]
