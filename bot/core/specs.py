@@ -136,6 +136,8 @@ class Specs:
             raise InvalidRequest("until_done_repeat")
         if any(step.after_minutes < 1 for step in spec.escalate):
             raise InvalidRequest("escalate_minutes")
+        if is_system(owner) and any(s.target.kind is TargetKind.ME for s in spec.escalate):
+            raise InvalidRequest("system_target")  # a system account has no DM to tell
         new = NewReminder(
             owner=owner.key,
             platform=platform,

@@ -127,3 +127,21 @@ async def test_the_parsed_action_carries_the_escalation_and_posts_back_as_it_is(
     made = await client.post("/reminders", action)
     assert made.status_code == 201, made.text
     assert [(e["after_minutes"], e["to"]["id"]) for e in made.json()["escalate"]] == [(120, "U7")]
+
+
+async def test_a_system_account_cannot_escalate_to_itself(client: Api) -> None:
+    body = {
+        "message": "rotate the keys",
+        "at": FRIDAY_9,
+        "target": {"kind": "channel", "id": "C1", "platform": "slack"},
+        "escalate": [{"after_minutes": 60, "to": "me"}],
+    }
+    answer = await client.post("/reminders", body, token=client.system)
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["detail"]["code"] == "system_target"
+    ok = await client.post(
+        "/reminders",
+        {**body, "escalate": [{"after_minutes": 60, "to": "#ops"}]},
+        token=client.system,
+    )
+    assert ok.status_code == 201, ok.text
