@@ -104,10 +104,3 @@ async def watched(repo: ReminderRepository, claimed: Sequence[Reminder]) -> dict
         name = owner.display_name if owner is not None else ""
         found[rem.id] = Watched(reminder=parent, occurrence=occ, owner_name=name)
     return found
-
-
-def local_deadline(rem: Reminder, after_minutes: int) -> datetime | None:
-    """When a step of ``rem``'s next occurrence falls due (for the confirmation)."""
-    if rem.next_due is None:
-        return None
-    return rem.next_due + timedelta(minutes=after_minutes)
