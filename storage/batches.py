@@ -32,8 +32,15 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql.dml import ReturningInsert
 
-from bot.core.model import FINISHED_STATES, ChannelDelivery, Occurrence, OccurrenceState
+from bot.core.model import (
+    FINISHED_STATES,
+    ChannelDelivery,
+    Occurrence,
+    OccurrenceState,
+    ReminderKind,
+)
 from bot.core.ports import Outcome
+from storage.escalations import insert_escalations
 from storage.mapping import to_occurrence
 from storage.models import AUDIT, COMPLETIONS, DELIVERIES, OCCURRENCES, REMINDERS
 from storage.types import UTCDateTime
@@ -215,6 +222,9 @@ async def record_all(conn: AsyncConnection, outcomes: Sequence[Outcome], now: da
     ]
     if records:
         await conn.execute(_RECORD[conn.dialect.name], [_without(r, "audit") for r in records])
+    steps = [s for o in outcomes if o.state is OccurrenceState.SENT for s in o.escalations]
+    if steps:  # in this transaction: a crash loses the delivery and its escalations, or neither
+        await insert_escalations(conn, steps, now)
     audits = [_audit_params(outcome, now) for outcome in outcomes if outcome.state is not None]
     audits += [rec["audit"] for rec in records]
     if audits:
@@ -301,6 +311,12 @@ _AUDIT_ACTIONS = {
     OccurrenceState.DRY_RUN: "dry_run",
 }
 
+# An escalation's: told, or passed over because the watched occurrence was done.
+_ESCALATION_ACTIONS = {
+    OccurrenceState.SENT: "escalated",
+    OccurrenceState.SKIPPED: "escalation_cancelled",
+}
+
 
 def _audit_params(outcome: Outcome, now: datetime) -> dict[str, Any]:
     assert outcome.state is not None
@@ -311,10 +327,13 @@ def _audit_params(outcome: Outcome, now: datetime) -> dict[str, Any]:
         detail["reason"] = outcome.error
     if outcome.message_ref is not None:
         detail["message_ref"] = outcome.message_ref
+    action = _AUDIT_ACTIONS[outcome.state]
+    if outcome.reminder.kind is ReminderKind.ESCALATION:
+        action = _ESCALATION_ACTIONS.get(outcome.state, action)
     return {
         "at": outcome.at or now,
         "actor": "dispatcher",
-        "action": outcome.action or _AUDIT_ACTIONS[outcome.state],
+        "action": outcome.action or action,
         "reminder_id": outcome.reminder.id,
         "detail": detail,
     }

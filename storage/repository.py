@@ -28,6 +28,7 @@ from storage.calendar import CalendarState
 from storage.chat_state import ChatState
 from storage.claims import claim_statement
 from storage.digests import DigestState
+from storage.escalations import Escalations
 from storage.finders import Finders
 from storage.limits import Limits
 from storage.mapping import (
@@ -54,7 +55,15 @@ from storage.templates_state import TemplateState
 
 
 class SqlReminderRepository(
-    Finders, Limits, DigestState, ChatState, ApiState, CalendarState, ReportReads, TemplateState
+    Finders,
+    Limits,
+    DigestState,
+    ChatState,
+    ApiState,
+    CalendarState,
+    ReportReads,
+    TemplateState,
+    Escalations,
 ):
     """The storage port on SQLite or PostgreSQL; the same statements serve both.
 

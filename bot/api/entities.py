@@ -12,6 +12,7 @@ from bot.api.models import (
     ActionOut,
     EntityIn,
     EntityOut,
+    EscalateIn,
     ParseIn,
     ReminderOut,
     StatusIn,
@@ -19,6 +20,7 @@ from bot.api.models import (
     StopWhenIn,
     TargetIn,
     TriggerIn,
+    escalation_to,
 )
 from bot.api.reminders import ERRORS
 from bot.core import texts
@@ -103,6 +105,11 @@ async def action_of(use: Services, who: Caller, text: str) -> ActionOut:
         offsets=list(cmd.offsets),
         stop_when=stop,
         trigger=trigger,
+        escalate=[
+            EscalateIn(after_minutes=e.after_minutes, to=escalation_to(e.target))
+            for e in cmd.escalate
+        ],
+        until_done=cmd.until_done,
         occurrences=list(cmd.occurrences),
         confirmation=texts.ENGLISH.confirmation(cmd, use.clock.now()),
     )

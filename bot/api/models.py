@@ -7,9 +7,10 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from bot.core.model import Destination, TargetKind
+from bot.core.model import Destination, Escalation, TargetKind
 from bot.core.specs import PLATFORMS, ReminderSpec
 from bot.core.webhooks import MAX_URL
+from bot.parsing import Target
 
 Channel = Literal["chat", "email", "webhook"]
 Name = Field(min_length=1, max_length=255)
@@ -52,6 +53,34 @@ class TriggerIn(BaseModel):
     status: str = Field(min_length=1, max_length=255, description='a status, or "*" for any')
 
 
+class EscalateIn(BaseModel):
+    """Tell ``to`` (``@name`` or a user id, ``#name`` or a channel id) if an occurrence
+    is not completed ``after_minutes`` after its due time."""
+
+    model_config = _STRICT
+    after_minutes: int = Field(ge=1, le=10_080, description="minutes after the due time")
+    to: str = Field(min_length=1, max_length=255, pattern=r"^[#~@]?[\w.\-]+$")
+
+    def step(self) -> Escalation:
+        return Escalation(after_minutes=self.after_minutes, target=escalation_target(self.to))
+
+
+def escalation_to(target: Target) -> str:
+    """A parsed escalation target as ``to`` says it (the inverse of ``escalation_target``)."""
+    if target.kind == "channel":
+        return f"#{target.ref}"
+    return "me" if target.kind in ("me", "here") else f"@{target.ref}"
+
+
+def escalation_target(to: str) -> Destination:
+    """``#ops`` a channel, ``@lead`` (or a bare id) a person, as the chat phrases say it."""
+    if to[0] in "#~":
+        return Destination(kind=TargetKind.CHANNEL, ref=to[1:], name=to[1:])
+    if to == "me":
+        return Destination(kind=TargetKind.ME)
+    return Destination(kind=TargetKind.USER, ref=to.removeprefix("@"))
+
+
 class ReminderIn(BaseModel):
     """A reminder from a phrase (``text``) or from fields; ``confirm`` false leaves a
     draft that the owner confirms in chat. A ``SET_REMINDER`` action from
@@ -74,6 +103,8 @@ class ReminderIn(BaseModel):
     webhook_url: str | None = Field(default=None, max_length=MAX_URL, description=WEBHOOK_URL)
     stop_when: StopWhenIn | None = None
     trigger: TriggerIn | None = None
+    escalate: list[EscalateIn] = Field(default_factory=list, max_length=5)
+    until_done: bool = Field(default=False, description="a repeat that ends when completed")
     confirm: bool = True
     action: Literal["SET_REMINDER"] | None = None
     confirmation: str | None = None
@@ -100,6 +131,8 @@ class ReminderIn(BaseModel):
             trigger_status=self.trigger.status if self.trigger else None,
             channels=tuple(dict.fromkeys(self.channels)),
             webhook_url=self.webhook_url,
+            escalate=tuple(step.step() for step in self.escalate),
+            until_done=self.until_done,
         )
 
 
@@ -158,6 +191,11 @@ class EntityOut(BaseModel):
     id: str
 
 
+class EscalateOut(BaseModel):
+    after_minutes: int
+    to: TargetOut
+
+
 class ReminderOut(BaseModel):
     id: int
     state: str
@@ -177,6 +215,9 @@ class ReminderOut(BaseModel):
     trigger: str | None
     channels: list[str]
     webhook_url: str | None = None
+    escalate: list[EscalateOut] = Field(default_factory=list)
+    until_done: bool = False
+    kind: str = "reminder"
     created_at: datetime
     deleted_at: datetime | None
     skipped: list[datetime] = Field(default_factory=list, description="offsets already past")
@@ -232,6 +273,8 @@ class ActionOut(BaseModel):
     offsets: list[int] = Field(default_factory=list)
     stop_when: StopWhenIn | None = None
     trigger: TriggerIn | None = None
+    escalate: list[EscalateIn] = Field(default_factory=list)
+    until_done: bool = False
     occurrences: list[datetime]
     confirmation: str
 

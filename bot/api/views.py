@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from bot.api.models import (
     AuditOut,
     EntityOut,
+    EscalateOut,
     OccurrenceOut,
     ReminderOut,
     TargetOut,
@@ -46,6 +47,20 @@ def reminder(rem: Reminder, now: datetime, skipped: Sequence[datetime] = ()) -> 
         trigger=rem.trigger_status,
         channels=list(rem.channels),
         webhook_url=rem.webhook_url,
+        escalate=[
+            EscalateOut(
+                after_minutes=step.after_minutes,
+                to=TargetOut(
+                    kind=step.target.kind.value,
+                    id=step.target.ref,
+                    name=step.target.name,
+                    platform=rem.platform,
+                ),
+            )
+            for step in rem.escalate
+        ],
+        until_done=rem.until_done,
+        kind=rem.kind.value,
         created_at=rem.created_at,
         deleted_at=rem.deleted_at,
         skipped=[t.astimezone(UTC) for t in skipped],

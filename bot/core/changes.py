@@ -190,8 +190,11 @@ class Changes:
         """The work is done: pending occurrences are marked done, and it reminds no more."""
         now = self.clock.now()
         rem = await self.get(owner, reminder_id)
-        for _, occ in await self.repo.pending_for(owner.key, rem.id):
-            await self.repo.add_completion(occ.id, owner.key, now)
+        pending = [occ.id for _, occ in await self.repo.pending_for(owner.key, rem.id)]
+        for occ_id in pending:
+            await self.repo.add_completion(occ_id, owner.key, now)
+        # Nothing left to escalate: the reminder is done (a nag's series ends here too).
+        await self.repo.cancel_escalations(owner.key, now, pending, parent_id=rem.id)
         done = [rem] if rem.state in _LIVE else []
         for copy in [*done, *await self.repo.snoozed_copies(rem.id)]:
             saved = await self.repo.save(

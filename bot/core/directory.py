@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from bot.core.errors import InvalidRequest
-from bot.core.model import Access, Actor, NewReminder, Reminder, UserRef
+from bot.core.model import Access, Actor, Destination, NewReminder, Reminder, UserRef
 from bot.core.ports import Clock, DeliveryError, Directory
 
 log = logging.getLogger(__name__)
@@ -47,16 +47,12 @@ class Directories:
         directory = self.directories.get(new.platform)
         if directory is None:  # the CLI, acting for an admin, with no platform connected
             return new
-        found = []
-        for target in new.destinations:
-            try:
-                reach = await directory.reach(actor.user, actor.workspace, target)
-            except DeliveryError as error:
-                log.warning("could not check a target on %s: %s", actor.platform, error.reason)
-                raise InvalidRequest("platform_unavailable") from None
-            if reach.access is not Access.OK:
-                raise InvalidRequest("unreachable", reach=reach)
-            found.append(reach.destination)
+        found = [await self._reached(directory, actor, target) for target in new.destinations]
+        # Whom to tell if it is not done: checked the same way.
+        steps = [
+            replace(step, target=await self._reached(directory, actor, step.target))
+            for step in new.escalate
+        ]
         first, *others = found
         return replace(
             new,
@@ -64,7 +60,20 @@ class Directories:
             target_ref=first.ref,
             target_name=first.name,
             co_targets=tuple(others),
+            escalate=tuple(steps),
         )
+
+    async def _reached(
+        self, directory: Directory, actor: Actor, target: Destination
+    ) -> Destination:
+        try:
+            reach = await directory.reach(actor.user, actor.workspace, target)
+        except DeliveryError as error:
+            log.warning("could not check a target on %s: %s", actor.platform, error.reason)
+            raise InvalidRequest("platform_unavailable") from None
+        if reach.access is not Access.OK:
+            raise InvalidRequest("unreachable", reach=reach)
+        return reach.destination
 
     async def is_member(self, person: UserRef, channel: str) -> bool:
         """Whether ``person`` is in ``channel``; asked again after ``MEMBERS_TTL``."""

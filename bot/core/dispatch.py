@@ -15,7 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from bot.core import digests, ratelimit, schedule, texts
+from bot.core import digests, escalation, ratelimit, schedule, texts
+from bot.core.escalation import Watched
 from bot.core.model import (
     FINISHED_STATES,
     ChannelDelivery,
@@ -125,14 +126,16 @@ class Dispatcher:
         dues = [_due(rem) for rem in claimed]
         items = [(rem.id, due) for rem, due in zip(claimed, dues, strict=True)]
         occurrences = await self.repo.open_occurrences(items, now)
+        watched = await escalation.watched(self.repo, claimed)
         journal = _Journal(self.repo, now)
         try:
-            pending = self._settle(journal, zip(claimed, occurrences, dues, strict=True), now)
+            batch = zip(claimed, occurrences, dues, strict=True)
+            pending = self._settle(journal, batch, now, watched)
             keys = {key for rem, _, _ in pending if (key := _recipient(rem)) is not None}
             prefs = await self.repo.get_users(keys) if keys else {}
             ready = self._outside_quiet_hours(journal, pending, prefs, now)
             ready, summaries = await self._within_limit(journal, ready, now)
-            told = await self._told_on(ready, prefs)
+            told = await self._told_on(ready, prefs, watched)
             results = await asyncio.gather(
                 *(
                     self._send(journal, *item, now, _language(item[0], prefs), told[item[1].id])
@@ -150,8 +153,15 @@ class Dispatcher:
             if isinstance(result, BaseException):
                 log.error("reminder %s", rem[0].id, exc_info=result)
 
-    def _settle(self, journal: _Journal, batch: Iterable[_Item], now: datetime) -> list[_Item]:
-        """Record what needs no delivery (already done, too late); return the rest."""
+    def _settle(
+        self,
+        journal: _Journal,
+        batch: Iterable[_Item],
+        now: datetime,
+        watched: Mapping[int, Watched],
+    ) -> list[_Item]:
+        """Record what needs no delivery (already done, too late, an escalation of an
+        occurrence completed meanwhile); return the rest."""
         pending = []
         for rem, occ, due in batch:
             if occ.state in _DONE:
@@ -159,6 +169,8 @@ class Dispatcher:
                 journal.add(_outcome(_advance(rem, due, now), occ, None))
             elif self.late_limit is not None and now - _planned(rem, due) > self.late_limit:
                 journal.add(_outcome(_advance(rem, due, now), occ, OccurrenceState.SKIPPED, "late"))
+            elif rem.id in watched and watched[rem.id].done:
+                journal.add(_outcome(_advance(rem, due, now), occ, OccurrenceState.SKIPPED, "done"))
             else:
                 pending.append((rem, occ, due))
         return pending
@@ -250,7 +262,10 @@ class Dispatcher:
             await self._tell_owner(rem, error.reason)
 
     async def _told_on(
-        self, ready: Sequence[_Item], prefs: Mapping[str, UserPrefs]
+        self,
+        ready: Sequence[_Item],
+        prefs: Mapping[str, UserPrefs],
+        watched: Mapping[int, Watched],
     ) -> dict[int, Told]:
         """Each occurrence's channels (and their records so far, beyond chat alone)."""
         workspaces = {_workspace(rem) for rem, _, _ in ready if not rem.channels}
@@ -261,6 +276,7 @@ class Dispatcher:
                 channels=channels_of(rem, prefs.get(_recipient(rem) or ""), defaults),
                 recipient=prefs.get(_recipient(rem) or ""),
                 templates=worded.get(_workspace(rem), {}),
+                watched=watched.get(rem.id),
             )
             for rem, occ, _ in ready
         }
@@ -309,7 +325,7 @@ class Dispatcher:
             log.exception("delivery of reminder %s failed", rem.id)
         else:
             sent = _outcome(_advance(rem, due, now), occ, OccurrenceState.SENT, ref=ref)
-            journal.add(replace(sent, at=self.clock.now()))
+            journal.add(_sent_at(sent, rem, occ, self.clock.now()))
             log.info("delivered reminder %s occurrence %s", rem.id, occ.id)
 
     async def _may_start(self, journal: _Journal, rem: Reminder, occ: Occurrence) -> bool:
@@ -399,7 +415,8 @@ class Dispatcher:
         ref = records["chat"].message_ref if "chat" in records else None
         state = OccurrenceState.SENT if sent else OccurrenceState.FAILED
         outcome = _outcome(_advance(rem, due, now), occ, state, None if sent else reasons, ref=ref)
-        outcome = replace(outcome, at=self.clock.now(), channels=final)
+        outcome = replace(outcome, channels=final)
+        outcome = _sent_at(outcome, rem, occ, self.clock.now()) if sent else outcome
         if sent:
             journal.add(outcome)
             log.info("delivered reminder %s occurrence %s on %s", rem.id, occ.id, ",".join(done))
@@ -436,11 +453,15 @@ class Dispatcher:
         tx: texts.Texts,
         told: Told | None = None,
     ) -> Delivery:
+        watched = told.watched if told is not None else None
+        escalating = rem.kind is ReminderKind.ESCALATION
         return Delivery(
             reminder=rem,
             occurrence=occ,
             reply=(
-                told.reply
+                tx.escalation(rem, watched)
+                if escalating
+                else told.reply
                 if told is not None and told.reply is not None
                 else tx.delivery(rem, occ, now, told.templates if told is not None else None)
             ),
@@ -628,6 +649,7 @@ class Told:
     records: Mapping[str, ChannelDelivery] = field(default_factory=dict)
     reply: Reply | None = None  # composed at delivery time (a digest's), else the reminder's
     templates: Mapping[str, str] = field(default_factory=dict)  # the workspace's, by name
+    watched: Watched | None = None  # an escalation's: what it tells about
 
 
 def channels_of(
@@ -679,6 +701,11 @@ def _record(
         error=error,
         at=at,
     )
+
+
+def _sent_at(outcome: Outcome, rem: Reminder, occ: Occurrence, at: datetime) -> Outcome:
+    """A sent outcome, stamped, with the escalations it makes (stored with it)."""
+    return replace(outcome, at=at, escalations=escalation.steps_for(rem, occ, at))
 
 
 def _due(rem: Reminder) -> datetime:

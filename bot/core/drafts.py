@@ -14,6 +14,7 @@ from bot.core.model import (
     Actor,
     Conversation,
     Destination,
+    Escalation,
     NewReminder,
     Origin,
     Reminder,
@@ -230,6 +231,11 @@ def _new(
         stop_statuses=cmd.stop_statuses,
         trigger_status=cmd.trigger_status,
         language=cmd.language,
+        escalate=tuple(
+            Escalation(after_minutes=e.after_minutes, target=destination(e.target, where))
+            for e in cmd.escalate
+        ),
+        until_done=cmd.until_done,
     )
 
 
@@ -248,6 +254,8 @@ def _kept(rem: Reminder, cmd: Command, new: NewReminder) -> NewReminder:
         target_name=rem.target_name,
         co_targets=rem.co_targets,
         language=rem.language,
+        escalate=rem.escalate,
+        until_done=rem.until_done,
     )
 
 
@@ -288,6 +296,8 @@ _READ = (
     "trigger_status",  # a "when" like the time: the new phrase's replaces it
     "language",
     "draft_expires_at",
+    "escalate",
+    "until_done",
 )
 
 

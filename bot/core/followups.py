@@ -103,6 +103,13 @@ class Followups(UseCases):
             rem = await self.repo.save(
                 replace(rem, state=ReminderState.COMPLETED, next_due=None), now
             )
+        if rem.until_done and rem.state in (ReminderState.SCHEDULED, ReminderState.PAUSED):
+            # A nag: done once is done; the series ends here.
+            rem = await self.repo.save(
+                replace(rem, state=ReminderState.COMPLETED, next_due=None), now
+            )
+        series = rem.id if rem.until_done else None
+        await self.repo.cancel_escalations(actor.key, now, [occ.id], parent_id=series)
         copy = await self.repo.snoozed_copy(occ.id) if schedule.repeats(rem) else None
         if copy is not None and copy.state is ReminderState.SCHEDULED:
             # Done before its snooze ran out: the copy has nothing left to remind of.
@@ -191,6 +198,7 @@ class Followups(UseCases):
         now = self.clock.now()
         rem = done.reminder
         rem = await self.repo.save(replace(rem, state=ReminderState.CANCELLED, next_due=None), now)
+        await self.repo.cancel_escalations(actor.key, now, (), parent_id=rem.id)
         await self.repo.audit(actor.key, "stop", now, rem.id)
         return rem
 

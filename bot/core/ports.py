@@ -76,6 +76,7 @@ class Outcome:
     at: datetime | None = None
     channels: tuple[ChannelDelivery, ...] = ()  # per-channel records, beyond chat alone
     action: str | None = None  # the audit action, when not the state's (sent_in_summary)
+    escalations: tuple[NewReminder, ...] = ()  # inserted with a sent outcome (escalation.py)
 
 
 class DeliveryChannel(Protocol):
@@ -429,6 +430,14 @@ class ReminderRepository(Protocol):
         error: str | None = None,
     ) -> Occurrence:
         """Record the outcome of a delivery attempt."""
+        ...
+
+    async def cancel_escalations(
+        self, actor: str, now: datetime, occurrence_ids: Sequence[int], parent_id: int | None = None
+    ) -> list[int]:
+        """Cancel the scheduled escalations watching ``occurrence_ids`` (and, with
+        ``parent_id``, every one of that reminder), each with an ``escalation_cancelled``
+        audit line, in one transaction; return their ids."""
         ...
 
     async def get_occurrence(self, occurrence_id: int) -> Occurrence | None: ...

@@ -21,6 +21,7 @@ from bot.core.model import (
     Actor,
     Conversation,
     Destination,
+    Escalation,
     NewReminder,
     Origin,
     Reminder,
@@ -57,6 +58,8 @@ class ReminderSpec:
     trigger_status: str | None = None
     channels: tuple[str, ...] = ()
     webhook_url: str | None = None  # the reminder's own webhook (checked: http or https)
+    escalate: tuple[Escalation, ...] = ()
+    until_done: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -131,6 +134,12 @@ class Specs:
         entity_type, entity_id = spec.entity or (None, None)
         if (spec.stop_statuses or spec.trigger_status) and spec.entity is None:
             raise InvalidRequest("entity_needed")
+        if spec.until_done and spec.rrule is None:
+            raise InvalidRequest("until_done_repeat")
+        if any(step.after_minutes < 1 for step in spec.escalate):
+            raise InvalidRequest("escalate_minutes")
+        if is_system(owner) and any(s.target.kind is TargetKind.ME for s in spec.escalate):
+            raise InvalidRequest("system_target")  # a system account has no DM to tell
         new = NewReminder(
             owner=owner.key,
             platform=platform,
@@ -157,6 +166,8 @@ class Specs:
             channels=spec.channels,
             event_type=spec.event_type or _event_type(spec),
             webhook_url=checked_webhook_url(spec.webhook_url),
+            escalate=spec.escalate,
+            until_done=spec.until_done,
         )
         return new, skipped
 

@@ -217,6 +217,14 @@ _UNSUPPORTED = {
     "123 is closed\u201d) or any change (\u201cwhen case 123 changes status\u201d).",
     "two_records": "The phrase names two different records to watch; one reminder can "
     "watch one record.",
+    # -- escalation and nags
+    "escalate_time": "\u201cIf it is not done by \u2026\u201d counts from the reminder's "
+    "time, and this one has none: say how long instead, like \u201cif it is not done "
+    "within 2 hours\u201d.",
+    "escalate_clock": "I could not read the time after \u201cnot done by\u201d: write it "
+    "like \u201cby 11\u201d, \u201cby 11:30\u201d or \u201cby 5pm\u201d.",
+    "until_done_repeat": "\u201cUntil done\u201d keeps a repeating reminder coming until "
+    "someone completes it: say how often, like \u201cevery 30 minutes until done\u201d.",
 }
 _RECORDS = "a case, ticket, task or issue"
 _ORDERS = ("day/month", "month/day")

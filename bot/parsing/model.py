@@ -56,6 +56,14 @@ ME = Target(kind="me")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Escalation:
+    """Tell ``target`` if the reminder is not done ``after_minutes`` after its time."""
+
+    after_minutes: int
+    target: Target
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Entity:
     """A reference to an outside record mentioned in the message (``case 123``)."""
 
@@ -136,6 +144,10 @@ class Command:
             closed``), lower-case as written; empty for none.
         trigger_status: the status of ``entity`` that fires the reminder (``when case
             123 is closed``), or ``*`` for any change; ``None`` for a timed reminder.
+        escalate: whom to tell if an occurrence is not done in time (``and tell @lead
+            if it is not done by 11``), in minutes after the occurrence's time.
+        until_done: a series that nags (``every 30 minutes until done``): completing
+            one of its occurrences ends it.
     """
 
     targets: tuple[Target, ...]
@@ -150,6 +162,8 @@ class Command:
     offsets: tuple[int, ...] = ()
     stop_statuses: tuple[str, ...] = ()
     trigger_status: str | None = None
+    escalate: tuple[Escalation, ...] = ()
+    until_done: bool = False
 
     ok: Literal[True] = True
 

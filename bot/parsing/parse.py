@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.parsing.context import Context, Refused
+from bot.parsing import escalations
+from bot.parsing.context import Context, Refused, unsupported
 from bot.parsing.forms.records import TRIGGER
 from bot.parsing.grammar import Scan, read
 from bot.parsing.hints import near_miss
@@ -47,13 +48,16 @@ def parse(text: str, now: datetime, tz: str, prefs: Prefs = DEFAULT_PREFS) -> Pa
     table = TABLES.get(prefs.language or "", None) or TABLES[detect_language(tokens)]
     targets, head = read_head(tokens, table, prefs.commands)
     lexed = lex(tokens, head | _masked(text, tokens), table)
+    clauses = escalations.find(lexed, table)
+    if clauses.tokens:  # read apart, and left out of the time and the message
+        lexed = lex(tokens, head | _masked(text, tokens) | clauses.tokens, table)
     found = read(lexed)
-    message = assemble(text, tokens, head | found.consumed, table)
+    message = assemble(text, tokens, head | found.consumed | clauses.tokens, table)
     if len(message) > prefs.max_message:
         return Refusal(code=RefusalCode.TOO_LONG)
     if not found.timed and not found.has(TRIGGER):
         return near_miss(lexed)
-    phrase = _Phrase(text, tokens, targets, table.code)
+    phrase = _Phrase(text, tokens, targets, table.code, clauses)
     try:
         # ``now`` in UTC: compared with a time in ``zi`` it is then compared as an instant.
         # Two times in one zone compare on the clock face, so in the hour the clocks go
@@ -87,11 +91,14 @@ class _Phrase:
     tokens: list[Token]
     targets: tuple[Target, ...]
     language: str
+    clauses: escalations.Clauses
 
 
 def _command(found: Scan, ctx: Context, phrase: _Phrase, message: str) -> Command:
     watch = watched(found, phrase.text, phrase.tokens, message, ctx)
     timed = UNTIMED if watch.trigger is not None else times(found, ctx)
+    if phrase.clauses.until_done and timed.recurrence is None:
+        raise unsupported("until_done_repeat")
     return Command(
         targets=phrase.targets,
         message=message,
@@ -105,4 +112,6 @@ def _command(found: Scan, ctx: Context, phrase: _Phrase, message: str) -> Comman
         offsets=timed.offsets,
         stop_statuses=watch.stop,
         trigger_status=watch.trigger,
+        escalate=escalations.resolve(phrase.clauses, timed.when, ctx),
+        until_done=phrase.clauses.until_done,
     )

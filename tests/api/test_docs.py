@@ -50,5 +50,8 @@ async def test_every_curl_example_in_the_api_docs_works(client: Api) -> None:
     assert messages["Dentist"]["offsets"] == [1440, 60]
     assert messages["Review case 77 with Ann"]["state"] == "paused"
     assert messages["Case 77 moved"]["trigger"] == "*"
+    nag = messages["Submit the report"]
+    assert nag["until_done"] is True
+    assert [(e["after_minutes"], e["to"]["id"]) for e in nag["escalate"]] == [(120, "U2")]
     async with httpx.AsyncClient(base_url=client.url) as http:
         assert (await http.get("/api/v1/openapi.json")).status_code == 200

@@ -364,6 +364,16 @@ SAY: dict[str, str] = {
     "template_late_minutes": "{m} min",
     "template_late_hours": "{h} t {m} min",
     "template_late_days": "{d} d {h} t",
+    # -- escalation and nags
+    "field_escalate": "Eskalering",
+    "escalate_by": "Hvis ikke gjort kl. {time}: sig det til {to}",
+    "escalate_within": "Hvis ikke gjort inden for {span}: sig det til {to}",
+    "field_until_done": "Indtil gjort",
+    "until_done": "Den gentages, til nogen gør den færdig.",
+    "escalated": "Ikke gjort endnu: {who} blev mindet om det {when}: {message}",
+    "until_done_repeat": "\u201cIndtil det er gjort\u201d kræver en gentagelse: sig hvor "
+    "tit, som hvert 30. minut.",
+    "escalate_minutes": "En eskalering skal ligge efter påmindelsen: mindst 1 minut.",
 }
 
 
@@ -470,6 +480,18 @@ def _monthly(parts: dict[str, str], n: int) -> str:
     return f"den {_ORDINALS.get(pos, f'{pos}.')} {weekday} i {every}"
 
 
+# -- escalation and nags: the refusals of their phrases
+_ESCALATION_REFUSALS = {
+    "escalate_time": "\u201cHvis det ikke er gjort kl. \u2026\u201d regnes fra påmindelsens "
+    "tidspunkt, og denne har intet: sig hvor længe i stedet, som \u201chvis det ikke er "
+    "gjort inden for 2 timer\u201d.",
+    "escalate_clock": "Jeg kunne ikke læse tidspunktet efter \u201cikke er gjort\u201d: "
+    "skriv det som \u201ckl. 11\u201d eller \u201ckl. 11.30\u201d.",
+    "until_done_repeat": "\u201cIndtil det er gjort\u201d bliver ved med at minde, til "
+    "nogen gør den færdig: sig hvor tit, som \u201chvert 30. minut indtil det er gjort\u201d.",
+}
+
+
 def refusal(refused: Refusal, tz: str, prefs: Prefs | None = None) -> str:
     """The sentence for a refused phrase, as ``bot.parsing.describe.refusal_text`` in English."""
     code = refused.code
@@ -485,6 +507,8 @@ def refusal(refused: Refusal, tz: str, prefs: Prefs | None = None) -> str:
     if code is RefusalCode.TOO_LONG:
         limit = (prefs or Prefs()).max_message
         return f"Den besked er for lang: hold den under {limit:,} tegn.".replace(",", ".")
+    if code is RefusalCode.UNSUPPORTED and refused.detail in _ESCALATION_REFUSALS:
+        return f"{_ESCALATION_REFUSALS[refused.detail]} Intet blev gemt."
     examples = "; ".join(f"\u201c{e}\u201d" for e in EXAMPLES)
     return f"Jeg kunne ikke finde et tidspunkt i det. Prøv for eksempel: {examples}."
 

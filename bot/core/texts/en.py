@@ -332,6 +332,16 @@ SAY: dict[str, str] = {
     "template_late_minutes": "{m} min",
     "template_late_hours": "{h} h {m} min",
     "template_late_days": "{d} d {h} h",
+    # -- escalation and nags
+    "field_escalate": "Escalation",
+    "escalate_by": "If not done by {time}: tell {to}",
+    "escalate_within": "If not done within {span}: tell {to}",
+    "field_until_done": "Until done",
+    "until_done": "It repeats until someone completes it.",
+    "escalated": "Not done yet: {who} was reminded {when}: {message}",
+    "until_done_repeat": "\u201cUntil done\u201d needs a repeat: say how often, like "
+    "every 30 minutes.",
+    "escalate_minutes": "An escalation needs a time after the reminder: at least 1 minute.",
 }
 
 

@@ -18,13 +18,14 @@ from bot.core.model import (
 )
 from bot.core.policy import Held, usable_zone
 from bot.core.schedule import recurrence
-from bot.core.texts.pieces import DASH, Pieces, number
+from bot.core.texts.escalating import Escalating
+from bot.core.texts.pieces import DASH, number
 from bot.parsing import Command, Target
 
 Fields = list[tuple[str, str]]
 
 
-class Making(Pieces):
+class Making(Escalating):
     def draft(self, rem: Reminder, now: datetime, held: Sequence[Held] = ()) -> Reply:
         """The confirmation: what was read, with Confirm / Edit / Cancel."""
         when = self.timing(rem, now)
@@ -34,6 +35,7 @@ class Making(Pieces):
             rule = self.say("repeats", rule=self.w.rule(rec), dates=self.next_dates(rec, now))
             fields.append((self.say("field_repeats"), rule))
         fields += self._before_and_stops(rem, now)
+        fields += self.escalation_fields(rem)
         to = self.targets(rem.destinations)
         fields += [(self.say("field_to"), to), (self.say("field_message"), self.message(rem))]
         fields += self._quiet(held, now)
