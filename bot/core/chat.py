@@ -112,11 +112,12 @@ class ChatFront:
     async def overview(self, actor: Actor) -> tuple[Reply, Reply]:
         """The person's upcoming reminders and settings (Slack's App Home)."""
         await self._observe(actor, None)
-        prefs = await self.people.prefs(actor)
+        settings = await self.people.settings(actor)
+        prefs = settings.prefs
         tx = texts.of(prefs.language)
         # Home shows the first page without the "more" line: there is nowhere to type it.
         first = Page(reminders=(await self.stored.page(actor)).reminders)
-        return tx.listing(first, prefs.tz, self.clock.now()), tx.settings(prefs)
+        return tx.listing(first, prefs.tz, self.clock.now()), tx.settings(settings)
 
     async def texts_for(self, actor: Actor, *hints: str | None) -> texts.Texts:
         """The texts to speak to ``actor`` in (for what an adapter says itself)."""

@@ -47,6 +47,10 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("default_time", rf"(?:set\s+)?(?:my\s+)?default\s+time\s+(?:to\s+)?{_CLOCK}"),
     ("date_order", r"(?:set\s+)?(?:my\s+)?date\s+order\s+(?:to\s+)?(day/month|dmy|month/day|mdy)"),
     ("language", r"(?:set\s+)?(?:my\s+)?(?:<language>)\s+(?:to\s+|=\s*|is\s+)?(\w+)"),
+    # preferences: channels and email
+    ("channels", r"(?:<channels>)\s+(?:to\s+|til\s+|=\s*|are\s+|er\s+)?(.+?)"),
+    ("email_off", r"(?:<email>)(?:\s+address|\s*adresse)?\s+(?:off|none|fra|ingen)"),
+    ("email", r"(?:<email>)(?:\s+address|\s*adresse)?\s+(?:to\s+|til\s+|=\s*|is\s+|er\s+)?(.+?)"),
 )
 
 
@@ -92,6 +96,11 @@ def read_command(text: str) -> TextCommand | None:
             language = _HEADS.get(head)
             return TextCommand(name, m.groups(), None if language == "en" else language)
     return None
+
+
+def channel_names(arg: str | None) -> list[str]:
+    """``chat and email``, ``chat, e-mail``, ``chat og mail`` -> the names written."""
+    return [w for w in re.split(r"\s*(?:,|&|\+|/|\band\b|\bog\b|\s)\s*", arg or "") if w]
 
 
 def number(arg: str | None) -> int | None:

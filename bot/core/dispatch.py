@@ -25,6 +25,7 @@ from bot.core.model import (
     Reminder,
     ReminderState,
     UserPrefs,
+    UserRef,
 )
 from bot.core.policy import MAX_ATTEMPTS, quiet_until, retry_delay
 from bot.core.ports import (
@@ -35,6 +36,7 @@ from bot.core.ports import (
     Outcome,
     ReminderRepository,
 )
+from bot.core.preferences import effective_all, workspace_of
 
 log = logging.getLogger(__name__)
 _DONE = FINISHED_STATES
@@ -122,9 +124,11 @@ class Dispatcher:
         try:
             pending = self._settle(journal, zip(claimed, occurrences, dues, strict=True), now)
             keys = {key for rem, _, _ in pending if (key := _recipient(rem)) is not None}
-            prefs = await self.repo.get_users(keys) if keys else {}
+            workspaces = {_workspace(rem) for rem, _, _ in pending}
+            defaults = await self.repo.workspace_defaults(workspaces) if workspaces else {}
+            prefs = await self._prefs(keys, defaults)
             ready = self._outside_quiet_hours(journal, pending, prefs, now)
-            told = await self._told_on(ready, prefs)
+            told = await self._told_on(ready, prefs, defaults)
             results = await asyncio.gather(
                 *(
                     self._send(journal, *item, now, _language(item[0], prefs), told[item[1].id])
@@ -170,12 +174,22 @@ class Dispatcher:
                 journal.add(_outcome(deferred, occ, OccurrenceState.DEFERRED, "quiet"))
         return ready
 
+    async def _prefs(
+        self, keys: set[str], defaults: Mapping[str, Mapping[str, object]]
+    ) -> dict[str, UserPrefs]:
+        """The recipients' preferences as they apply: their own, else their workspace's
+        (``bot.core.preferences``); someone never seen has their workspace's, if any."""
+        found = await self.repo.get_users(keys) if keys else {}
+        unseen = {k: UserPrefs(key=k) for k in keys - found.keys() if defaults.get(_home(k))}
+        return effective_all({**found, **unseen}, defaults)
+
     async def _told_on(
-        self, ready: Sequence[_Item], prefs: Mapping[str, UserPrefs]
+        self,
+        ready: Sequence[_Item],
+        prefs: Mapping[str, UserPrefs],
+        defaults: Mapping[str, Mapping[str, object]],
     ) -> dict[int, Told]:
         """Each occurrence's channels (and their records so far, beyond chat alone)."""
-        workspaces = {_workspace(rem) for rem, _, _ in ready if not rem.channels}
-        defaults = await self.repo.workspace_defaults(workspaces) if workspaces else {}
         told = {
             occ.id: Told(
                 channels=channels_of(rem, prefs.get(_recipient(rem) or ""), defaults),
@@ -549,6 +563,11 @@ def channels_of(
     if isinstance(default, list) and default and all(isinstance(c, str) for c in default):
         return tuple(default)
     return CHAT_ONLY
+
+
+def _home(key: str) -> str:
+    """The workspace key of a person's key (``slack:T1:U1`` -> ``slack:T1``)."""
+    return workspace_of(UserRef.of(key))
 
 
 def _workspace(rem: Reminder) -> str:

@@ -345,6 +345,12 @@ class ReminderRepository(Protocol):
         """Each workspace's defaults for preferences (name -> value), in one query."""
         ...
 
+    async def set_workspace_default(
+        self, workspace: str, name: str, value: Any, now: datetime
+    ) -> None:
+        """Store (or replace) one default of ``workspace``; ``None`` removes it."""
+        ...
+
     async def record_outcomes(self, outcomes: Sequence[Outcome], now: datetime) -> None:
         """Record a batch of dispatch outcomes in one transaction.
 

@@ -9,7 +9,7 @@ from typing import cast
 
 from bot.core import actions, texts
 from bot.core.asking import LIST_MORE, ask, remember
-from bot.core.commands import TextCommand, clock, number
+from bot.core.commands import TextCommand, channel_names, clock, number
 from bot.core.drafts import Drafts
 from bot.core.errors import InvalidRequest
 from bot.core.followups import Delivered, Followups
@@ -93,6 +93,9 @@ class TypedCommands:
             "default_time": self._settings,
             "date_order": self._settings,
             "language": self._settings,
+            "channels": self._settings,
+            "email": self._settings,
+            "email_off": self._settings,
         }
 
     async def run(
@@ -224,6 +227,13 @@ class TypedCommands:
             prefs = await people.set_date_order(
                 actor, (args[0] or "").lower() in ("day/month", "dmy")
             )
+        elif name == "channels":
+            prefs = await people.set_channels(actor, channel_names(args[0]))
+        elif name == "email":
+            prefs = await people.set_email(actor, args[0] or "")
+        elif name == "email_off":
+            prefs = await people.set_email(actor, None)
         else:
             prefs = await people.set_language(actor, args[0] or "")
-        return texts.of(prefs.language, t.command.language).settings(prefs)
+        shown = await people.settings(actor)  # with where each setting came from
+        return texts.of(prefs.language, t.command.language).settings(shown)

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from bot.core import actions, schedule, values
 from bot.core.model import Button, Page, Reminder, ReminderState, Reply, UserPrefs
+from bot.core.preferences import Settings
 from bot.core.schedule import recurrence
 from bot.core.texts.pieces import Pieces, number
 
@@ -57,21 +58,40 @@ class Listing(Pieces):
             shown += f" ({self.say(f'state_{rem.state.value}')})"
         return shown
 
-    def settings(self, prefs: UserPrefs) -> Reply:
-        quiet = (
-            f"{prefs.quiet_start:%H:%M}-{prefs.quiet_end:%H:%M}"
-            if prefs.quiet_start and prefs.quiet_end
-            else self.say("off")
-        )
+    def settings(self, settings: Settings) -> Reply:
+        """``settings``: each preference as it applies, and whose it is (yours, the
+        workspace's, the built-in default)."""
+        prefs, sources = settings.prefs, settings.sources
+
+        def shown(value: str, name: str) -> str:
+            source = sources.get(name)
+            if source is None:
+                return value
+            return self.say("setting_shown", value=value, source=self.say(f"source_{source}"))
+
         order = "day_month" if prefs.date_order == "DMY" else "month_day"
         fields = (
-            (self.say("field_zone"), prefs.tz),
-            (self.say("field_quiet"), quiet),
-            (self.say("field_default_time"), f"{prefs.default_time:%H:%M}"),
+            (self.say("field_zone"), shown(prefs.tz, "tz")),
+            (self.say("field_quiet"), shown(self.quiet_words(prefs), "quiet_hours")),
+            (self.say("field_default_time"), shown(f"{prefs.default_time:%H:%M}", "default_time")),
             (self.say("field_date_order"), self.say(order)),
-            (self.say("field_language"), self.say(f"language_{prefs.language or 'auto'}")),
+            (self.say("field_language"), shown(self.language_words(prefs.language), "language")),
+            (self.say("field_channels"), shown(self.channel_words(prefs.channels), "channels")),
+            (self.say("field_email"), shown(prefs.email or self.say("email_profile"), "email")),
         )
         return Reply(text=self.say("settings"), fields=fields)
+
+    def quiet_words(self, prefs: UserPrefs) -> str:
+        if prefs.quiet_start is None or prefs.quiet_end is None:
+            return self.say("off")
+        return f"{prefs.quiet_start:%H:%M}-{prefs.quiet_end:%H:%M}"
+
+    def language_words(self, language: str | None) -> str:
+        return self.say(f"language_{language or 'auto'}")
+
+    def channel_words(self, channels: tuple[str, ...]) -> str:
+        """``chat and email``; none chosen is chat, where every reminder goes by default."""
+        return self.w.join([self.say(f"channel_{c}") for c in channels or ("chat",)])
 
     def zone_is(self, prefs: UserPrefs) -> Reply:
         """The answer to "what's my timezone?"."""

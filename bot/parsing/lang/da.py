@@ -199,6 +199,9 @@ TABLE = WordTable(
         "hello": ("hej",),
         "settings": ("indstillinger",),
         "language": ("sprog",),
+        # preferences: channels and email (commands.py reads them)
+        "channels": ("kanaler", "sæt mine kanaler", "mine kanaler"),
+        "email": ("sæt min e-mail", "sæt min mail", "min e-mail", "min mail"),
     },
     phrases={
         "i morgen": "tomorrow",

@@ -171,6 +171,9 @@ TABLE = WordTable(
         "hello": ("hi", "hello", "hey", "good morning"),
         "settings": ("settings", "preferences", "prefs"),
         "language": ("language",),
+        # preferences: channels and email (commands.py reads them)
+        "channels": ("channels", "set my channels", "my channels"),
+        "email": ("set my email", "set my e-mail", "my email", "my e-mail"),
     },
     phrases={
         "o clock": "oclock",
