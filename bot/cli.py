@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from bot.config import Settings, default_database_url
 from bot.core.ports import Clock
+from bot.core.preferences import DEFAULT_NAMES
 from bot.parsing import Command, Prefs, parse
 from bot.parsing.batch import run as run_batch
 from bot.parsing.describe import refusal_text, rule_words, summary
@@ -87,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--user", help="only this user: a key (slack:T1:U1) or console name")
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
     _add_token(sub.add_parser("token", help="API tokens: create, list, revoke"))
+    _add_workspace(sub.add_parser("workspace", help="a workspace's default preferences"))
     mcp = sub.add_parser("mcp", help="serve the reminder tools to an AI assistant over stdio")
     mcp.add_argument(
         "--token",
@@ -113,6 +115,25 @@ def _add_token(p: argparse.ArgumentParser) -> None:
     verbs.add_parser("list", help="the tokens (never the tokens themselves)")
     revoke = verbs.add_parser("revoke", help="revoke a token by id or name")
     revoke.add_argument("token", help="its id or name")
+
+
+def _add_workspace(p: argparse.ArgumentParser) -> None:
+    verbs = p.add_subparsers(dest="verb", required=True)
+    names = ", ".join(DEFAULT_NAMES)
+    set_ = verbs.add_parser(
+        "set",
+        help="set one default (a person's own setting still wins)",
+        epilog=(
+            f"NAME is one of {names}. Examples: channels chat,email; quiet_hours 22:00-07:00"
+            " (or off); default_time 08:30; tz Europe/Copenhagen; language da. The VALUE"
+            " unset removes the default."
+        ),
+    )
+    set_.add_argument("workspace", help="platform:workspace, e.g. slack:T1 or console:local")
+    set_.add_argument("name", help=names)
+    set_.add_argument("value")
+    show = verbs.add_parser("show", help="the workspace's defaults")
+    show.add_argument("workspace", help="platform:workspace, e.g. slack:T1")
 
 
 def _add_parse(p: argparse.ArgumentParser) -> None:
@@ -223,6 +244,7 @@ def main(
         "add": lambda: verbs.add(settings, args, io),
         "db": lambda: verbs.db(settings, io),
         "token": lambda: verbs.token(settings, args, io),
+        "workspace": lambda: verbs.workspace(settings, args, io),
         "mcp": lambda: verbs.mcp(settings, args),
     }
     try:

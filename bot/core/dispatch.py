@@ -166,7 +166,7 @@ class Dispatcher:
         ready = []
         for rem, occ, due in pending:
             key = _recipient(rem)
-            quiet = quiet_until(prefs.get(key), now) if key is not None else None
+            quiet = quiet_until(prefs.get(key), now) if key and not rem.urgent else None
             if quiet is None:
                 ready.append((rem, occ, due))
             else:

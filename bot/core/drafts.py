@@ -230,6 +230,8 @@ def _new(
         stop_statuses=cmd.stop_statuses,
         trigger_status=cmd.trigger_status,
         language=cmd.language,
+        channels=cmd.channels,
+        urgent=cmd.urgent,
     )
 
 
@@ -294,8 +296,13 @@ _READ = (
 def _merge(rem: Reminder, new: NewReminder) -> Reminder:
     """``rem`` read again as ``new``. What came from elsewhere stays: its channels and
     event type (set over the API), the occurrence a snoozed copy stands in for, and the
-    statuses it stops on unless the new phrase names some."""
+    statuses it stops on unless the new phrase names some, its channels unless it names
+    some, and urgency unless it says urgent."""
     changes: dict[str, object] = {name: getattr(new, name) for name in _READ}
     if new.stop_statuses:
         changes["stop_statuses"] = new.stop_statuses
+    if new.channels:  # "email me …" again: the channels it names
+        changes["channels"] = new.channels
+    if new.urgent:
+        changes["urgent"] = True
     return replace(rem, **changes, occurrence_due=new.next_due)  # type: ignore[arg-type]

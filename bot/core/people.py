@@ -176,7 +176,7 @@ class People:
 
     async def held(self, rem: Reminder) -> list[Held]:
         """The targets of ``rem`` whose quiet hours hold its first delivery back."""
-        if rem.next_due is None:
+        if rem.next_due is None or rem.urgent:  # urgent passes quiet hours
             return []
         found = []
         for dest in rem.destinations:

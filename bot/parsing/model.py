@@ -136,6 +136,9 @@ class Command:
             closed``), lower-case as written; empty for none.
         trigger_status: the status of ``entity`` that fires the reminder (``when case
             123 is closed``), or ``*`` for any change; ``None`` for a timed reminder.
+        channels: the channels the phrase asks for (``email me …``, ``remind me by email
+            and chat …``); empty when it names none (the person's default then).
+        urgent: the phrase says ``urgent`` (``urgent: …``, ``… (urgent)``).
     """
 
     targets: tuple[Target, ...]
@@ -150,6 +153,8 @@ class Command:
     offsets: tuple[int, ...] = ()
     stop_statuses: tuple[str, ...] = ()
     trigger_status: str | None = None
+    channels: tuple[str, ...] = ()
+    urgent: bool = False
 
     ok: Literal[True] = True
 

@@ -133,3 +133,38 @@ async def test_a_stored_default_that_fails_its_check_is_ignored(core: Core) -> N
     shown = dict((await core.handle(ANN, DM, "settings")).fields)
     assert shown["Channels"] == "chat (built-in default)"
     assert shown["Time zone"] == "UTC (built-in default)"
+
+
+async def test_email_me_makes_a_reminder_told_by_email_alone(core: Core) -> None:
+    draft = await core.handle(ANN, DM, "email me about case 123 tomorrow at 9")
+    fields = dict(draft.fields)
+    assert fields["Channels"] == "email" and fields["Message"] == "case 123"
+    assert draft.reminder_id is not None
+    rem = await core.repo.get(draft.reminder_id)
+    assert rem is not None and rem.channels == ("email",) and not rem.urgent
+    both = await core.handle(ANN, DM, "remind me by email and chat tomorrow at 10 to call Bo")
+    assert both.reminder_id is not None
+    rem = await core.repo.get(both.reminder_id)
+    assert rem is not None and rem.channels == ("chat", "email") and rem.message == "call Bo"
+    plain = await core.handle(ANN, DM, "remind me tomorrow at 10 to call Bo")
+    assert "Channels" not in dict(plain.fields)  # the person's default: nothing to show
+
+
+async def test_danish_mail_mig_and_haster(core: Core) -> None:
+    draft = await core.handle(ANN, DM, "mail mig om sag 123 i morgen kl 9")
+    assert dict(draft.fields)["Kanaler"] == "e-mail"
+    urgent = await core.handle(ANN, DM, "haster: påmind mig i morgen kl 9 om backup")
+    assert dict(urgent.fields)["Haster"] == "ja, den kommer også i stille timer"
+
+
+async def test_an_urgent_reminder_passes_quiet_hours(core: Core) -> None:
+    await core.handle(ANN, DM, "quiet hours 22:00-07:00")
+    draft = await core.handle(ANN, DM, "urgent: remind me at 11pm to check the backups")
+    fields = dict(draft.fields)
+    assert fields["Urgent"] == "yes, it passes quiet hours"
+    assert "Quiet hours" not in fields  # it is not held
+    await core.press(ANN, DM, actions.CONFIRM, str(draft.reminder_id))
+    tail = await core.handle(ANN, DM, "remind me at 11pm to lock up (urgent)")
+    assert dict(tail.fields)["Urgent"] == "yes, it passes quiet hours"
+    assert await core.tick(timedelta(hours=14)) == 1  # 23:00, inside quiet hours
+    assert core.platform.texts() == ["Reminder: check the backups"]

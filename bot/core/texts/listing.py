@@ -89,10 +89,6 @@ class Listing(Pieces):
     def language_words(self, language: str | None) -> str:
         return self.say(f"language_{language or 'auto'}")
 
-    def channel_words(self, channels: tuple[str, ...]) -> str:
-        """``chat and email``; none chosen is chat, where every reminder goes by default."""
-        return self.w.join([self.say(f"channel_{c}") for c in channels or ("chat",)])
-
     def zone_is(self, prefs: UserPrefs) -> Reply:
         """The answer to "what's my timezone?"."""
         return self.plain(
