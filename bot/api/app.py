@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from bot.api import entities, reminders
+from bot.api import entities, preferences, reminders
 from bot.api.deps import Services, Unauthorized, problem
 from bot.core.errors import InvalidRequest, NotAllowed, NotFound
 
@@ -60,4 +60,5 @@ def create_app(use: Services) -> FastAPI:
 
     app.include_router(reminders.router)
     app.include_router(entities.router)
+    app.include_router(preferences.router)
     return app

@@ -69,6 +69,7 @@ class ReminderIn(BaseModel):
     entity: EntityIn | None = None
     event_type: str | None = Field(default=None, max_length=64)
     channels: list[Channel] = Field(default_factory=list, max_length=3)
+    urgent: bool = Field(default=False, description="passes quiet hours (and the rate limit)")
     stop_when: StopWhenIn | None = None
     trigger: TriggerIn | None = None
     confirm: bool = True
@@ -96,6 +97,7 @@ class ReminderIn(BaseModel):
             stop_statuses=tuple(self.stop_when.status) if self.stop_when else (),
             trigger_status=self.trigger.status if self.trigger else None,
             channels=tuple(dict.fromkeys(self.channels)),
+            urgent=self.urgent,
         )
 
 
@@ -112,6 +114,7 @@ class PatchIn(BaseModel):
     tz: str | None = Field(default=None, max_length=64)
     event_at: AwareDatetime | None = None
     paused: bool | None = None
+    urgent: bool | None = None
 
 
 class SnoozeIn(BaseModel):
@@ -169,6 +172,7 @@ class ReminderOut(BaseModel):
     stop_when: list[str]
     trigger: str | None
     channels: list[str]
+    urgent: bool
     created_at: datetime
     deleted_at: datetime | None
     skipped: list[datetime] = Field(default_factory=list, description="offsets already past")

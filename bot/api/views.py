@@ -45,6 +45,7 @@ def reminder(rem: Reminder, now: datetime, skipped: Sequence[datetime] = ()) -> 
         stop_when=list(rem.stop_statuses),
         trigger=rem.trigger_status,
         channels=list(rem.channels),
+        urgent=rem.urgent,
         created_at=rem.created_at,
         deleted_at=rem.deleted_at,
         skipped=[t.astimezone(UTC) for t in skipped],

@@ -38,6 +38,7 @@ class Patch:
     tz: str | None = None
     event_at: datetime | None = None
     paused: bool | None = None
+    urgent: bool | None = None  # passes quiet hours (and the rate limit)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -88,6 +89,8 @@ class Changes:
         rem = self._retimed(rem, patch, now)
         if patch.message is not None:
             rem = replace(rem, message=patch.message)
+        if patch.urgent is not None:
+            rem = replace(rem, urgent=patch.urgent)
         if patch.paused is not None:
             rem = await self._pause(owner, rem, patch.paused, now)
         rem = await self.repo.save(rem, now)

@@ -161,18 +161,18 @@ class People:
         checked = None if address is None else preferences.email(address)
         return await self._save(person, "email", email=checked)
 
-    async def update(self, person: UserRef, changes: Mapping[str, object]) -> UserPrefs:
-        """Several preferences at once (the API's PATCH), checked first, saved together.
+    async def update(self, person: UserRef, values: Mapping[str, object]) -> Settings:
+        """Several preferences at once (the API's PATCH), given as JSON: all are checked
+        before any is stored. Returns them as they now apply.
 
-        ``changes`` holds the ``UserPrefs`` fields to set, already checked by the caller's
-        model, keyed by the preference they belong to (``quiet_hours`` sets two).
+        Raises:
+            InvalidRequest: the first value that fails its check.
         """
-        fields: dict[str, object] = {}
-        for name, value in changes.items():
-            fields.update(value if isinstance(value, dict) else {name: value})
-        if "tz" in fields:
-            fields["tz_source"] = "user"
-        return await self._save_many(person, tuple(changes), fields)
+        changes = preferences.checked_changes(values)
+        if changes:
+            fields = {k: v for change in changes.values() for k, v in change.items()}
+            await self._save_many(person, tuple(changes), fields)
+        return await self.settings(person)
 
     async def held(self, rem: Reminder) -> list[Held]:
         """The targets of ``rem`` whose quiet hours hold its first delivery back."""

@@ -132,6 +132,49 @@ def language(text: str) -> str:
     return code
 
 
+def checked_changes(values: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Preferences given as JSON (the API's PATCH), each checked, as the ``UserPrefs``
+    fields it sets, by preference; ``None`` is "none" (no quiet hours, the profile's
+    email, answers in the language written).
+
+    Raises:
+        InvalidRequest: the first value's code that fails (``unknown_preference`` for a
+            name that is none).
+    """
+    found: dict[str, dict[str, Any]] = {}
+    for name, value in values.items():
+        if name == "channels":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise InvalidRequest("no_channels")
+            found[name] = {"channels": channels(value)}
+        elif name == "email":
+            found[name] = {"email": None if value is None else email(_text(value, "bad_email"))}
+        elif name == "quiet_hours":
+            start = end = None
+            if value is not None:
+                if not isinstance(value, Mapping) or set(value) != {"start", "end"}:
+                    raise InvalidRequest("quiet_format")
+                start, end = (clock_time(_text(value[k], "quiet_format")) for k in ("start", "end"))
+            start, end = quiet_hours(start, end)
+            found[name] = {"quiet_start": start, "quiet_end": end}
+        elif name == "default_time":
+            found[name] = {"default_time": clock_time(_text(value, "default_time_format"))}
+        elif name == "tz":
+            found[name] = {"tz": zone_name(_text(value, "unknown_zone")), "tz_source": "user"}
+        elif name == "language":
+            auto = value is None or (isinstance(value, str) and value.lower() == "auto")
+            found[name] = {"language": None if auto else language(_text(value, "bad_default"))}
+        else:
+            raise InvalidRequest("unknown_preference", name=name, names=", ".join(SHOWN))
+    return found
+
+
+def _text(value: Any, code: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidRequest(code, email=str(value), name=str(value))
+    return value
+
+
 # -- workspace defaults -------------------------------------------------------------------
 
 

@@ -55,6 +55,7 @@ class ReminderSpec:
     stop_statuses: tuple[str, ...] = ()
     trigger_status: str | None = None
     channels: tuple[str, ...] = ()
+    urgent: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -153,6 +154,7 @@ class Specs:
             stop_statuses=spec.stop_statuses,
             trigger_status=spec.trigger_status,
             channels=spec.channels,
+            urgent=spec.urgent,
             event_type=spec.event_type or _event_type(spec),
         )
         return new, skipped
