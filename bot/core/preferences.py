@@ -243,6 +243,24 @@ class Settings:
     sources: Mapping[str, Source] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SettingsForm:
+    """The controls that change settings where a platform can show them (Slack's App
+    Home), neutral: each with its label and the value it shows now. The action ids are
+    ``bot.core.actions.SET_*``."""
+
+    title: str
+    channels_label: str
+    channels: tuple[tuple[str, str, bool], ...]  # (label, value, chosen) for each channel
+    quiet_start_label: str
+    quiet_end_label: str
+    quiet_start: time | None
+    quiet_end: time | None
+    quiet_off_label: str
+    default_time_label: str
+    default_time: time
+
+
 def _own(prefs: UserPrefs, name: str) -> bool:
     """They chose it: they said so, or it differs from the built-in value (a row stored
     before choices were recorded)."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.core import actions, schedule, values
-from bot.core.model import Button, Page, Reminder, ReminderState, Reply, UserPrefs
-from bot.core.preferences import Settings
+from bot.core.model import CHANNELS, Button, Page, Reminder, ReminderState, Reply, UserPrefs
+from bot.core.preferences import Settings, SettingsForm
 from bot.core.schedule import recurrence
 from bot.core.texts.pieces import Pieces, number
 
@@ -80,6 +80,23 @@ class Listing(Pieces):
             (self.say("field_email"), shown(prefs.email or self.say("email_profile"), "email")),
         )
         return Reply(text=self.say("settings"), fields=fields)
+
+    def settings_form(self, settings: Settings) -> SettingsForm:
+        """The controls of App Home: channels to tick, quiet hours and the default time."""
+        prefs = settings.prefs
+        chosen = prefs.channels or ("chat",)
+        return SettingsForm(
+            title=self.say("home_settings"),
+            channels_label=self.say("home_channels"),
+            channels=tuple((self.say(f"channel_{c}"), c, c in chosen) for c in CHANNELS),
+            quiet_start_label=self.say("home_quiet_start"),
+            quiet_end_label=self.say("home_quiet_end"),
+            quiet_start=prefs.quiet_start,
+            quiet_end=prefs.quiet_end,
+            quiet_off_label=self.say("home_quiet_off"),
+            default_time_label=self.say("home_default_time"),
+            default_time=prefs.default_time,
+        )
 
     def quiet_words(self, prefs: UserPrefs) -> str:
         if prefs.quiet_start is None or prefs.quiet_end is None:
