@@ -5,8 +5,8 @@ read as without them:
 
 - ``email me about case 123 tomorrow at 9`` (``mail mig om …``): the email channel alone,
   as ``remind me about case 123 tomorrow at 9``;
-- ``remind me by email and chat to …`` (``påmind mig via e-mail og chat …``): those
-  channels;
+- ``remind me by email and chat to …`` (``påmind mig via e-mail og chat …``; also
+  without the trigger word, as a slash command's text is): those channels;
 - ``urgent: remind me …`` or ``remind me … (urgent)`` (``haster: …``, ``(haster)``): an
   urgent reminder, which passes quiet hours.
 """
@@ -31,7 +31,7 @@ _WHO = r"(?:me|mig|@[^\s]+|#[^\s]+)"
 _TRIGGER = r"(?:/?remind|/?påmind|mind)"
 _MAIL_ME = re.compile(r"^\s*(?:e-?mail|mail)\s+(me|mig)\b", re.IGNORECASE)
 _BY = re.compile(
-    rf"^(\s*{_TRIGGER}\s+{_WHO}(?:\s+(?:and|og)\s+{_WHO})*)"
+    rf"^(\s*(?:{_TRIGGER}\s+)?{_WHO}(?:\s+(?:and|og)\s+{_WHO})*)"
     rf"\s+(?:by|via|on|over|per|på|pr\.?)\s+({_CHANNEL}(?:{_JOIN}{_CHANNEL})*)\b",
     re.IGNORECASE,
 )

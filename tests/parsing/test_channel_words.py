@@ -36,6 +36,8 @@ NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
         ),
         ("haster: påmind mig kl 23 om backup", (), True, "backup"),
         ("remind me on monday to pay the rent", (), False, "pay the rent"),
+        ("me by email tomorrow at 9 to pay the rent", ("email",), False, "pay the rent"),
+        ("@bob and @carol via chat and email at 4pm to deploy", ("chat", "email"), False, "deploy"),
     ],
 )
 def test_channels_and_urgency_are_read_and_taken_out(
