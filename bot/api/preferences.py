@@ -22,7 +22,7 @@ router = APIRouter(tags=["preferences"])
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ProblemOut},
     403: {"model": ProblemOut, "description": "a workspace's defaults need a system token"},
-    422: {"model": ProblemOut, "description": "a value that fails its check (code and sentence)"},
+    422: {"description": "bad fields, or a value that fails its check (code and sentence)"},
 }
 _STRICT = ConfigDict(extra="forbid")
 Workspace = Annotated[

@@ -40,7 +40,7 @@ _URGENT_TAIL = re.compile(r"\s*[(\[](?:urgent|haster)[)\]]\s*[.!]?\s*$", re.IGNO
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Told:
+class ToldBy:
     """A phrase with its channel and urgency words taken out, and what they said."""
 
     text: str
@@ -48,7 +48,7 @@ class Told:
     urgent: bool = False
 
 
-def read_told(text: str) -> Told:
+def read_told(text: str) -> ToldBy:
     """The channels and urgency ``text`` asks for, and the text without those words."""
     urgent = False
     if m := _URGENT_HEAD.match(text):
@@ -57,12 +57,12 @@ def read_told(text: str) -> Told:
         text, urgent = text[: m.start()], True
     if m := _MAIL_ME.match(text):
         remind = "påmind" if m.group(1).lower() == "mig" else "remind"
-        return Told(
+        return ToldBy(
             text=f"{remind} {m.group(1)}{text[m.end() :]}", channels=("email",), urgent=urgent
         )
     if m := _BY.match(text):
         names = re.findall(_CHANNEL, m.group(2), re.IGNORECASE)
         chosen = {CHANNEL_WORDS[n.lower()] for n in names}
         channels = tuple(c for c in _ORDER if c in chosen)
-        return Told(text=m.group(1) + text[m.end() :], channels=channels, urgent=urgent)
-    return Told(text=text, urgent=urgent)
+        return ToldBy(text=m.group(1) + text[m.end() :], channels=channels, urgent=urgent)
+    return ToldBy(text=text, urgent=urgent)
