@@ -6,9 +6,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.clock import ManualClock
 from bot.core import actions
+from bot.core.dispatch import Dispatcher
 from bot.core.model import Actor, UserPrefs
+from storage import SqlReminderRepository
 from tests.core.conftest import ANN, BO, DM, Core
+from tests.core.platform import FakePlatform
+from tests.factories import DUE, new_reminder
 
 WORKSPACE = "console:local"  # where ANN and BO are
 
@@ -168,3 +173,25 @@ async def test_an_urgent_reminder_passes_quiet_hours(core: Core) -> None:
     assert dict(tail.fields)["Urgent"] == "yes, it passes quiet hours"
     assert await core.tick(timedelta(hours=14)) == 1  # 23:00, inside quiet hours
     assert core.platform.texts() == ["Reminder: check the backups"]
+
+
+async def test_someone_never_seen_gets_their_workspaces_quiet_hours_and_language(
+    repo: SqlReminderRepository, clock: ManualClock
+) -> None:
+    clock.set(DUE - timedelta(minutes=5))
+    platform = FakePlatform(platform="slack")
+    dispatcher = Dispatcher(repo, {"slack": platform}, clock)
+    quiet = {"start": "09:00", "end": "11:00"}  # UTC: nobody gave U1 a zone
+    await repo.set_workspace_default("slack:T1", "quiet_hours", quiet, clock.now())
+    await repo.set_workspace_default("slack:T1", "language", "da", clock.now())
+    await repo.add(new_reminder(), clock.now())  # for slack:T1:U1, who never wrote
+    assert await repo.get_user("slack:T1:U1") is None
+    clock.set(DUE)  # 10:00 UTC, in the workspace's quiet hours
+    assert await dispatcher.drain() == 1
+    assert platform.delivered == []
+    clock.set(DUE + timedelta(hours=1))
+    assert await dispatcher.drain() == 1
+    assert [d.reply.text.split(":")[0] for d in platform.delivered] == ["Påmindelse"]
+    # Another workspace's defaults are not theirs.
+    await repo.set_workspace_default("slack:T2", "quiet_hours", None, clock.now())
+    assert await repo.workspace_defaults(["slack:T2"]) == {}
