@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from bot.config import Settings, default_database_url
 from bot.core.ports import Clock
+from bot.core.preferences import DEFAULT_NAMES
 from bot.core.templates import NAMES
 from bot.parsing import Command, Prefs, parse
 from bot.parsing.batch import run as run_batch
@@ -90,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_token(sub.add_parser("token", help="API tokens: create, list, revoke"))
     _add_history(sub.add_parser("history", help="the audit log: deliveries, snoozes, changes"))
     _add_template(sub.add_parser("template", help="a workspace's message templates"))
+    _add_workspace(sub.add_parser("workspace", help="a workspace's default preferences"))
     mcp = sub.add_parser("mcp", help="serve the reminder tools to an AI assistant over stdio")
     mcp.add_argument(
         "--token",
@@ -142,6 +144,25 @@ def _add_template(p: argparse.ArgumentParser) -> None:
     reset = verbs.add_parser("reset", help="forget a template: the built-in text again")
     reset.add_argument("workspace", help="platform:workspace, e.g. slack:T1")
     reset.add_argument("name", help=names)
+
+
+def _add_workspace(p: argparse.ArgumentParser) -> None:
+    verbs = p.add_subparsers(dest="verb", required=True)
+    names = ", ".join(DEFAULT_NAMES)
+    set_ = verbs.add_parser(
+        "set",
+        help="set one default (a person's own setting still wins)",
+        epilog=(
+            f"NAME is one of {names}. Examples: channels chat,email; quiet_hours 22:00-07:00"
+            " (or off); default_time 08:30; tz Europe/Copenhagen; language da. The VALUE"
+            " unset removes the default."
+        ),
+    )
+    set_.add_argument("workspace", help="platform:workspace, e.g. slack:T1 or console:local")
+    set_.add_argument("name", help=names)
+    set_.add_argument("value")
+    show = verbs.add_parser("show", help="the workspace's defaults")
+    show.add_argument("workspace", help="platform:workspace, e.g. slack:T1")
 
 
 def _add_parse(p: argparse.ArgumentParser) -> None:
@@ -254,6 +275,7 @@ def main(
         "token": lambda: verbs.token(settings, args, io),
         "history": lambda: verbs.history(settings, args, io),
         "template": lambda: verbs.template(settings, args, io),
+        "workspace": lambda: verbs.workspace(settings, args, io),
         "mcp": lambda: verbs.mcp(settings, args),
     }
     try:

@@ -181,6 +181,35 @@ def _show(io: Io, reply: Reply) -> None:
         io.say(f"  {name}: {value}")
 
 
+async def workspace(settings: Settings, args: argparse.Namespace, io: Io) -> int:
+    """``workspace set WORKSPACE NAME VALUE | show WORKSPACE``: an admin's defaults."""
+    from bot.core.workspaces import Workspaces, shown
+
+    app = await _app(settings)
+    places = Workspaces(app.repo, app.clock)
+    tx = texts.ENGLISH
+    try:
+        if args.verb == "set":
+            value = await places.set_text(args.workspace, args.name, args.value, "cli")
+            key = "workspace_unset" if value is None else "workspace_set"
+            io.say(
+                tx.say(key, workspace=args.workspace, name=args.name, value=shown(args.name, value))
+            )
+            return 0
+        found = await places.defaults(args.workspace)
+    except InvalidRequest as error:
+        raise Stop(tx.problem(error).text, 1) from None
+    finally:
+        await app.close()
+    if not found:
+        io.say(tx.say("workspace_none", workspace=args.workspace))
+        return 0
+    io.say(tx.say("workspace_defaults", workspace=args.workspace))
+    for name in sorted(found):
+        io.say(f"  {name}: {shown(name, found[name])}")
+    return 0
+
+
 async def token(settings: Settings, args: argparse.Namespace, io: Io) -> int:
     """``token create | list | revoke``: the token itself is printed once, last."""
     from bot.core.tokens import Tokens

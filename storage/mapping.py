@@ -147,10 +147,12 @@ def to_occurrence(row: OccurrenceRow | Row[Any], completed_by: tuple[str, ...] =
 def to_prefs(row: UserRow | Row[Any]) -> UserPrefs:
     values = {name: getattr(row, name) for name in _PREFS_FIELDS}
     values["channels"] = tuple(values["channels"] or ())
+    values["own"] = tuple(values["own"] or ())
     return UserPrefs(key=row.key, **values)
 
 
 def prefs_values(prefs: UserPrefs) -> dict[str, Any]:
     values = {name: getattr(prefs, name) for name in _PREFS_FIELDS}
     values["channels"] = list(prefs.channels) or None
+    values["own"] = list(prefs.own) or None
     return values

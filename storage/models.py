@@ -53,6 +53,7 @@ class UserRow(Base):
     display_name: Mapped[str] = mapped_column(KEY)
     email: Mapped[str | None] = mapped_column(KEY)
     channels: Mapped[list[Any] | None] = mapped_column(JSON)
+    own: Mapped[list[Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

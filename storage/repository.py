@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.core.model import (
@@ -285,6 +285,25 @@ class SqlReminderRepository(
             for workspace, name, value in await conn.execute(stmt):
                 found.setdefault(workspace, {})[name] = value
         return found
+
+    async def set_workspace_default(
+        self, workspace: str, name: str, value: Any, now: datetime
+    ) -> None:
+        table = WorkspaceSettingRow.__table__
+        where = (table.c.workspace == workspace) & (table.c.name == name)
+        async with self._write_conn() as conn:
+            if value is None:
+                await conn.execute(delete(WorkspaceSettingRow).where(where))
+                return
+            stmt = (
+                self._upsert(WorkspaceSettingRow)
+                .values(workspace=workspace, name=name, value=value, updated_at=now)
+                .on_conflict_do_update(
+                    index_elements=[table.c.workspace, table.c.name],
+                    set_={"value": value, "updated_at": now},
+                )
+            )
+            await conn.execute(stmt)
 
     async def record_outcomes(self, outcomes: Sequence[Outcome], now: datetime) -> None:
         if not outcomes:

@@ -110,3 +110,58 @@ def test_a_token_name_names_one_active_token(tmp_path: Path) -> None:
         for line in remindbot(tmp_path, "token", "list").stdout.splitlines()
     ]
     assert states == ["revoked", "active"]
+
+
+def test_workspace_defaults_are_set_shown_and_checked_by_the_cli(tmp_path: Path) -> None:
+    """An admin sets a workspace's defaults; a person's own setting still wins."""
+    assert remindbot(tmp_path, "db", "upgrade").returncode == 0
+    for name, value, said in (
+        ("default_time", "8.15", "console:local: default_time is now 08:15."),
+        ("tz", "copenhagen", "console:local: tz is now Europe/Copenhagen."),
+        ("channels", "email,chat", "console:local: channels is now chat,email."),
+        ("quiet_hours", "22:00-07:00", "console:local: quiet_hours is now 22:00-07:00."),
+    ):
+        done = remindbot(tmp_path, "workspace", "set", "console:local", name, value)
+        assert (done.returncode, done.stdout.strip()) == (0, said), done.stderr
+    for args, sentence in (
+        (("channels", "chat,pigeon"), "I don't know the channel 'pigeon'"),
+        (("quiet_hours", "22:00"), "Quiet hours need two different times"),
+        (("colour", "blue"), "A workspace default can be set for channels, quiet_hours,"),
+        (("tz", "Atlantis"), "I don't know that time zone."),
+    ):
+        refused = remindbot(tmp_path, "workspace", "set", "console:local", *args)
+        assert refused.returncode == 1 and refused.stdout == ""
+        assert refused.stderr.startswith(f"remindbot workspace: {sentence}"), refused.stderr
+        assert len(refused.stderr.strip().splitlines()) == 1  # one sentence, no traceback
+    bad_place = remindbot(tmp_path, "workspace", "show", "T1")
+    assert bad_place.returncode == 1 and "platform:workspace" in bad_place.stderr
+    shown = remindbot(tmp_path, "workspace", "show", "console:local")
+    assert shown.stdout.splitlines() == [
+        "Defaults of console:local:",
+        "  channels: chat,email",
+        "  default_time: 08:15",
+        "  quiet_hours: 22:00-07:00",
+        "  tz: Europe/Copenhagen",
+    ]
+    # Ann chose nothing: the phrase is read at the workspace's default time, in its zone.
+    ann = remindbot(
+        tmp_path, "add", "remind me tomorrow to water the plants", "--user", "ann", "--yes"
+    )
+    assert ann.returncode == 0 and "at 08:15 (Europe/Copenhagen)" in ann.stdout, ann.stdout
+    # Bo's own zone wins over the workspace's.
+    bo = remindbot(
+        tmp_path,
+        "add",
+        "remind me tomorrow to call",
+        "--user",
+        "bo",
+        "--tz",
+        "Europe/London",
+        "--yes",
+    )
+    assert bo.returncode == 0 and "at 08:15 (Europe/London)" in bo.stdout, bo.stdout
+    unset = remindbot(tmp_path, "workspace", "set", "console:local", "quiet_hours", "off")
+    assert unset.stdout.strip() == "console:local: quiet_hours is back to the built-in default."
+    assert "quiet_hours" not in remindbot(tmp_path, "workspace", "show", "console:local").stdout
+    other = remindbot(tmp_path, "workspace", "show", "slack:T9")
+    assert other.stdout.strip() == "slack:T9 has no defaults: everyone gets the built-in ones."

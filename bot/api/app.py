@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from bot.api import calendar, digests, entities, reminders, stats, templates
+from bot.api import calendar, digests, entities, preferences, reminders, stats, templates
 from bot.api.deps import Services, Unauthorized, problem
 from bot.core.errors import InvalidRequest, NotAllowed, NotFound
 
@@ -64,4 +64,5 @@ def create_app(use: Services) -> FastAPI:
     app.include_router(stats.router)
     app.include_router(digests.router)
     app.include_router(templates.router)
+    app.include_router(preferences.router)
     return app

@@ -101,6 +101,7 @@ class ReminderIn(BaseModel):
     event_type: str | None = Field(default=None, max_length=64)
     channels: list[Channel] = Field(default_factory=list, max_length=3)
     webhook_url: str | None = Field(default=None, max_length=MAX_URL, description=WEBHOOK_URL)
+    urgent: bool = Field(default=False, description="passes quiet hours (and the rate limit)")
     stop_when: StopWhenIn | None = None
     trigger: TriggerIn | None = None
     escalate: list[EscalateIn] = Field(default_factory=list, max_length=5)
@@ -133,6 +134,7 @@ class ReminderIn(BaseModel):
             webhook_url=self.webhook_url,
             escalate=tuple(step.step() for step in self.escalate),
             until_done=self.until_done,
+            urgent=self.urgent,
         )
 
 
@@ -152,6 +154,7 @@ class PatchIn(BaseModel):
     webhook_url: str | None = Field(
         default=None, max_length=MAX_URL, description=WEBHOOK_URL + '; "" removes it'
     )
+    urgent: bool | None = None
 
 
 class SnoozeIn(BaseModel):
@@ -218,6 +221,7 @@ class ReminderOut(BaseModel):
     escalate: list[EscalateOut] = Field(default_factory=list)
     until_done: bool = False
     kind: str = "reminder"
+    urgent: bool
     created_at: datetime
     deleted_at: datetime | None
     skipped: list[datetime] = Field(default_factory=list, description="offsets already past")

@@ -61,6 +61,7 @@ def reminder(rem: Reminder, now: datetime, skipped: Sequence[datetime] = ()) -> 
         ],
         until_done=rem.until_done,
         kind=rem.kind.value,
+        urgent=rem.urgent,
         created_at=rem.created_at,
         deleted_at=rem.deleted_at,
         skipped=[t.astimezone(UTC) for t in skipped],

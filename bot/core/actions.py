@@ -19,6 +19,15 @@ ALL = (CONFIRM, EDIT, CANCEL, COMPLETE, SNOOZE, SKIP, STOP, DELETE, UNDO)
 ON_DRAFTS = (CONFIRM, EDIT, CANCEL, DELETE, UNDO)
 ON_DELIVERIES = (COMPLETE, SNOOZE, SKIP, STOP)
 
+# Settings controls (Slack's App Home): the value is the choice (channels joined by
+# commas, a time as HH:MM); each changes only the clicking person's own settings.
+SET_CHANNELS = "reminder.settings.channels"
+SET_QUIET_START = "reminder.settings.quiet_start"
+SET_QUIET_END = "reminder.settings.quiet_end"
+SET_QUIET_OFF = "reminder.settings.quiet_off"
+SET_DEFAULT_TIME = "reminder.settings.default_time"
+ON_SETTINGS = (SET_CHANNELS, SET_QUIET_START, SET_QUIET_END, SET_QUIET_OFF, SET_DEFAULT_TIME)
+
 # Snooze menu values (their labels are in the texts); any other value is read as a phrase
 # ("until 4pm", "in 20 minutes").
 SNOOZE_CODES = ("15m", "1h", "3h", "tomorrow", "nextweek", "custom")

@@ -40,6 +40,7 @@ class Patch:
     event_at: datetime | None = None
     paused: bool | None = None
     webhook_url: str | None = None  # "" removes the reminder's own webhook URL
+    urgent: bool | None = None  # passes quiet hours (and the rate limit)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -92,6 +93,8 @@ class Changes:
             rem = replace(rem, message=patch.message)
         if patch.webhook_url is not None:
             rem = replace(rem, webhook_url=checked_webhook_url(patch.webhook_url or None))
+        if patch.urgent is not None:
+            rem = replace(rem, urgent=patch.urgent)
         if patch.paused is not None:
             rem = await self._pause(owner, rem, patch.paused, now)
         rem = await self.repo.save(rem, now)

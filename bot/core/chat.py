@@ -26,6 +26,8 @@ from bot.core.inbound import Answer, Event, Message, Press
 from bot.core.model import Actor, Origin, Page, Reminder, ReminderState, Reply
 from bot.core.people import People
 from bot.core.ports import Clock, ReminderRepository, Replies
+from bot.core.preferences import SettingsForm
+from bot.core.setting_actions import change_setting
 from bot.core.stored import Stored
 from bot.core.typed import TypedCommands
 from bot.core.wording import templates_for
@@ -118,11 +120,17 @@ class ChatFront:
     async def overview(self, actor: Actor) -> tuple[Reply, Reply]:
         """The person's upcoming reminders and settings (Slack's App Home)."""
         await self._observe(actor, None)
-        prefs = await self.people.prefs(actor)
+        settings = await self.people.settings(actor)
+        prefs = settings.prefs
         tx = texts.of(prefs.language)
         # Home shows the first page without the "more" line: there is nowhere to type it.
         first = Page(reminders=(await self.stored.page(actor)).reminders)
-        return tx.listing(first, prefs.tz, self.clock.now()), tx.settings(prefs)
+        return tx.listing(first, prefs.tz, self.clock.now()), tx.settings(settings)
+
+    async def settings_form(self, actor: Actor) -> SettingsForm:
+        """The controls that change the person's settings (Slack's App Home)."""
+        settings = await self.people.settings(actor)
+        return texts.of(settings.prefs.language).settings_form(settings)
 
     async def texts_for(self, actor: Actor, *hints: str | None) -> texts.Texts:
         """The texts to speak to ``actor`` in (for what an adapter says itself)."""
@@ -192,6 +200,9 @@ class ChatFront:
             await self._on_draft(event, out)
         elif event.action_id in actions.ON_DELIVERIES:
             await self._on_delivery(event, out)
+        elif event.action_id in actions.ON_SETTINGS:
+            settings = await change_setting(self.people, event)
+            await out.replace(texts.of(settings.prefs.language).settings(settings))
         else:
             raise InvalidRequest("stale")
 

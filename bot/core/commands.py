@@ -66,6 +66,10 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
         r"(?:(?:send|giv)\s+mig\s+)?(?:et\s+|mit\s+)?(?:dagligt\s+)?"
         r"(?:overblik|sammendrag)(?:\s+(.+?))?",
     ),
+    # preferences: channels and email
+    ("channels", r"(?:<channels>)\s+(?:to\s+|til\s+|=\s*|are\s+|er\s+)?(.+?)"),
+    ("email_off", r"(?:<email>)(?:\s+address|\s*adresse)?\s+(?:off|none|fra|ingen)"),
+    ("email", r"(?:<email>)(?:\s+address|\s*adresse)?\s+(?:to\s+|til\s+|=\s*|is\s+|er\s+)?(.+?)"),
 )
 
 
@@ -111,6 +115,11 @@ def read_command(text: str) -> TextCommand | None:
             language = "da" if name.endswith("_da") else _HEADS.get(head)
             return TextCommand(name, m.groups(), None if language == "en" else language)
     return None
+
+
+def channel_names(arg: str | None) -> list[str]:
+    """``chat and email``, ``chat, e-mail``, ``chat og mail`` -> the names written."""
+    return [w for w in re.split(r"\s*(?:,|&|\+|/|\band\b|\bog\b|\s)\s*", arg or "") if w]
 
 
 def number(arg: str | None) -> int | None:

@@ -28,6 +28,7 @@ from bot.core.model import (
     ReminderState,
     Reply,
     UserPrefs,
+    UserRef,
 )
 from bot.core.policy import MAX_ATTEMPTS, quiet_until, retry_delay
 from bot.core.ports import (
@@ -38,6 +39,7 @@ from bot.core.ports import (
     Outcome,
     ReminderRepository,
 )
+from bot.core.preferences import effective_all, workspace_of
 
 log = logging.getLogger(__name__)
 _DONE = FINISHED_STATES
@@ -132,10 +134,12 @@ class Dispatcher:
             batch = zip(claimed, occurrences, dues, strict=True)
             pending = self._settle(journal, batch, now, watched)
             keys = {key for rem, _, _ in pending if (key := _recipient(rem)) is not None}
-            prefs = await self.repo.get_users(keys) if keys else {}
+            workspaces = {_workspace(rem) for rem, _, _ in pending}
+            defaults = await self.repo.workspace_defaults(workspaces) if workspaces else {}
+            prefs = await self._prefs(keys, defaults)
             ready = self._outside_quiet_hours(journal, pending, prefs, now)
             ready, summaries = await self._within_limit(journal, ready, now)
-            told = await self._told_on(ready, prefs, watched)
+            told = await self._told_on(ready, prefs, defaults, watched)
             results = await asyncio.gather(
                 *(
                     self._send(journal, *item, now, _language(item[0], prefs), told[item[1].id])
@@ -187,7 +191,7 @@ class Dispatcher:
         ready = []
         for rem, occ, due in pending:
             key = _recipient(rem)
-            quiet = quiet_until(prefs.get(key), now) if key is not None and not rem.urgent else None
+            quiet = quiet_until(prefs.get(key), now) if key and not rem.urgent else None
             if quiet is None:
                 ready.append((rem, occ, due))
             elif ratelimit.was_held(occ):
@@ -261,15 +265,23 @@ class Dispatcher:
             await journal.commit(failed)
             await self._tell_owner(rem, error.reason)
 
+    async def _prefs(
+        self, keys: set[str], defaults: Mapping[str, Mapping[str, object]]
+    ) -> dict[str, UserPrefs]:
+        """The recipients' preferences as they apply: their own, else their workspace's
+        (``bot.core.preferences``); someone never seen has their workspace's, if any."""
+        found = await self.repo.get_users(keys) if keys else {}
+        unseen = {k: UserPrefs(key=k) for k in keys - found.keys() if defaults.get(_home(k))}
+        return effective_all({**found, **unseen}, defaults)
+
     async def _told_on(
         self,
         ready: Sequence[_Item],
         prefs: Mapping[str, UserPrefs],
+        defaults: Mapping[str, Mapping[str, object]],
         watched: Mapping[int, Watched],
     ) -> dict[int, Told]:
         """Each occurrence's channels (and their records so far, beyond chat alone)."""
-        workspaces = {_workspace(rem) for rem, _, _ in ready if not rem.channels}
-        defaults = await self.repo.workspace_defaults(workspaces) if workspaces else {}
         worded = await self.repo.workspace_templates({_workspace(rem) for rem, _, _ in ready})
         told = {
             occ.id: Told(
@@ -664,6 +676,11 @@ def channels_of(
     if isinstance(default, list) and default and all(isinstance(c, str) for c in default):
         return tuple(default)
     return CHAT_ONLY
+
+
+def _home(key: str) -> str:
+    """The workspace key of a person's key (``slack:T1:U1`` -> ``slack:T1``)."""
+    return workspace_of(UserRef.of(key))
 
 
 def _workspace(rem: Reminder) -> str:

@@ -236,6 +236,8 @@ def _new(
             for e in cmd.escalate
         ),
         until_done=cmd.until_done,
+        channels=cmd.channels,
+        urgent=cmd.urgent,
     )
 
 
@@ -304,8 +306,13 @@ _READ = (
 def _merge(rem: Reminder, new: NewReminder) -> Reminder:
     """``rem`` read again as ``new``. What came from elsewhere stays: its channels and
     event type (set over the API), the occurrence a snoozed copy stands in for, and the
-    statuses it stops on unless the new phrase names some."""
+    statuses it stops on unless the new phrase names some, its channels unless it names
+    some, and urgency unless it says urgent."""
     changes: dict[str, object] = {name: getattr(new, name) for name in _READ}
     if new.stop_statuses:
         changes["stop_statuses"] = new.stop_statuses
+    if new.channels:  # "email me …" again: the channels it names
+        changes["channels"] = new.channels
+    if new.urgent:
+        changes["urgent"] = True
     return replace(rem, **changes, occurrence_due=new.next_due)  # type: ignore[arg-type]

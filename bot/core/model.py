@@ -145,6 +145,9 @@ class UserPrefs:
     display_name: str = ""
     email: str | None = None  # set by the person; else the platform profile's is used
     channels: tuple[str, ...] = ()  # the person's default channels; () is the workspace's
+    # The preferences they chose themselves (``quiet_hours``, ``default_time``…), which a
+    # workspace default never overrides, also when the choice equals the built-in value.
+    own: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -402,6 +402,12 @@ class ReminderRepository(Protocol):
         """Forget a template (the built-in text is used again); whether there was one."""
         ...
 
+    async def set_workspace_default(
+        self, workspace: str, name: str, value: Any, now: datetime
+    ) -> None:
+        """Store (or replace) one default of ``workspace``; ``None`` removes it."""
+        ...
+
     async def record_outcomes(self, outcomes: Sequence[Outcome], now: datetime) -> None:
         """Record a batch of dispatch outcomes in one transaction.
 

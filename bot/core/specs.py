@@ -60,6 +60,7 @@ class ReminderSpec:
     webhook_url: str | None = None  # the reminder's own webhook (checked: http or https)
     escalate: tuple[Escalation, ...] = ()
     until_done: bool = False
+    urgent: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -164,6 +165,7 @@ class Specs:
             stop_statuses=spec.stop_statuses,
             trigger_status=spec.trigger_status,
             channels=spec.channels,
+            urgent=spec.urgent,
             event_type=spec.event_type or _event_type(spec),
             webhook_url=checked_webhook_url(spec.webhook_url),
             escalate=spec.escalate,

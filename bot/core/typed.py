@@ -9,7 +9,7 @@ from typing import cast
 
 from bot.core import actions, calendar, texts
 from bot.core.asking import LIST_MORE, ask, remember
-from bot.core.commands import TextCommand, clock, number
+from bot.core.commands import TextCommand, channel_names, clock, number
 from bot.core.digests import Digests, read_plan
 from bot.core.drafts import Drafts
 from bot.core.errors import InvalidRequest
@@ -107,6 +107,9 @@ class TypedCommands:
             "digest_da": self._digest,
             "digest_off": self._digest_off,
             "digest_off_da": self._digest_off,
+            "channels": self._settings,
+            "email": self._settings,
+            "email_off": self._settings,
         }
 
     async def run(
@@ -245,10 +248,17 @@ class TypedCommands:
             prefs = await people.set_date_order(
                 actor, (args[0] or "").lower() in ("day/month", "dmy")
             )
+        elif name == "channels":
+            prefs = await people.set_channels(actor, channel_names(args[0]))
+        elif name == "email":
+            prefs = await people.set_email(actor, args[0] or "")
+        elif name == "email_off":
+            prefs = await people.set_email(actor, None)
         else:
             prefs = await people.set_language(actor, args[0] or "")
         digest = await self.digests.get(actor)
-        return texts.of(prefs.language, t.command.language).settings(prefs, digest)
+        shown = await people.settings(actor)  # with where each setting came from
+        return texts.of(prefs.language, t.command.language).settings(shown, digest)
 
     # -- digests (bot/core/digests.py) ------------------------------------------------------
 

@@ -148,6 +148,9 @@ class Command:
             if it is not done by 11``), in minutes after the occurrence's time.
         until_done: a series that nags (``every 30 minutes until done``): completing
             one of its occurrences ends it.
+        channels: the channels the phrase asks for (``email me …``, ``remind me by email
+            and chat …``); empty when it names none (the person's default then).
+        urgent: the phrase says ``urgent`` (``urgent: …``, ``… (urgent)``).
     """
 
     targets: tuple[Target, ...]
@@ -164,6 +167,8 @@ class Command:
     trigger_status: str | None = None
     escalate: tuple[Escalation, ...] = ()
     until_done: bool = False
+    channels: tuple[str, ...] = ()
+    urgent: bool = False
 
     ok: Literal[True] = True
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from bot.parsing import escalations
+from bot.parsing.channels import read_told
 from bot.parsing.context import Context, Refused, unsupported
 from bot.parsing.forms.records import TRIGGER
 from bot.parsing.grammar import Scan, read
@@ -44,6 +46,14 @@ def parse(text: str, now: datetime, tz: str, prefs: Prefs = DEFAULT_PREFS) -> Pa
     now = now.replace(tzinfo=zi) if now.tzinfo is None else now.astimezone(zi)
     if len(text) > prefs.max_message + _SLACK:
         return Refusal(code=RefusalCode.TOO_LONG)
+    told = read_told(text)  # "email me …", "by email and chat", "urgent:": taken out
+    result = _parse(told.text, now, zi, prefs)
+    if isinstance(result, Command) and (told.channels or told.urgent):
+        return replace(result, channels=told.channels, urgent=told.urgent)
+    return result
+
+
+def _parse(text: str, now: datetime, zi: ZoneInfo, prefs: Prefs) -> ParseResult:
     tokens = tokenize(text)
     table = TABLES.get(prefs.language or "", None) or TABLES[detect_language(tokens)]
     targets, head = read_head(tokens, table, prefs.commands)

@@ -39,6 +39,7 @@ async def test_every_curl_example_in_the_api_docs_works(client: Api) -> None:
     found = examples()
     assert len(found) >= 10
     env = {"PATH": "/usr/bin:/bin", "REMINDBOT": client.url, "TOKEN": client.token}
+    env["SYSTEM_TOKEN"] = client.system
     for script in found:
         code, out, err = await _run(script, env)
         assert code == 0, f"{script}\n{out}\n{err}"
@@ -53,5 +54,8 @@ async def test_every_curl_example_in_the_api_docs_works(client: Api) -> None:
     nag = messages["Submit the report"]
     assert nag["until_done"] is True
     assert [(e["after_minutes"], e["to"]["id"]) for e in nag["escalate"]] == [(120, "U2")]
+    mine = (await client.get("/users/me/preferences")).json()
+    assert mine["channels"] == ["chat", "email"] and mine["email"] == "ann@example.com"
+    assert mine["default_time"] == "08:30" and mine["sources"]["default_time"] == "workspace"
     async with httpx.AsyncClient(base_url=client.url) as http:
         assert (await http.get("/api/v1/openapi.json")).status_code == 200

@@ -146,14 +146,15 @@ async def test_a_danish_phrase_is_answered_in_danish(core: Core) -> None:
 
 async def test_the_language_setting_chooses_the_answers(core: Core) -> None:
     danish = await core.handle(ANN, DM, "sprog dansk")
-    assert danish.text == "Dine indstillinger" and dict(danish.fields)["Sprog"] == "dansk"
+    assert danish.text == "Dine indstillinger"
+    assert dict(danish.fields)["Sprog"] == "dansk (din egen)"
     # Phrases are still read in the language they are written in.
     draft = await core.handle(ANN, DM, "remind me tomorrow at 9 to call Bo")
     assert draft.text.startswith("Påmind dig: tirsdag 24. november 2026 kl. 09:00")
     assert dict(draft.fields)["Besked"] == "call Bo"
     assert (await core.handle(ANN, DM, "list")).text == "Du har ingen kommende påmindelser."
     english = await core.handle(ANN, DM, "set my language to English")
-    assert dict(english.fields)["Language"] == "English"
+    assert dict(english.fields)["Language"] == "English (yours)"
     unknown = await core.handle(ANN, DM, "set my language to klingon")
     assert unknown.text.startswith("I can answer in English or Danish")
 
@@ -164,7 +165,7 @@ async def test_a_bad_zone_in_storage_falls_back_to_the_default(core: Core) -> No
     draft = await core.handle(ANN, DM, "remind me tomorrow at 9 to stretch")
     assert "(UTC)" in draft.text
     shown = await core.handle(ANN, DM, "settings")
-    assert dict(shown.fields)["Time zone"] == "UTC"
+    assert dict(shown.fields)["Time zone"] == "UTC (built-in default)"
 
 
 async def test_a_zone_the_platform_reports_is_checked_before_it_is_kept(core: Core) -> None:

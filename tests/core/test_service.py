@@ -209,12 +209,14 @@ async def test_settings_are_stored_and_shown(core: Core) -> None:
         await core.handle(ANN, DM, line)
     shown = await core.handle(ANN, DM, "settings")
     assert dict(shown.fields) == {
-        "Time zone": "Europe/Copenhagen",
-        "Quiet hours": "22:00-07:00",
-        "Default time": "08:30",
+        "Time zone": "Europe/Copenhagen (yours)",
+        "Quiet hours": "22:00-07:00 (yours)",
+        "Default time": "08:30 (yours)",
         "Date order": "day/month",
-        "Language": "as you write",
         "Digest": "off",
+        "Language": "as you write (built-in default)",
+        "Channels": "chat (built-in default)",
+        "Email": "the one in your chat profile (built-in default)",
     }
     draft = await core.handle(ANN, DM, "remind me 1/12 to pay rent")
     assert dict(draft.fields)["When"].startswith("Tuesday 1 December 2026 at 08:30")

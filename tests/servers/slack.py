@@ -80,6 +80,8 @@ class WebApi:
         # Where message timestamps start; a test whose clock must agree with them moves it.
         self.first_ts_micros = _FIRST_TS_MICROS
         self._view_count = 0
+        # The Home tab last published for each user (views.publish), as Slack answered it.
+        self.homes: dict[str, JSON] = {}
         self.answers: dict[str, Answer] = {
             "auth.test": lambda _: p.auth_test(),
             "apps.connections.open": lambda _: {"ok": True, "url": self._ws_url()},
@@ -231,9 +233,26 @@ class WebApi:
         return self._view_answer(args, str(view_id)) if view_id else _error("not_found")
 
     def _views_publish(self, args: JSON) -> JSON:
-        if not args.get("user_id"):
+        """https://api.slack.com/methods/views.publish: ``user_id`` and a ``home`` view
+        (at most 100 blocks); ``hash``, if given, must be the last published one's
+        (``hash_conflict``). The published view is kept in ``homes``."""
+        user = args.get("user_id")
+        view = args.get("view")
+        if not user:
             return _error("user_not_found")
-        return self._view_answer(args, self._next_view_id())
+        if not isinstance(view, dict) or view.get("type") != "home":
+            return _error("invalid_arguments")
+        problem = p.home_problem(view)
+        if problem is not None:
+            return {**_error("invalid_arguments"), "response_metadata": {"messages": [problem]}}
+        last = self.homes.get(str(user))
+        if args.get("hash") and (last is None or args["hash"] != last["hash"]):
+            return _error("hash_conflict")
+        answer = self._view_answer(args, last["id"] if last else self._next_view_id())
+        # Each publish gets a new hash, so a stale one is refused.
+        published = {**answer["view"], "hash": f"{time.time_ns()}.{self._view_count}"}
+        self.homes[str(user)] = published
+        return {**answer, "view": published}
 
     def _view_answer(self, args: JSON, view_id: str) -> JSON:
         view = args.get("view")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -387,6 +388,57 @@ def auth_test() -> JSON:
         "bot_id": BOT_ID,
         "is_enterprise_install": False,
     }
+
+
+def home_actions(action: JSON, user_id: str = "U1", view_id: str = "V000001") -> JSON:
+    """A ``block_actions`` payload from an App Home view (the element ``action`` as Slack
+    sends it: a button's ``value``, a timepicker's ``selected_time``, checkboxes'
+    ``selected_options``): its container is the view, and there is no channel or message."""
+    return {
+        "type": "block_actions",
+        "user": _user(user_id),
+        "api_app_id": APP_ID,
+        "token": VERIFICATION_TOKEN,
+        "container": {"type": "view", "view_id": view_id},
+        "trigger_id": new_trigger_id(),
+        "team": _team(),
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "view": {"id": view_id, "type": "home", "team_id": TEAM_ID, "state": {"values": {}}},
+        "actions": [{**action, "action_ts": "1700000200.000100"}],
+    }
+
+
+_HHMM = re.compile(r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$")
+
+
+def home_problem(view: JSON) -> str | None:
+    """What Slack's Block Kit reference forbids in a Home view, as its error message; the
+    checks the settings controls need: at most 100 blocks, 25 elements in an ``actions``
+    block, action ids unique in a block, a ``timepicker``'s ``initial_time`` as HH:mm,
+    ``checkboxes`` with 1 to 10 options and ``initial_options`` among them."""
+    blocks = view.get("blocks")
+    if not isinstance(blocks, list) or len(blocks) > 100:
+        return "[ERROR] must provide at most 100 blocks [json-pointer:/view/blocks]"
+    for n, block in enumerate(blocks):
+        where = f"[json-pointer:/view/blocks/{n}]"
+        elements = block.get("elements", []) if block.get("type") == "actions" else []
+        if len(elements) > 25:
+            return f"[ERROR] must provide at most 25 elements {where}"
+        ids = [e.get("action_id") for e in elements if e.get("action_id")]
+        if len(ids) != len(set(ids)):
+            return f"[ERROR] action_id must be unique in a block {where}"
+        for element in elements:
+            shown = str(element.get("initial_time", "00:00"))
+            if element.get("type") == "timepicker" and not _HHMM.match(shown):
+                return f"[ERROR] initial_time must be HH:mm {where}"
+            if element.get("type") == "checkboxes":
+                options = element.get("options", [])
+                if not 1 <= len(options) <= 10:
+                    return f"[ERROR] checkboxes need 1 to 10 options {where}"
+                if any(o not in options for o in element.get("initial_options", [])):
+                    return f"[ERROR] initial_options must be among the options {where}"
+    return None
 
 
 def view_object(view: JSON, view_id: str) -> JSON:

@@ -182,11 +182,23 @@ def prompt_view(prompt: Prompt, callback_id: str, metadata: str) -> Block:
     }
 
 
-def home_view(upcoming: Reply, settings: Reply) -> Block:
-    blocks: list[Block] = [{"type": "header", "text": plain("Your reminders", 150)}]
+def home_view(
+    upcoming: Reply,
+    settings: Reply,
+    controls: list[Block] | None = None,
+    notice: Reply | None = None,
+) -> Block:
+    """App Home: a ``notice`` first (what the last click there was answered, such as a
+    refusal), the reminders, the settings with where each came from, and ``controls``
+    that change them (``home.settings_blocks``)."""
+    blocks: list[Block] = []
+    if notice is not None:
+        blocks += [{"type": "section", "text": mrkdwn(notice.text)}, {"type": "divider"}]
+    blocks += [{"type": "header", "text": plain("Your reminders", 150)}]
     blocks += to_blocks(upcoming)
     blocks.append({"type": "divider"})
     blocks += to_blocks(settings)
+    blocks += controls or []
     blocks.append(
         {
             "type": "context",

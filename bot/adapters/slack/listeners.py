@@ -18,10 +18,11 @@ from slack_bolt.async_app import AsyncApp
 from bot.adapters.slack import payloads
 from bot.adapters.slack.blocks import home_view
 from bot.adapters.slack.gateway import SlackGateway
+from bot.adapters.slack.home import settings_blocks
 from bot.adapters.slack.replies import SlackReplies, open_prompt
 from bot.core import actions
 from bot.core.chat import ChatFront
-from bot.core.model import Actor, Prompt
+from bot.core.model import Actor, Prompt, Reply
 
 log = logging.getLogger(__name__)
 
@@ -73,9 +74,11 @@ class SlackListeners:
             team = str(body.get("team_id", ""))
             await self.publish_home(Actor(platform=payloads.PLATFORM, workspace=team, user=user))
 
-    async def publish_home(self, actor: Actor) -> None:
+    async def publish_home(self, actor: Actor, notice: Reply | None = None) -> None:
         upcoming, settings = await self.front.overview(actor)
-        await self.gateway.publish_home(actor.user, home_view(upcoming, settings))
+        controls = settings_blocks(await self.front.settings_form(actor))
+        view = home_view(upcoming, settings, controls, notice)
+        await self.gateway.publish_home(actor.user, view)
 
     async def on_action(self, ack: Ack, body: dict[str, Any]) -> None:
         await ack()
@@ -84,8 +87,10 @@ class SlackListeners:
             return
         press, route = found
 
-        async def home() -> None:  # a click in App Home shows Home again
-            await self.publish_home(press.actor)
+        async def home(notice: Reply | None) -> None:  # a click in App Home shows it again
+            # A settings control's refusal is shown on Home, where the click was.
+            shown = notice if press.action_id in actions.ON_SETTINGS else None
+            await self.publish_home(press.actor, shown)
 
         await self.front.press(press, SlackReplies(route, self.gateway, home))
 
@@ -95,7 +100,7 @@ class SlackListeners:
             return
         answer, route = found
 
-        async def home() -> None:  # an edit asked from App Home shows Home again
+        async def home(_notice: Reply | None) -> None:  # an edit from App Home shows it again
             await self.publish_home(answer.actor)
 
         await self.front.answer(answer, SlackReplies(route, self.gateway, home))

@@ -181,6 +181,8 @@ def press(body: Body) -> tuple[Press, Route] | None:
         return None
     action = _dict(actions[0])
     value = _str(action.get("value")) or _str(_dict(action.get("selected_option")).get("value"))
+    # App Home's settings: a timepicker's time, the channels ticked in checkboxes.
+    value = value or _str(action.get("selected_time")) or _ticked(action)
     container = _dict(body.get("container"))
     where = _dict(body.get("channel"))
     channel = _str(where.get("id")) or _str(container.get("channel_id"))
@@ -201,6 +203,13 @@ def press(body: Body) -> tuple[Press, Route] | None:
         trigger_id=_str(body.get("trigger_id")) or None,
     )
     return event, route
+
+
+def _ticked(action: Body) -> str:
+    chosen = action.get("selected_options")
+    if not isinstance(chosen, list):
+        return ""
+    return ",".join(_str(_dict(option).get("value")) for option in chosen)
 
 
 def submission(body: Body) -> tuple[Answer, Route] | None:

@@ -19,7 +19,8 @@ from bot.adapters.slack.payloads import Route, Source
 from bot.core import actions
 from bot.core.model import Prompt, Reply
 
-Home = Callable[[], Awaitable[None]]
+# Publishes App Home again, with a notice (an answer, such as a refusal) or none.
+Home = Callable[[Reply | None], Awaitable[None]]
 _VIEWS = {actions.EDIT: EDIT_VIEW, actions.SNOOZE: SNOOZE_VIEW}
 
 
@@ -34,7 +35,7 @@ class SlackReplies:
     async def answer(self, reply: Reply) -> None:
         route = self.route
         if route.kind == "home" and self.home is not None:
-            await self.home()
+            await self.home(reply)
         elif route.kind == "dm":
             await self.gateway.post(route.channel, reply)
         elif route.kind == "slash" and route.response_url:
@@ -47,7 +48,7 @@ class SlackReplies:
     async def replace(self, reply: Reply) -> None:
         route = self.route
         if route.kind == "home" and self.home is not None:
-            await self.home()
+            await self.home(None)
         elif route.kind in ("press", "modal") and not route.ephemeral and route.message_ts:
             await self.gateway.update(f"{route.channel}:{route.message_ts}", reply)
         elif route.kind in ("press", "modal") and route.response_url:

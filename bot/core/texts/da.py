@@ -374,6 +374,42 @@ SAY: dict[str, str] = {
     "until_done_repeat": "\u201cIndtil det er gjort\u201d kræver en gentagelse: sig hvor "
     "tit, som hvert 30. minut.",
     "escalate_minutes": "En eskalering skal ligge efter påmindelsen: mindst 1 minut.",
+    # -- preferences: channels, email, sources, workspace defaults, App Home (prefs)
+    "field_channels": "Kanaler",
+    "field_email": "E-mail",
+    "field_urgent": "Haster",
+    "urgent_yes": "ja, den kommer også i stille timer",
+    "channel_chat": "chat",
+    "channel_email": "e-mail",
+    "channel_webhook": "webhook",
+    "setting_shown": "{value} ({source})",
+    "source_yours": "din egen",
+    "source_platform": "fra din profil",
+    "source_workspace": "arbejdsområdets standard",
+    "source_default": "indbygget standard",
+    "email_profile": "den i din chatprofil",
+    "unknown_channel": "Kanalen '{name}' kender jeg ikke: brug chat, e-mail eller webhook.",
+    "no_channels": "Nævn mindst én kanal: chat, e-mail eller webhook.",
+    "bad_email": "'{email}' er ikke en e-mailadresse; skriv en som ann@example.com.",
+    "unknown_default": (
+        "Et arbejdsområde kan have standarder for {names}, og '{name}' er ingen af dem."
+    ),
+    "bad_default": "Den værdi kan en standard for arbejdsområdet ikke have.",
+    "unknown_workspace": "Et arbejdsområde skrives platform:arbejdsområde, f.eks. slack:T1.",
+    "system_only": "Kun en systemnøgle kan se eller ændre et arbejdsområdes standarder.",
+    "unknown_preference": "Indstillingerne er {names}, og '{name}' er ingen af dem.",
+    "system_preferences": "En systemkonto har ingen egne indstillinger: brug en persons nøgle.",
+    "workspace_defaults": "Standarder for {workspace}:",
+    "workspace_none": "{workspace} har ingen standarder: alle får de indbyggede.",
+    "workspace_set": "{workspace}: {name} er nu {value}.",
+    "workspace_unset": "{workspace}: {name} er tilbage til den indbyggede standard.",
+    "home_settings": "Dine indstillinger",
+    "home_channels": "Påmind mig via",
+    "home_quiet_start": "Stille fra",
+    "home_quiet_end": "Stille til",
+    "home_quiet_off": "Ingen stille timer",
+    "home_default_time": "Standardtid",
+    "home_saved": "Gemt.",
 }
 
 

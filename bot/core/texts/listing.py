@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.core import actions, schedule, values
-from bot.core.model import Button, Page, Reminder, ReminderState, Reply, UserPrefs
+from bot.core.model import CHANNELS, Button, Page, Reminder, ReminderState, Reply, UserPrefs
+from bot.core.preferences import Settings, SettingsForm
 from bot.core.schedule import recurrence
 from bot.core.texts.digesting import digest_rule
 from bot.core.texts.pieces import Pieces, number
@@ -58,22 +59,54 @@ class Listing(Pieces):
             shown += f" ({self.say(f'state_{rem.state.value}')})"
         return shown
 
-    def settings(self, prefs: UserPrefs, digest: Reminder | None = None) -> Reply:
-        quiet = (
-            f"{prefs.quiet_start:%H:%M}-{prefs.quiet_end:%H:%M}"
-            if prefs.quiet_start and prefs.quiet_end
-            else self.say("off")
-        )
+    def settings(self, settings: Settings, digest: Reminder | None = None) -> Reply:
+        """``settings``: each preference as it applies, and whose it is (yours, the
+        workspace's, the built-in default)."""
+        prefs, sources = settings.prefs, settings.sources
+
+        def shown(value: str, name: str) -> str:
+            source = sources.get(name)
+            if source is None:
+                return value
+            return self.say("setting_shown", value=value, source=self.say(f"source_{source}"))
+
         order = "day_month" if prefs.date_order == "DMY" else "month_day"
         fields = (
-            (self.say("field_zone"), prefs.tz),
-            (self.say("field_quiet"), quiet),
-            (self.say("field_default_time"), f"{prefs.default_time:%H:%M}"),
+            (self.say("field_zone"), shown(prefs.tz, "tz")),
+            (self.say("field_quiet"), shown(self.quiet_words(prefs), "quiet_hours")),
+            (self.say("field_default_time"), shown(f"{prefs.default_time:%H:%M}", "default_time")),
             (self.say("field_date_order"), self.say(order)),
-            (self.say("field_language"), self.say(f"language_{prefs.language or 'auto'}")),
+            (self.say("field_language"), shown(self.language_words(prefs.language), "language")),
             (self.say("field_digest"), digest_rule(self, digest)),
+            (self.say("field_channels"), shown(self.channel_words(prefs.channels), "channels")),
+            (self.say("field_email"), shown(prefs.email or self.say("email_profile"), "email")),
         )
         return Reply(text=self.say("settings"), fields=fields)
+
+    def settings_form(self, settings: Settings) -> SettingsForm:
+        """The controls of App Home: channels to tick, quiet hours and the default time."""
+        prefs = settings.prefs
+        chosen = prefs.channels or ("chat",)
+        return SettingsForm(
+            title=self.say("home_settings"),
+            channels_label=self.say("home_channels"),
+            channels=tuple((self.say(f"channel_{c}"), c, c in chosen) for c in CHANNELS),
+            quiet_start_label=self.say("home_quiet_start"),
+            quiet_end_label=self.say("home_quiet_end"),
+            quiet_start=prefs.quiet_start,
+            quiet_end=prefs.quiet_end,
+            quiet_off_label=self.say("home_quiet_off"),
+            default_time_label=self.say("home_default_time"),
+            default_time=prefs.default_time,
+        )
+
+    def quiet_words(self, prefs: UserPrefs) -> str:
+        if prefs.quiet_start is None or prefs.quiet_end is None:
+            return self.say("off")
+        return f"{prefs.quiet_start:%H:%M}-{prefs.quiet_end:%H:%M}"
+
+    def language_words(self, language: str | None) -> str:
+        return self.say(f"language_{language or 'auto'}")
 
     def zone_is(self, prefs: UserPrefs) -> Reply:
         """The answer to "what's my timezone?"."""

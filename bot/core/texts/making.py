@@ -38,6 +38,7 @@ class Making(Escalating):
         fields += self.escalation_fields(rem)
         to = self.targets(rem.destinations)
         fields += [(self.say("field_to"), to), (self.say("field_message"), self.message(rem))]
+        fields += self._told(rem)
         fields += self._quiet(held, now)
         value = values.encode(rem.id)
         buttons = (
@@ -101,6 +102,16 @@ class Making(Escalating):
         extra = self._before_and_stops(rem_like, now)  # type: ignore[arg-type]
         text += "".join(f"; {name}: {value}" for name, value in extra)
         return f"{text} {DASH} {cmd.message or self.say('no_message')}"
+
+    def _told(self, rem: Reminder) -> Fields:
+        """The channels a reminder names for itself (else its recipient's apply), and
+        whether it is urgent."""
+        told: Fields = []
+        if rem.channels:
+            told.append((self.say("field_channels"), self.channel_words(rem.channels)))
+        if rem.urgent:
+            told.append((self.say("field_urgent"), self.say("urgent_yes")))
+        return told
 
     def _quiet(self, held: Sequence[Held], now: datetime) -> Fields:
         """A line for each recipient whose quiet hours hold the reminder back."""

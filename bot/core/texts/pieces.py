@@ -65,6 +65,10 @@ class Pieces:
         line = self.say("reminder", message=self.message(rem))
         return self.say("with_status", line=line, status=status) if status else line
 
+    def channel_words(self, channels: tuple[str, ...]) -> str:
+        """``chat and email``; none chosen is chat, where every reminder goes by default."""
+        return self.w.join([self.say(f"channel_{c}") for c in channels or ("chat",)])
+
 
 def number(rem: Reminder) -> str:
     """``#3``: the owner's number for it (a draft given up has none)."""

@@ -207,6 +207,9 @@ TABLE = WordTable(
             "tilbagekald kalenderfeed",
             "slå mit kalenderfeed fra",
         ),
+        # preferences: channels and email (commands.py reads them)
+        "channels": ("kanaler", "sæt mine kanaler", "mine kanaler"),
+        "email": ("sæt min e-mail", "sæt min mail", "min e-mail", "min mail"),
     },
     phrases={
         "i morgen": "tomorrow",

@@ -179,6 +179,9 @@ TABLE = WordTable(
             "revoke calendar feed",
             "turn off my calendar feed",
         ),
+        # preferences: channels and email (commands.py reads them)
+        "channels": ("channels", "set my channels", "my channels"),
+        "email": ("set my email", "set my e-mail", "my email", "my e-mail"),
     },
     phrases={
         "o clock": "oclock",

@@ -2,11 +2,12 @@
 templates and calendar feeds.
 
 ``deliveries``: one row per (occurrence, channel) for reminders told on more than chat
-alone (a chat-only occurrence is its own record, as before). ``users``: an email address
-and default channels. ``reminders``: what kind of occurrence it makes (a reminder, a
-digest, an escalation, a summary of held ones), ``urgent`` (passes quiet hours and the
-rate limit), escalation steps, nagging until done, a webhook URL of its own, the watched
-occurrence of an escalation, and whether a digest is sent on empty days.
+alone (a chat-only occurrence is its own record, as before). ``users``: an email address,
+default channels and which preferences they chose themselves. ``reminders``: what kind
+of occurrence it makes (a reminder, a digest, an escalation, a summary of held ones),
+``urgent`` (passes quiet hours and the rate limit), escalation steps, nagging until
+done, a webhook URL of its own, the watched occurrence of an escalation, and whether a
+digest is sent on empty days.
 ``workspace_settings`` (a workspace's default for each preference), ``templates`` (message
 templates per workspace) and ``calendar_tokens`` (private iCalendar feeds, by hash).
 
@@ -35,6 +36,9 @@ def upgrade() -> None:
     with op.batch_alter_table("users") as batch:
         batch.add_column(sa.Column("email", KEY, nullable=True))
         batch.add_column(sa.Column("channels", sa.JSON(), nullable=True))
+        # The preferences the person chose themselves (a workspace default never
+        # overrides them, even when they chose the built-in value, like "quiet hours off").
+        batch.add_column(sa.Column("own", sa.JSON(), nullable=True))
     with op.batch_alter_table("reminders") as batch:
         batch.add_column(
             sa.Column("kind", sa.String(length=16), nullable=False, server_default="reminder")
@@ -137,5 +141,6 @@ def downgrade() -> None:
         ):
             batch.drop_column(column)
     with op.batch_alter_table("users") as batch:
+        batch.drop_column("own")
         batch.drop_column("channels")
         batch.drop_column("email")
