@@ -21,11 +21,16 @@ GUIDE = Path(__file__).parents[2] / "docs" / "phrases.md"
 _ROW = re.compile(r"^\| `(?P<text>[^`]+)` \| (?P<cells>.+) \|$")
 
 
-def rows() -> list[tuple[str, list[str]]]:
-    """(phrase, the other cells) of every table row that starts with a quoted phrase."""
-    lines = GUIDE.read_text(encoding="utf-8").splitlines()
-    matches = [m for m in map(_ROW.match, lines) if m]
-    return [(m["text"], [c.strip() for c in m["cells"].split(" | ")]) for m in matches]
+def rows(section: str | None = None) -> list[tuple[str, list[str]]]:
+    """(phrase, the other cells) of every table row that starts with a quoted phrase; with
+    ``section``, only those under the ``## `` heading that starts so."""
+    found, heading = [], ""
+    for line in GUIDE.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            heading = line[3:]
+        elif (m := _ROW.match(line)) and (section is None or heading.startswith(section)):
+            found.append((m["text"], [c.strip() for c in m["cells"].split(" | ")]))
+    return found
 
 
 READ = [pytest.param(text, cells, id=text) for text, cells in rows() if len(cells) == 3]
