@@ -75,8 +75,13 @@ async def run(settings: Settings, no_platform: str) -> int:
     return 0
 
 
-async def db(settings: Settings, io: Io) -> int:
-    """``db upgrade``: migrate, whatever ``REMINDBOT_AUTO_MIGRATE`` says."""
+async def db(settings: Settings, args: argparse.Namespace, io: Io) -> int:
+    """``db upgrade``: migrate, whatever ``REMINDBOT_AUTO_MIGRATE`` says; ``db copy`` and
+    ``db backup`` are in ``bot.dbcopy`` (operations)."""
+    if args.action != "upgrade":
+        from bot import dbcopy
+
+        return await dbcopy.run(settings, args, io)
     engine = make_engine(settings.database_url)
     try:
         await ready_database(engine, settings.model_copy(update={"auto_migrate": True}))

@@ -223,7 +223,7 @@ class Dispatcher:
         else:
             sent = _outcome(_advance(rem, due, now), occ, OccurrenceState.SENT, ref=ref)
             journal.add(replace(sent, at=self.clock.now()))
-            log.info("delivered reminder %s occurrence %s", rem.id, occ.id)
+            log.info("delivered reminder %s occurrence %s", rem.id, occ.id, extra=_ids(occ))
 
     async def _may_start(self, journal: _Journal, rem: Reminder, occ: Occurrence) -> bool:
         """Whether a delivery may start now; if not, the claim is given up or left to lapse.
@@ -299,7 +299,9 @@ class Dispatcher:
             journal.add(
                 replace(deferred, error=reasons, channels=tuple(r for r, _ in done.values()))
             )
-            log.warning("reminder %s: %s, retry at %s", rem.id, reasons, retry.isoformat())
+            log.warning(
+                "reminder %s: %s, retry at %s", rem.id, reasons, retry.isoformat(), extra=_ids(occ)
+            )
             return
         final = tuple(
             replace(record, state=OccurrenceState.FAILED)
@@ -315,7 +317,13 @@ class Dispatcher:
         outcome = replace(outcome, at=self.clock.now(), channels=final)
         if sent:
             journal.add(outcome)
-            log.info("delivered reminder %s occurrence %s on %s", rem.id, occ.id, ",".join(done))
+            log.info(
+                "delivered reminder %s occurrence %s on %s",
+                rem.id,
+                occ.id,
+                ",".join(done),
+                extra=_ids(occ),
+            )
             return
         await journal.commit(outcome)
         await self._tell_owner(rem, reasons)
@@ -402,7 +410,13 @@ class Dispatcher:
             journal.add(
                 _outcome(replace(rem, next_due=retry), occ, OccurrenceState.DEFERRED, error.reason)
             )
-            log.warning("reminder %s: %s, retry at %s", rem.id, error.reason, retry.isoformat())
+            log.warning(
+                "reminder %s: %s, retry at %s",
+                rem.id,
+                error.reason,
+                retry.isoformat(),
+                extra=_ids(occ),
+            )
             return
         failed = _outcome(_advance(rem, due, now), occ, OccurrenceState.FAILED, error.reason)
         # Recorded before the owner hears of it, as one delivery at a time did.
@@ -631,3 +645,8 @@ def _advance(rem: Reminder, due: datetime, now: datetime) -> Reminder:
     if nxt is None:
         return replace(rem, state=ReminderState.COMPLETED, next_due=None, occurrence_due=None)
     return replace(rem, next_due=nxt, occurrence_due=nxt)
+
+
+def _ids(occ: Occurrence) -> dict[str, int]:
+    """The ids a log line carries as fields (bot/logs.py puts them in the JSON object)."""
+    return {"reminder_id": occ.reminder_id, "occurrence_id": occ.id}

@@ -1,0 +1,121 @@
+"""Configuration at start: unknown ``REMINDBOT_*`` names and invalid values all reported in
+one message, the optional ``.env`` file (the real environment wins), and ``remindbot
+config`` naming where each value came from, with secrets masked. Each test runs on a
+scrubbed copy of the environment (monkeypatched) in its own directory."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from bot import environment
+from bot.cli import main
+from bot.config import Settings
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """No remindbot or platform variable from the machine, and a working directory of
+    the test's own (so no stray ``.env``)."""
+    settings_names = environment.known_names() - environment.OTHER_NAMES
+    for name in list(os.environ):
+        upper = name.upper()
+        if upper.startswith(environment.PREFIX) or upper in settings_names:
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("REMINDBOT_DATABASE_URL", f"sqlite:///{tmp_path / 'bot.db'}")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def config(capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str], str]:
+    out = io.StringIO()
+    code = main(["config"], stdout=out)
+    return code, out.getvalue().splitlines(), capsys.readouterr().err
+
+
+def test_unknown_names_and_invalid_values_are_listed_together(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.setenv("REMINDBOT_DATABSE_URL", "postgresql://u@h/db")
+    monkeypatch.setenv("REMINDBOT_HTTP_PORT", "eighty")
+    monkeypatch.setenv("REMINDBOT_COLOUR", "blue")
+    (tmp_path / ".env").write_text("REMINDBOT_LOG_FORMT=json\nOTHER_TOOL_SETTING=1\n")
+    code, out, err = config(capsys)
+    assert code == 2 and out == []
+    assert err.splitlines() == [
+        "remindbot: the configuration has problems:",
+        "  REMINDBOT_COLOUR: not a remindbot setting",
+        "  REMINDBOT_DATABSE_URL: not a remindbot setting (did you mean REMINDBOT_DATABASE_URL?)",
+        f"  REMINDBOT_LOG_FORMT: not a remindbot setting (in {tmp_path / '.env'}) "
+        "(did you mean REMINDBOT_LOG_FORMAT?)",
+        "  REMINDBOT_HTTP_PORT: Input should be a valid integer, unable to parse string as an "
+        "integer",
+    ]
+
+
+def test_a_bad_log_format_is_a_problem_like_any_other(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("REMINDBOT_LOG_FORMAT", "xml")
+    code, _, err = config(capsys)
+    assert code == 2
+    assert "  REMINDBOT_LOG_FORMAT: Input should be 'auto', 'json' or 'text'" in err
+
+
+def test_the_env_file_is_read_the_environment_wins_and_secrets_are_masked(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.delenv("REMINDBOT_DATABASE_URL")
+    env_file = tmp_path / ".env"
+    env_file.write_text(
+        "# production\n"
+        "REMINDBOT_DATABASE_URL=postgresql://ann:pa55word@db.internal/remindbot\n"
+        "REMINDBOT_HTTP_PORT=7000\n"
+        "SLACK_BOT_TOKEN=xoxb-1234-5678-abcdef\n"
+        "SLACK_SIGNING_SECRET='signing-9f8e7d'\n"
+    )
+    monkeypatch.setenv("REMINDBOT_HTTP_PORT", "9000")
+    code, out, err = config(capsys)
+    assert code == 0, err
+    assert (
+        f"REMINDBOT_DATABASE_URL=postgresql://ann:***@db.internal/remindbot  (.env file {env_file})"
+        in out
+    )
+    assert "REMINDBOT_HTTP_PORT=9000  (environment)" in out
+    assert f"SLACK_BOT_TOKEN=***  (.env file {env_file})" in out
+    assert f"SLACK_SIGNING_SECRET=***  (.env file {env_file})" in out
+    assert "REMINDBOT_DEFAULT_TZ=UTC  (default)" in out
+    assert "SLACK_APP_TOKEN=  (default)" in out
+    printed = "\n".join(out)
+    for secret in ("pa55word", "xoxb-1234", "signing-9f8e7d"):
+        assert secret not in printed
+    # One line per setting, each named once.
+    assert len(out) == len(Settings.model_fields)
+
+
+def test_remindbot_env_file_names_the_file_and_a_missing_one_is_refused(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "etc" / "remindbot.env"
+    elsewhere.parent.mkdir()
+    elsewhere.write_text("REMINDBOT_DEFAULT_TZ=Europe/Copenhagen\n")
+    (tmp_path / ".env").write_text("REMINDBOT_DEFAULT_TZ=Asia/Tokyo\n")  # not read
+    monkeypatch.setenv("REMINDBOT_ENV_FILE", str(elsewhere))
+    code, out, _ = config(capsys)
+    assert code == 0
+    assert f"REMINDBOT_DEFAULT_TZ=Europe/Copenhagen  (.env file {elsewhere})" in out
+    monkeypatch.setenv("REMINDBOT_ENV_FILE", str(tmp_path / "missing.env"))
+    code, out, err = config(capsys)
+    assert code == 2 and out == []
+    assert f"  REMINDBOT_ENV_FILE: there is no file at {tmp_path / 'missing.env'}\n" in err
+
+
+def test_masked_url_keeps_urls_without_a_password() -> None:
+    assert (
+        environment.masked_url("postgresql://u:p%40ss@h:5432/db") == "postgresql://u:***@h:5432/db"
+    )
+    assert environment.masked_url("postgresql://u@h/db") == "postgresql://u@h/db"
+    assert environment.masked_url("sqlite:////data/remindbot.db") == "sqlite:////data/remindbot.db"
