@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
-import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -22,22 +21,9 @@ from bot.core.model import NewReminder, PendingPrompt, Reminder, UserPrefs
 from storage import SqlReminderRepository, make_engine, upgrade_async
 from storage.copy import CopyRefused, backup_sqlite, copy_database, tables
 from storage.models import CalendarTokenRow, TemplateRow, WorkspaceSettingRow
-from tests.conftest import _admin, _postgres_url
 from tests.core.platform import FakePlatform
 from tests.core.test_channels import Receiver
 from tests.factories import DUE, new_reminder
-
-
-@pytest.fixture
-async def postgres_db() -> AsyncIterator[str]:
-    """The URL of a new, empty PostgreSQL database on the test server, dropped after."""
-    server = await _postgres_url()
-    name = f"copy_{uuid.uuid4().hex[:12]}"
-    await _admin(server, f'CREATE DATABASE "{name}"')
-    try:
-        yield server.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        await _admin(server, f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
