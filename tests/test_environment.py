@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,20 @@ def test_masked_url_keeps_urls_without_a_password() -> None:
     )
     assert environment.masked_url("postgresql://u@h/db") == "postgresql://u@h/db"
     assert environment.masked_url("sqlite:////data/remindbot.db") == "sqlite:////data/remindbot.db"
+
+
+def test_the_operations_page_example_prints_what_it_shows(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    page = (Path(__file__).resolve().parents[1] / "docs" / "operations.md").read_text()
+    (env_text,) = re.findall(r"```ini\n(.*?)```", page, re.DOTALL)
+    shown = next(b for b in re.findall(r"```text\n(.*?)```", page, re.DOTALL) if ".env file" in b)
+    (command,) = [line for line in page.splitlines() if line.endswith(" remindbot config")]
+    monkeypatch.delenv("REMINDBOT_DATABASE_URL")
+    (tmp_path / ".env").write_text(env_text)
+    name, _, value = command.split()[0].partition("=")
+    monkeypatch.setenv(name, value)
+    code, out, err = config(capsys)
+    assert code == 0, err
+    expected = shown.replace("/srv/remindbot/", f"{tmp_path}/").splitlines()
+    assert [line for line in out if line in expected] == expected
