@@ -180,5 +180,8 @@ def secrets_of(settings: Settings) -> list[str]:
         for field in Settings.model_fields
         if isinstance(value := getattr(settings, field), SecretStr)
     ]
-    password = make_url(settings.database_url).password if "@" in settings.database_url else None
-    return [s for s in [*found, password] if s]
+    try:
+        password = make_url(settings.database_url).password
+    except ArgumentError:
+        password = None
+    return [s for s in [*found, password] if isinstance(s, str) and s]

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from bot import environment
 from bot.cli import main
@@ -137,3 +138,13 @@ def test_the_operations_page_example_prints_what_it_shows(
     assert code == 0, err
     expected = shown.replace("/srv/remindbot/", f"{tmp_path}/").splitlines()
     assert [line for line in out if line in expected] == expected
+
+
+def test_the_log_filter_is_given_every_configured_secret() -> None:
+    settings = Settings(
+        database_url="postgresql://ann:db-pa55@h/db",
+        slack_bot_token=SecretStr("xoxb-1-2"),
+        slack_signing_secret=SecretStr("signing-xyz"),
+    )
+    assert sorted(environment.secrets_of(settings)) == ["db-pa55", "signing-xyz", "xoxb-1-2"]
+    assert environment.secrets_of(Settings(database_url="sqlite:////data/a.db")) == []

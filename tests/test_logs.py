@@ -8,12 +8,14 @@ import io
 import json
 import logging
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 
 from bot import logs
 from bot.clock import ManualClock
 from bot.core.dispatch import Dispatcher
+from bot.core.ports import DeliveryError
 from storage import SqlReminderRepository
 from tests.core.platform import FakePlatform
 from tests.factories import DUE, new_reminder
@@ -124,5 +126,39 @@ async def test_dispatch_lines_carry_the_ids_and_never_the_reminder_text(
             "reminder_id": rem.id,
             "occurrence_id": occ.id,
         }
+    ]
+    assert "invoice" not in out.getvalue()
+
+
+async def test_retries_and_failures_carry_the_ids_too(
+    repo: SqlReminderRepository, clock: ManualClock
+) -> None:
+    out = io.StringIO()
+    logs.setup("INFO", "json", out)
+    clock.set(DUE)
+    platform = FakePlatform(platform="slack")
+    platform.faults = [
+        DeliveryError("rate_limited", temporary=True, retry_after=60),
+        DeliveryError("channel_not_found", temporary=False),
+    ]
+    dispatcher = Dispatcher(repo, {"slack": platform}, clock)
+    rem = await repo.add(new_reminder(message="pay the secret invoice"), clock.now())
+    assert await dispatcher.drain() == 1
+    clock.advance(timedelta(minutes=5))
+    assert await dispatcher.drain() == 1
+    (occ,) = await repo.occurrences(rem.id)
+    said = [
+        (e["level"], str(e["msg"]).split(", retry at")[0], e["reminder_id"], e["occurrence_id"])
+        for e in lines(out)
+        if e["logger"] == "bot.core.dispatch"
+    ]
+    assert said == [
+        ("WARNING", f"reminder {rem.id}: rate_limited", rem.id, occ.id),
+        (
+            "WARNING",
+            f"reminder {rem.id} occurrence {occ.id} failed: channel_not_found",
+            rem.id,
+            occ.id,
+        ),
     ]
     assert "invoice" not in out.getvalue()

@@ -326,6 +326,9 @@ class Dispatcher:
             )
             return
         await journal.commit(outcome)
+        log.warning(
+            "reminder %s occurrence %s failed: %s", rem.id, occ.id, reasons, extra=_ids(occ)
+        )
         await self._tell_owner(rem, reasons)
 
     async def _attempt(
@@ -421,6 +424,9 @@ class Dispatcher:
         failed = _outcome(_advance(rem, due, now), occ, OccurrenceState.FAILED, error.reason)
         # Recorded before the owner hears of it, as one delivery at a time did.
         await journal.commit(failed)
+        log.warning(
+            "reminder %s occurrence %s failed: %s", rem.id, occ.id, error.reason, extra=_ids(occ)
+        )
         await self._tell_owner(rem, error.reason)
 
     async def _tell_owner(self, rem: Reminder, reason: str) -> None:
