@@ -8,8 +8,8 @@ import asyncio
 
 from sqlalchemy.exc import DBAPIError
 
-from bot.app import shown_url
 from bot.config import Settings
+from bot.environment import masked_url as shown_url
 from bot.terminal import Io
 from bot.verbs import Stop
 from storage import make_engine

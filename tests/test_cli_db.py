@@ -41,7 +41,7 @@ def test_db_copy_moves_everything_and_prints_the_counts(tmp_path: Path, postgres
     rows = dict(line.split()[:2] for line in copied.stdout.splitlines()[:-1])
     assert set(rows) == {t.name for t in tables()}
     assert rows["reminders"] == "1" and int(rows["audit_log"]) >= 1
-    assert copied.stdout.splitlines()[-1].endswith("; counts match")
+    assert copied.stdout.splitlines()[-1].endswith(f" row(s) to {postgres_db}; counts match")
     listed = remindbot(tmp_path, "list", REMINDBOT_DATABASE_URL=postgres_db)
     assert listed.returncode == 0, listed.stderr
     assert "water plants" in listed.stdout and "\tconsole:local:ann\t" in listed.stdout

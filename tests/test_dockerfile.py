@@ -28,6 +28,7 @@ from pathlib import Path
 
 import httpx
 
+from bot import healthcheck
 from bot.config import Settings
 from bot.healthcheck import DEFAULT_PORT
 from tests.servers.slack import FakeSlack
@@ -192,3 +193,14 @@ async def _run(command: list[str], env: dict[str, str], cwd: Path) -> int | None
         *command, cwd=cwd, env=env, stderr=asyncio.subprocess.DEVNULL
     )
     return await asyncio.wait_for(process.wait(), 30)
+
+
+def test_the_healthcheck_finds_the_port_where_the_bot_does(tmp_path: Path) -> None:
+    assert healthcheck.port({"REMINDBOT_HTTP_PORT": "9001"}, tmp_path) == "9001"
+    assert healthcheck.port({}, tmp_path) == DEFAULT_PORT
+    (tmp_path / ".env").write_text("REMINDBOT_HTTP_PORT=9002\n")
+    assert healthcheck.port({}, tmp_path) == "9002"
+    other = tmp_path / "other.env"
+    other.write_text("REMINDBOT_HTTP_PORT=9003\n")
+    assert healthcheck.port({"REMINDBOT_ENV_FILE": str(other)}, tmp_path) == "9003"
+    assert healthcheck.check(f"http://127.0.0.1:{free_port()}/healthz") == 1  # nobody there
