@@ -186,7 +186,7 @@ def _logging(settings: Settings, command: str) -> None:
     """Warnings only in the terminal chat; the configured level elsewhere. Alembic's
     INFO lines ("Context impl SQLiteImpl", "Will assume transactional DDL") are for
     ``db upgrade`` and debugging, not every command."""
-    quiet_chat = command == "chat" and "REMINDBOT_LOG_LEVEL" not in os.environ
+    quiet_chat = command == "chat" and "log_level" not in settings.model_fields_set
     level = "WARNING" if quiet_chat else settings.log_level.upper()
     logs.setup(level, settings.log_format, sys.stderr, secrets=environment.secrets_of(settings))
     if level != "DEBUG":

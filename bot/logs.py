@@ -52,6 +52,17 @@ class Redact(logging.Filter):
         return True
 
 
+class QuietHealth(logging.Filter):
+    """Drops uvicorn's access line for a healthy ``/healthz``: a container's health check
+    asks every 30 seconds, 2,880 lines a day that say nothing. A failing one is kept."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if record.name != "uvicorn.access" or not isinstance(args, tuple) or len(args) < 5:
+            return True
+        return not (str(args[2]).startswith("/healthz") and args[4] == 200)
+
+
 class JsonFormatter(logging.Formatter):
     """``{"ts", "level", "logger", "msg"}`` plus the ids a call passed, one line each."""
 
@@ -114,6 +125,7 @@ def setup(level: str, fmt: str, stream: TextIO, *, secrets: Iterable[str] = ()) 
     one handler on ``stream``, in place of the one an earlier ``setup`` installed."""
     handler = _StderrHandler() if stream is sys.stderr else _Handler(stream)
     handler.setFormatter(formatter_for(fmt, stream))
+    handler.addFilter(QuietHealth())  # before Redact, which formats the arguments away
     handler.addFilter(Redact(secrets))
     root = logging.getLogger()
     for old in [h for h in root.handlers if isinstance(h, _Handler)]:

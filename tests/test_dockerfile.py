@@ -172,6 +172,7 @@ async def test_the_dockerfile_builds_installs_and_serves_healthz(tmp_path: Path)
     assert bot.returncode == 0, err.decode()[-3000:]
     records = [json.loads(line) for line in err.decode().splitlines()]
     assert {"ts", "level", "logger", "msg"} <= set(records[0])
+    assert not [r for r in records if "/healthz" in str(r["msg"])]  # healthy checks unlogged
     assert "xoxb-docker" not in err.decode() and "docker-signing-secret" not in err.decode()
     assert await _run(health, env, tmp_path) == 1
 

@@ -162,3 +162,17 @@ async def test_retries_and_failures_carry_the_ids_too(
         ),
     ]
     assert "invoice" not in out.getvalue()
+
+
+def test_a_healthy_healthz_is_not_logged_and_other_requests_are() -> None:
+    out = io.StringIO()
+    logs.setup("INFO", "json", out)
+    access = logging.getLogger("uvicorn.access")
+    line = '%s - "%s %s HTTP/%s" %d'
+    access.info(line, "127.0.0.1:5000", "GET", "/healthz", "1.1", 200)
+    access.info(line, "127.0.0.1:5000", "GET", "/healthz", "1.1", 503)
+    access.info(line, "10.0.0.9:6000", "POST", "/slack/events", "1.1", 200)
+    assert [e["msg"] for e in lines(out)] == [
+        '127.0.0.1:5000 - "GET /healthz HTTP/1.1" 503',
+        '10.0.0.9:6000 - "POST /slack/events HTTP/1.1" 200',
+    ]
