@@ -18,5 +18,10 @@ ENV REMINDBOT_DATABASE_URL=sqlite:////data/remindbot.db \
     PYTHONUNBUFFERED=1
 VOLUME ["/data"]
 EXPOSE 8080
+# /healthz answers whenever `remindbot run` runs (it serves HTTP beside any platform);
+# with no platform configured it stops at once, saying what to set. No curl in slim:
+# the check is the standard library's urllib (bot/healthcheck.py).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["python", "-m", "bot.healthcheck"]
 ENTRYPOINT ["remindbot"]
 CMD ["run"]

@@ -170,6 +170,7 @@ async def start_platforms(app: App) -> list[Awaitable[object]]:
         host=app.settings.http_host,
         port=app.settings.http_port,
         log_level=app.settings.log_level.lower(),
+        log_config=None,  # its lines go through bot/logs.py's handler (JSON, masked)
         lifespan="off",
     )
     server = uvicorn.Server(config)

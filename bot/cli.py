@@ -16,8 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from pydantic import ValidationError
-
+from bot import environment, logs
 from bot.config import Settings, default_database_url
 from bot.core.ports import Clock
 from bot.core.preferences import DEFAULT_NAMES
@@ -83,8 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=PLATFORM_SETTINGS,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    db = sub.add_parser("db", help="database administration")
-    db.add_argument("action", choices=["upgrade"], help="upgrade: apply migrations")
+    _add_db(sub.add_parser("db", help="database administration"))
+    # Operations: the effective settings.
+    sub.add_parser("config", help="the effective settings and where each came from")
     listing = sub.add_parser("list", help="list scheduled reminders")
     listing.add_argument("--user", help="only this user: a key (slack:T1:U1) or console name")
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -106,6 +106,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--yes", action="store_true", help="schedule it at once (otherwise asked on a terminal)"
     )
     return parser
+
+
+def _add_db(p: argparse.ArgumentParser) -> None:
+    """``db upgrade``, and (operations) ``db copy --to URL`` and ``db backup FILE``."""
+    verbs = p.add_subparsers(dest="action", required=True)
+    verbs.add_parser("upgrade", help="apply migrations")
+    copy = verbs.add_parser("copy", help="copy everything into a new, empty PostgreSQL database")
+    copy.add_argument("--to", required=True, help="the target, postgresql://user@host/db")
+    backup = verbs.add_parser("backup", help="a consistent copy of the SQLite file, while running")
+    backup.add_argument("file", type=Path, help="where the copy goes (must not exist)")
 
 
 def _add_token(p: argparse.ArgumentParser) -> None:
@@ -212,38 +222,23 @@ def _fail(sentence: str, code: int = 2) -> int:
     return code
 
 
-def _settings() -> Settings | None:
+def _loaded() -> environment.Loaded | None:
     try:
-        return Settings()
-    except ValidationError as problems:
+        return environment.load(os.environ, Path.cwd())
+    except environment.ConfigProblems as found:
         sys.stderr.write("remindbot: the configuration has problems:\n")
-        for err in problems.errors():
-            sys.stderr.write(
-                f"  {_setting_name(err['loc'])}{err['msg'].removeprefix('Value error, ')}\n"
-            )
+        for problem in found.problems:
+            sys.stderr.write(f"  {problem}\n")
         return None
-
-
-def _setting_name(loc: tuple[int | str, ...]) -> str:
-    """The variable a validation error is about (``REMINDBOT_HTTP_PORT: ``), or nothing
-    for a problem that spans several."""
-    where = ".".join(str(part) for part in loc).upper()
-    if not where:
-        return ""
-    if where.startswith("REMINDBOT_SLACK_"):
-        return f"{where.removeprefix('REMINDBOT_')}: "  # Slack's own names are the usual ones
-    return f"{where}: " if where.startswith(("REMINDBOT_", "SLACK_")) else f"REMINDBOT_{where}: "
 
 
 def _logging(settings: Settings, command: str) -> None:
     """Warnings only in the terminal chat; the configured level elsewhere. Alembic's
     INFO lines ("Context impl SQLiteImpl", "Will assume transactional DDL") are for
     ``db upgrade`` and debugging, not every command."""
-    quiet_chat = command == "chat" and "REMINDBOT_LOG_LEVEL" not in os.environ
+    quiet_chat = command == "chat" and "log_level" not in settings.model_fields_set
     level = "WARNING" if quiet_chat else settings.log_level.upper()
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
+    logs.setup(level, settings.log_format, sys.stderr, secrets=environment.secrets_of(settings))
     if level != "DEBUG":
         logging.getLogger("alembic").setLevel(logging.WARNING)
 
@@ -262,16 +257,21 @@ def main(
     args = build_parser().parse_args(argv)
     if args.command == "parse":
         return cmd_parse(args)
-    settings = _settings()
-    if settings is None:
+    loaded = _loaded()
+    if loaded is None:
         return 2
+    settings = loaded.settings
+    if args.command == "config":
+        for line in environment.describe(loaded):
+            io.say(line)
+        return 0
     _logging(settings, args.command)
     runners: dict[str, Callable[[], Coroutine[Any, Any, int]]] = {
         "chat": lambda: verbs.chat(settings, args, io, local_zone()),
         "run": lambda: verbs.run(settings, NO_PLATFORM),
         "list": lambda: verbs.list_(settings, args, io),
         "add": lambda: verbs.add(settings, args, io),
-        "db": lambda: verbs.db(settings, io),
+        "db": lambda: verbs.db(settings, args, io),
         "token": lambda: verbs.token(settings, args, io),
         "history": lambda: verbs.history(settings, args, io),
         "template": lambda: verbs.template(settings, args, io),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_data_dir
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
@@ -28,7 +29,9 @@ def _env(name: str) -> AliasChoices:
 class Settings(BaseSettings):
     """Everything configurable, from ``REMINDBOT_*`` variables (and Slack's usual names).
 
-    With no platform tokens the bot runs the local console on SQLite.
+    With no platform tokens the bot runs the local console on SQLite. The CLI builds it
+    through ``bot.environment.load``, which also reads a ``.env`` file and refuses names
+    no field has (``extra="ignore"`` here only because that check is done there).
     """
 
     model_config = SettingsConfigDict(env_prefix="REMINDBOT_", extra="ignore")
@@ -50,6 +53,9 @@ class Settings(BaseSettings):
     max_per_user_per_hour: int = Field(default=5, ge=0)
     # Where this bot's HTTP app is reached from outside (calendar feeds' URLs start so).
     public_url: str | None = None
+
+    # Operations (bot/environment.py, bot/logs.py): json on a pipe, text on a terminal.
+    log_format: Literal["auto", "json", "text"] = "auto"
 
     slack_bot_token: SecretStr | None = Field(
         default=None, validation_alias=_env("SLACK_BOT_TOKEN")

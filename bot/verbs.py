@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import signal
 from datetime import UTC
 from typing import Any
 
@@ -71,14 +72,31 @@ async def run(settings: Settings, no_platform: str) -> int:
         if not servers:
             raise Stop(no_platform)
         await app.start()
+        _stop_on_sigterm(app)
         await asyncio.gather(*servers)
     finally:
         await app.close()
     return 0
 
 
-async def db(settings: Settings, io: Io) -> int:
-    """``db upgrade``: migrate, whatever ``REMINDBOT_AUTO_MIGRATE`` says."""
+def _stop_on_sigterm(app: App) -> None:
+    """``docker stop`` sends SIGTERM: stop serving, then close the app (scheduler and
+    database) and exit 0. uvicorn catches the signal while it serves and raises it again
+    once stopped; this handler then takes it instead of the default, which would end the
+    process before ``app.close()``."""
+    server = app.extras.get("http")
+    if server is not None:
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGTERM, lambda: setattr(server, "should_exit", True))
+
+
+async def db(settings: Settings, args: argparse.Namespace, io: Io) -> int:
+    """``db upgrade``: migrate, whatever ``REMINDBOT_AUTO_MIGRATE`` says; ``db copy`` and
+    ``db backup`` are in ``bot.dbcopy`` (operations)."""
+    if args.action != "upgrade":
+        from bot import dbcopy
+
+        return await dbcopy.run(settings, args, io)
     engine = make_engine(settings.database_url)
     try:
         await ready_database(engine, settings.model_copy(update={"auto_migrate": True}))

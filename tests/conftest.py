@@ -76,6 +76,19 @@ def repo(engine: AsyncEngine, clock: ManualClock) -> SqlReminderRepository:
     return SqlReminderRepository(engine, clock=clock)
 
 
+# Operations (db copy): a whole database, not a schema, as `remindbot db copy --to` takes.
+@pytest.fixture
+async def postgres_db() -> AsyncIterator[str]:
+    """The URL of a new, empty PostgreSQL database on the test server, dropped after."""
+    server = await _postgres_url()
+    name = f"copy_{uuid.uuid4().hex[:12]}"
+    await _admin(server, f'CREATE DATABASE "{name}"')
+    try:
+        yield server.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        await _admin(server, f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
 def _candidates() -> list[str]:
     if url := os.environ.get("REMINDBOT_TEST_POSTGRES_URL"):
         return [url]

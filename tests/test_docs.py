@@ -73,6 +73,8 @@ def test_docker_lines_pass_tokens_and_publish_the_port_for_http() -> None:
     ]
     assert runs
     for line in runs:
+        if " remindbot db " in line:
+            continue  # a one-off database command (docs/operations.md) needs no platform
         assert "-e " in line and ("TOKEN=" in line), line
         if "SIGNING_SECRET" in line or "MATTERMOST_URL" in line:
             assert "-p 8080:8080" in line, line

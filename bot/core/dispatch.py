@@ -338,7 +338,7 @@ class Dispatcher:
         else:
             sent = _outcome(_advance(rem, due, now), occ, OccurrenceState.SENT, ref=ref)
             journal.add(_sent_at(sent, rem, occ, self.clock.now()))
-            log.info("delivered reminder %s occurrence %s", rem.id, occ.id)
+            log.info("delivered reminder %s occurrence %s", rem.id, occ.id, extra=_ids(occ))
 
     async def _may_start(self, journal: _Journal, rem: Reminder, occ: Occurrence) -> bool:
         """Whether a delivery may start now; if not, the claim is given up or left to lapse.
@@ -414,7 +414,9 @@ class Dispatcher:
             journal.add(
                 replace(deferred, error=reasons, channels=tuple(r for r, _ in done.values()))
             )
-            log.warning("reminder %s: %s, retry at %s", rem.id, reasons, retry.isoformat())
+            log.warning(
+                "reminder %s: %s, retry at %s", rem.id, reasons, retry.isoformat(), extra=_ids(occ)
+            )
             return
         final = tuple(
             replace(record, state=OccurrenceState.FAILED)
@@ -431,9 +433,18 @@ class Dispatcher:
         outcome = _sent_at(outcome, rem, occ, self.clock.now()) if sent else outcome
         if sent:
             journal.add(outcome)
-            log.info("delivered reminder %s occurrence %s on %s", rem.id, occ.id, ",".join(done))
+            log.info(
+                "delivered reminder %s occurrence %s on %s",
+                rem.id,
+                occ.id,
+                ",".join(done),
+                extra=_ids(occ),
+            )
             return
         await journal.commit(outcome)
+        log.warning(
+            "reminder %s occurrence %s failed: %s", rem.id, occ.id, reasons, extra=_ids(occ)
+        )
         await self._tell_owner(rem, reasons)
 
     async def _attempt(
@@ -526,11 +537,20 @@ class Dispatcher:
             journal.add(
                 _outcome(replace(rem, next_due=retry), occ, OccurrenceState.DEFERRED, error.reason)
             )
-            log.warning("reminder %s: %s, retry at %s", rem.id, error.reason, retry.isoformat())
+            log.warning(
+                "reminder %s: %s, retry at %s",
+                rem.id,
+                error.reason,
+                retry.isoformat(),
+                extra=_ids(occ),
+            )
             return
         failed = _outcome(_advance(rem, due, now), occ, OccurrenceState.FAILED, error.reason)
         # Recorded before the owner hears of it, as one delivery at a time did.
         await journal.commit(failed)
+        log.warning(
+            "reminder %s occurrence %s failed: %s", rem.id, occ.id, error.reason, extra=_ids(occ)
+        )
         await self._tell_owner(rem, error.reason)
 
     async def _tell_owner(self, rem: Reminder, reason: str) -> None:
@@ -768,3 +788,8 @@ def _advance(rem: Reminder, due: datetime, now: datetime) -> Reminder:
     if nxt is None:
         return replace(rem, state=ReminderState.COMPLETED, next_due=None, occurrence_due=None)
     return replace(rem, next_due=nxt, occurrence_due=nxt)
+
+
+def _ids(occ: Occurrence) -> dict[str, int]:
+    """The ids a log line carries as fields (bot/logs.py puts them in the JSON object)."""
+    return {"reminder_id": occ.reminder_id, "occurrence_id": occ.id}

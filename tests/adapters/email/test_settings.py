@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from bot.adapters.email import EmailChannel
 from bot.app import build
 from bot.channels import delivery_channels
-from bot.cli import _settings
+from bot.cli import _loaded
 from bot.config import Settings
 
 
@@ -20,12 +20,13 @@ def test_no_smtp_host_no_email_channel() -> None:
 
 
 def test_a_host_without_a_sender_is_refused_in_one_sentence(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     with pytest.raises(ValidationError, match="REMINDBOT_SMTP_FROM is needed"):
         Settings(smtp_host="mail.example")
     monkeypatch.setenv("REMINDBOT_SMTP_HOST", "mail.example")
-    assert _settings() is None
+    monkeypatch.chdir(tmp_path)  # no .env file of the checkout's
+    assert _loaded() is None
     assert capsys.readouterr().err.splitlines() == [
         "remindbot: the configuration has problems:",
         "  REMINDBOT_SMTP_FROM is needed with REMINDBOT_SMTP_HOST: the address reminders "
