@@ -132,3 +132,10 @@ def setup(level: str, fmt: str, stream: TextIO, *, secrets: Iterable[str] = ()) 
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        # A uvicorn started with its own log config (a library default) gave these
+        # loggers handlers of their own and stopped them propagating: ours is the one.
+        own = logging.getLogger(name)
+        own.handlers.clear()
+        own.propagate = True
+        own.disabled = False
