@@ -14,7 +14,7 @@ behind the chat command and the REST API (``Digests``), and the composer (``comp
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 
@@ -276,7 +276,11 @@ def day_items(found: Sequence[Reminder], start: datetime, end: datetime) -> list
 
 
 async def compose(
-    repo: ReminderRepository, rem: Reminder, occ: Occurrence, tx: Texts
+    repo: ReminderRepository,
+    rem: Reminder,
+    occ: Occurrence,
+    tx: Texts,
+    worded: Mapping[str, str] | None = None,
 ) -> Reply | None:
     """The digest of ``occ``'s day for its owner, or ``None`` when the day is empty and
     the digest is not sent on empty days (the dispatcher records it ``skipped``)."""
@@ -285,4 +289,5 @@ async def compose(
     items = day_items(found, start, end)
     if not items and not rem.digest_empty:
         return None
-    return tx.digest(rem, occ, [(item.at, item.reminder) for item in items], MAX_LINES)
+    listed = [(item.at, item.reminder) for item in items]
+    return tx.digest(rem, occ, listed, MAX_LINES, worded)

@@ -232,7 +232,9 @@ class Dispatcher:
                     for other, other_occ, _ in held[1:]:
                         journal.add(_outcome(other, other_occ, None))
                     return
-                reply = tx.summary([(r, o) for r, o, _ in held])
+                worded = await self.repo.workspace_templates({_workspace(rem)})
+                listed = [(r, o) for r, o, _ in held]
+                reply = tx.summary(listed, worded.get(_workspace(rem)), self.clock.now())
                 delivery = Delivery(reminder=rem, occurrence=occ, reply=reply, due=occ.due_at)
                 try:
                     async with asyncio.timeout(self.delivery_timeout.total_seconds()):
@@ -314,7 +316,8 @@ class Dispatcher:
                 if not await self._may_start(journal, rem, occ):
                     return
                 if rem.kind is ReminderKind.DIGEST:  # its message is the day's list
-                    told = replace(told, reply=await digests.compose(self.repo, rem, occ, tx))
+                    composed = await digests.compose(self.repo, rem, occ, tx, told.templates)
+                    told = replace(told, reply=composed)
                     if told.reply is None:
                         skip = _outcome(_advance(rem, due, now), occ, _SKIPPED, "empty")
                         journal.add(replace(skip, at=self.clock.now()))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from bot.core import templates
 from bot.core.model import Occurrence, Reminder, Reply, TargetKind
 from bot.core.policy import usable_zone
 from bot.core.schedule import recurrence
@@ -18,10 +19,36 @@ class Digesting(Pieces):
         occ: Occurrence,
         items: Sequence[tuple[datetime, Reminder]],
         limit: int,
+        worded: Mapping[str, str] | None = None,
     ) -> Reply:
         """The day's reminders of a digest's owner, one line each: local time, the
         channel when it goes to one, the message. No buttons: a digest is not done or
-        snoozed, its reminders are, when they come."""
+        snoozed, its reminders are, when they come. The workspace's ``digest`` template
+        (``worded``), if any, words it."""
+        reply = self._digest(rem, occ, items, limit)
+        if not worded or "digest" not in worded:
+            return reply
+        listed = [
+            {
+                "message": self.message(one),
+                "entity": f"{one.entity_type} {one.entity_id}" if one.entity_id else "",
+                "due": self.day(at, one.tz, False),
+                "late_by": "",
+                "owner": one.owner_ref.user,
+            }
+            for at, one in items
+        ]
+        top = {"due": self.date(occ.due_at, rem.tz), "owner": rem.owner_ref.user}
+        text = templates.apply("digest", worded, templates.listing(listed, **top), reply.text)
+        return self.plain(text, rem.id)
+
+    def _digest(
+        self,
+        rem: Reminder,
+        occ: Occurrence,
+        items: Sequence[tuple[datetime, Reminder]],
+        limit: int,
+    ) -> Reply:
         day = self.date(occ.due_at, rem.tz)
         if not items:
             return self.plain(self.say("digest_nothing", day=day), rem.id)

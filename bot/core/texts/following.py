@@ -61,10 +61,16 @@ class Following(Pieces):
             set_by=_set_by(rem),
         )
 
-    def summary(self, held: Sequence[tuple[Reminder, Occurrence]]) -> Reply:
+    def summary(
+        self,
+        held: Sequence[tuple[Reminder, Occurrence]],
+        worded: Mapping[str, str] | None = None,
+        now: datetime | None = None,
+    ) -> Reply:
         """Held reminders in one message (the rate limit): each with its due time, and
         for each (up to ``SUMMARY_BUTTONS``) its own Complete and Snooze 1 hour buttons,
-        marked as a summary's so that pressing one leaves the others in place."""
+        marked as a summary's so that pressing one leaves the others in place. The
+        workspace's ``summary`` template (``worded``), if any, words the text."""
         count = len(held)
         lines = [self.say("summary_one") if count == 1 else self.say("summary", count=count)]
         buttons: list[Button] = []
@@ -85,7 +91,12 @@ class Following(Pieces):
         if count > SUMMARY_BUTTONS:
             lines.append(self.say("summary_more", shown=SUMMARY_BUTTONS))
         first = held[0][0]
-        return Reply(text="\n".join(lines), buttons=tuple(buttons), reminder_id=first.id)
+        text = "\n".join(lines)
+        if worded and "summary" in worded:
+            at = now or held[-1][1].due_at
+            items = [self.template_fields(rem, occ, at) for rem, occ in held]
+            text = templates.apply("summary", worded, templates.listing(items), text)
+        return Reply(text=text, buttons=tuple(buttons), reminder_id=first.id)
 
     def template_fields(self, rem: Reminder, occ: Occurrence, now: datetime) -> dict[str, str]:
         """What a template is given about one delivery (``docs/templates.md``), as text
