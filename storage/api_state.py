@@ -17,6 +17,7 @@ from bot.core.model import (
     Occurrence,
     OccurrenceState,
     Reminder,
+    ReminderKind,
     ReminderQuery,
     ReminderState,
     StatusChange,
@@ -349,6 +350,8 @@ class ApiState(Store):
         )
         if reminder_id is not None:
             stmt = stmt.where(ReminderRow.id == reminder_id)
+        else:  # a digest or an escalation is never done by its owner: not "pending"
+            stmt = stmt.where(ReminderRow.kind == ReminderKind.REMINDER.value)
         async with self._sessions() as session:
             rows = (await session.execute(stmt)).all()
         return [(to_reminder(rem), to_occurrence(occ)) for rem, occ in rows]
@@ -389,4 +392,6 @@ def _conditions(query: ReminderQuery) -> list[Any]:
         found.append(ReminderRow.next_due < query.due_before)
     if query.due_after is not None:
         found.append(ReminderRow.next_due >= query.due_after)
+    if query.kinds:
+        found.append(ReminderRow.kind.in_([k.value for k in query.kinds]))
     return found

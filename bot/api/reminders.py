@@ -24,7 +24,7 @@ from bot.api.models import (
 )
 from bot.core.changes import Patch
 from bot.core.errors import InvalidRequest, NotAllowed, NotFound
-from bot.core.model import ReminderQuery, ReminderState
+from bot.core.model import ReminderKind, ReminderQuery, ReminderState
 from bot.core.specs import Made
 
 router = APIRouter(prefix="/reminders", tags=["reminders"])
@@ -88,9 +88,12 @@ async def listing(
     due_after: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=64)] = None,
+    kind: Annotated[list[ReminderKind] | None, Query()] = None,
 ) -> ReminderList:
-    """The owner's reminders, oldest first; ``next_cursor`` goes back as ``?cursor=``."""
+    """The owner's reminders, oldest first; ``next_cursor`` goes back as ``?cursor=``.
+    Reminders only, unless ``kind`` asks for digests, escalations (or several kinds)."""
     query = ReminderQuery(
+        kinds=tuple(kind or (ReminderKind.REMINDER,)),
         owner=who.owner.key,
         states=tuple(state or ()),
         entity_type=entity_type,

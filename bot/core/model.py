@@ -488,3 +488,4 @@ class ReminderQuery:
     after_id: int = 0
     limit: int = 50
     with_deleted: bool = False
+    kinds: tuple[ReminderKind, ...] = ()  # () is every kind

@@ -131,3 +131,23 @@ async def test_each_caller_sees_only_their_own_digest(client: Api) -> None:
     assert (await client.get("/users/me/digest", token=token)).status_code == 404
     assert (await client.delete("/users/me/digest", token=token)).status_code == 404
     assert (await client.get("/users/me/digest")).status_code == 200
+
+
+async def test_the_reminder_list_and_pending_leave_a_digest_out_unless_asked(
+    client: Api,
+) -> None:
+    put = await client.put("/users/me/digest", {"time": "08:00", "days": "daily"})
+    digest = put.json()["id"]
+    await client.repo.add(
+        new_reminder(message="call the vet", next_due=local(24, 9)), client.clock.now()
+    )
+    listed = (await client.get("/reminders")).json()["items"]
+    assert [r["message"] for r in listed] == ["call the vet"]
+    asked = (await client.get("/reminders", params={"kind": "digest"})).json()["items"]
+    assert [(r["id"], r["kind"]) for r in asked] == [(digest, "digest")]
+    both = await client.get("/reminders", params={"kind": ["digest", "reminder"]})
+    assert len(both.json()["items"]) == 2
+    client.clock.set(local(24, 9))
+    assert await client.dispatcher.drain() == 2  # the digest at 08:00 and the reminder
+    pending = (await client.get("/reminders/pending")).json()
+    assert [p["reminder"]["message"] for p in pending] == ["call the vet"]
