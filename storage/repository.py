@@ -274,17 +274,7 @@ class SqlReminderRepository(
             return await deliveries_of(conn, occurrence_ids)
 
     async def workspace_defaults(self, workspaces: Collection[str]) -> dict[str, dict[str, Any]]:
-        found: dict[str, dict[str, Any]] = {}
-        if not workspaces:
-            return found
-        table = WorkspaceSettingRow.__table__
-        stmt = select(table.c.workspace, table.c.name, table.c.value).where(
-            table.c.workspace.in_(list(workspaces))
-        )
-        async with self._engine.connect() as conn:
-            for workspace, name, value in await conn.execute(stmt):
-                found.setdefault(workspace, {})[name] = value
-        return found
+        return await self.per_workspace(WorkspaceSettingRow.__table__, "value", workspaces)
 
     async def set_workspace_default(
         self, workspace: str, name: str, value: Any, now: datetime

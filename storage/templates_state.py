@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import FromClause, delete, select
 
 from storage.base import Store
 from storage.models import TemplateRow
@@ -14,16 +15,22 @@ from storage.models import TemplateRow
 
 class TemplateState(Store):
     async def workspace_templates(self, workspaces: Collection[str]) -> dict[str, dict[str, str]]:
-        found: dict[str, dict[str, str]] = {}
+        return await self.per_workspace(TemplateRow.__table__, "source", workspaces)
+
+    async def per_workspace(
+        self, table: FromClause, column: str, workspaces: Collection[str]
+    ) -> dict[str, dict[str, Any]]:
+        """``column`` of each workspace's rows by their ``name``, in one query (a table
+        keyed on workspace and name: templates, workspace settings)."""
+        found: dict[str, dict[str, Any]] = {}
         if not workspaces:
             return found
-        table = TemplateRow.__table__
-        stmt = select(table.c.workspace, table.c.name, table.c.source).where(
+        stmt = select(table.c.workspace, table.c.name, table.c[column]).where(
             table.c.workspace.in_(list(workspaces))
         )
         async with self._engine.connect() as conn:
-            for workspace, name, source in await conn.execute(stmt):
-                found.setdefault(workspace, {})[name] = source
+            for workspace, name, value in await conn.execute(stmt):
+                found.setdefault(workspace, {})[name] = value
         return found
 
     async def save_template(self, workspace: str, name: str, source: str, now: datetime) -> None:

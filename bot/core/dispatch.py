@@ -477,27 +477,24 @@ class Dispatcher:
         due: datetime,
         now: datetime,
         tx: texts.Texts,
-        told: Told | None = None,
+        told: Told,
     ) -> Delivery:
-        watched = told.watched if told is not None else None
-        escalating = rem.kind is ReminderKind.ESCALATION
+        if rem.kind is ReminderKind.ESCALATION:
+            reply = tx.escalation(rem, told.watched)
+        elif told.reply is not None:  # composed when it was due (a digest)
+            reply = told.reply
+        else:
+            reply = tx.delivery(rem, occ, now, told.templates)
+        chat = told.records.get("chat")
         return Delivery(
             reminder=rem,
             occurrence=occ,
-            reply=(
-                tx.escalation(rem, watched)
-                if escalating
-                else told.reply
-                if told is not None and told.reply is not None
-                else tx.delivery(rem, occ, now, told.templates if told is not None else None)
-            ),
+            reply=reply,
             late=now - due > _LATE_NOTE,
-            recipient=told.recipient if told is not None else None,
+            recipient=told.recipient,
             due=occ.due_at,
             late_by=max(0.0, (now - occ.due_at).total_seconds()),
-            chat_link=(
-                told.records["chat"].message_ref if told and "chat" in told.records else None
-            ),
+            chat_link=chat.message_ref if chat is not None else None,
         )
 
     async def _deliver(
