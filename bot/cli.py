@@ -25,7 +25,7 @@ from bot.parsing import Command, Prefs, parse
 from bot.parsing.batch import run as run_batch
 from bot.parsing.describe import refusal_text, rule_words, summary
 from bot.parsing.zones import is_zone, zone
-from bot.terminal import Io
+from bot.terminal import Io, Stop
 
 log = logging.getLogger("remindbot")
 
@@ -280,7 +280,7 @@ def main(
     }
     try:
         return asyncio.run(runners[args.command]())
-    except verbs.Stop as stop:
+    except Stop as stop:
         return _fail(f"remindbot {args.command}: {stop}", stop.code)
     except KeyboardInterrupt:
         return 130

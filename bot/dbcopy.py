@@ -10,8 +10,7 @@ from sqlalchemy.exc import DBAPIError
 
 from bot.config import Settings
 from bot.environment import masked_url as shown_url
-from bot.terminal import Io
-from bot.verbs import Stop
+from bot.terminal import Io, Stop
 from storage import make_engine
 from storage.copy import CopyRefused, backup_sqlite, copy_database
 

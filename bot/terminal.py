@@ -1,4 +1,4 @@
-"""What a command reads the world through: the clock and the terminal."""
+"""What a command reads the world through (the clock and the terminal), and how it stops."""
 
 from __future__ import annotations
 
@@ -22,3 +22,11 @@ class Io:
     def say(self, text: str) -> None:
         self.stdout.write(text + "\n")
         self.stdout.flush()
+
+
+class Stop(Exception):
+    """The command cannot go on; ``str()`` is the sentence, ``code`` the exit status."""
+
+    def __init__(self, sentence: str, code: int = 2) -> None:
+        super().__init__(sentence)
+        self.code = code

@@ -19,16 +19,8 @@ from bot.core.policy import usable_zone
 from bot.core.ports import Clock
 from bot.core.tallies import HistoryEntry
 from bot.parsing.zones import find_zone
-from bot.terminal import Io
+from bot.terminal import Io, Stop
 from storage import make_engine
-
-
-class Stop(Exception):
-    """The command cannot go on; ``str()`` is the sentence, ``code`` the exit status."""
-
-    def __init__(self, sentence: str, code: int = 2) -> None:
-        super().__init__(sentence)
-        self.code = code
 
 
 async def _app(settings: Settings, clock: Clock | None = None) -> App:

@@ -18,7 +18,7 @@ workspace: so it may neither reach out of its data nor take long or much memory.
 
 The result is plain text, never markup: the adapters escape it for their platform as
 they escape every reply, so a template cannot ping ``@channel`` any more than a message
-can. A template is refused when saved (``problem``/``check``) with the reason; one that
+can. A template is refused when saved (``problem``) with the reason; one that
 still fails when a reminder is delivered (odd data) falls back to the built-in text
 (``apply``), with a warning in the log, and never fails the delivery.
 """
@@ -226,14 +226,6 @@ def problem(name: str, source: str) -> InvalidRequest | None:
     if not text.strip() and name not in MAY_BE_EMPTY:
         return InvalidRequest("template_empty")
     return None
-
-
-def check(name: str, source: str, language: str | None = None) -> str | None:
-    """The sentence that says why ``source`` is refused as ``name`` (``None``: it is not)."""
-    from bot.core import texts  # texts use this module to render; import when refusing
-
-    found = problem(name, source)
-    return None if found is None else texts.of(language).sentence(found)
 
 
 def render(source: str, fields: Mapping[str, Any], *, strict: bool = False) -> str:

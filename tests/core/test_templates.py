@@ -9,9 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.core import templates
+from bot.core import templates, texts
 from bot.core.errors import InvalidRequest
 from bot.core.texts import da, en
+
+
+def check(name: str, source: str, language: str | None = None) -> str | None:
+    """The sentence that says why ``source`` is refused as ``name`` (``None``: it is not)."""
+    found = templates.problem(name, source)
+    return None if found is None else texts.of(language).sentence(found)
 
 
 def _refusal(name: str, source: str) -> InvalidRequest:
@@ -23,27 +29,27 @@ def _refusal(name: str, source: str) -> InvalidRequest:
 def test_a_syntax_error_is_refused_with_its_line() -> None:
     error = _refusal("reminder", "Reminder:\n{{ message }")
     assert (error.code, error.params["line"]) == ("template_syntax", 2)
-    assert templates.check("reminder", "Reminder:\n{{ message }") == (
+    assert check("reminder", "Reminder:\n{{ message }") == (
         "The template has a syntax error on line 2: unexpected '}'."
     )
-    assert templates.check("reminder", "Reminder:\n{{ message }", "da") == (
+    assert check("reminder", "Reminder:\n{{ message }", "da") == (
         "Skabelonen har en syntaksfejl i linje 2: unexpected '}'."
     )
 
 
 def test_an_unknown_field_is_refused_naming_it_and_the_fields_there_are() -> None:
     source = "{{ message }}\n{{ mesage }}"
-    assert templates.check("reminder", source) == (
+    assert check("reminder", source) == (
         "Line 2 uses 'mesage', which is not a field here: use message, entity, due, late_by, owner."
     )
-    assert templates.check("late", "{{ message.nope }}") == (
+    assert check("late", "{{ message.nope }}") == (
         "Line 1 uses 'nope', which is not a field here: use message, entity, due, late_by, owner."
     )
     # Only summaries and digests have a list of items.
     assert _refusal("reminder", "{% for i in items %}{{ i.message }}{% endfor %}").code == (
         "template_field"
     )
-    assert templates.check("digest", "{% for i in items %}{{ i.message }}{% endfor %}") is None
+    assert check("digest", "{% for i in items %}{{ i.message }}{% endfor %}") is None
     assert _refusal("digest", "{% for i in items %}{{ i.mesage }}{% endfor %}").params["field"] == (
         "mesage"
     )
@@ -62,7 +68,7 @@ def test_what_leads_out_of_the_sandbox_is_refused_as_unsafe(source: str) -> None
     name = "digest" if "items" in source else "reminder"
     error = _refusal(name, source)
     assert error.code == "template_unsafe", error
-    sentence = templates.check(name, source)
+    sentence = check(name, source)
     assert sentence is not None and sentence.startswith("Line 1 reaches for what a template")
     assert "unsafe" in sentence
 
@@ -85,7 +91,7 @@ def test_output_is_bounded_refused_when_saved_and_cut_when_delivered() -> None:
 
 
 def test_other_refusals_name_and_emptiness_and_errors() -> None:
-    assert templates.check("footer", "x") == (
+    assert check("footer", "x") == (
         "There is no template called 'footer': the templates are reminder, late, summary, digest."
     )
     assert _refusal("reminder", "{% if false %}x{% endif %}").code == "template_empty"
@@ -180,9 +186,9 @@ def test_what_could_make_a_template_slow_or_huge_is_refused(source: str, code: s
     no ``set``/``with``/macros, loops over ``items`` two deep, nothing that pads."""
     error = _refusal("digest", source)
     assert error.code == code, error
-    sentence = templates.check("digest", source)
+    sentence = check("digest", source)
     assert sentence is not None and "Line 1" in sentence
-    assert templates.check("digest", source, "da") != sentence
+    assert check("digest", source, "da") != sentence
 
 
 def test_a_stored_template_past_the_check_is_held_to_the_same_rules() -> None:
