@@ -31,6 +31,8 @@ NAMING = {
 }
 
 KEY = String(255)
+# SQL NULL for None, not the JSON text 'null': a NULL is not decoded on every row read.
+NULLABLE_JSON = JSON(none_as_null=True)
 
 
 class Base(DeclarativeBase):
@@ -52,8 +54,8 @@ class UserRow(Base):
     language: Mapped[str | None] = mapped_column(String(16))
     display_name: Mapped[str] = mapped_column(KEY)
     email: Mapped[str | None] = mapped_column(KEY)
-    channels: Mapped[list[Any] | None] = mapped_column(JSON)
-    own: Mapped[list[Any] | None] = mapped_column(JSON)
+    channels: Mapped[list[Any] | None] = mapped_column(NULLABLE_JSON)
+    own: Mapped[list[Any] | None] = mapped_column(NULLABLE_JSON)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -107,19 +109,19 @@ class ReminderRow(Base):
     deleted_at: Mapped[datetime | None]
     lease_until: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(server_default=text("0"))
-    co_targets: Mapped[list[Any] | None] = mapped_column(JSON)
+    co_targets: Mapped[list[Any] | None] = mapped_column(NULLABLE_JSON)
     snoozed_occurrence_id: Mapped[int | None] = mapped_column(unique=True)
     event_at: Mapped[datetime | None]
-    offsets: Mapped[list[Any] | None] = mapped_column(JSON)
-    stop_statuses: Mapped[list[Any] | None] = mapped_column(JSON)
+    offsets: Mapped[list[Any] | None] = mapped_column(NULLABLE_JSON)
+    stop_statuses: Mapped[list[Any] | None] = mapped_column(NULLABLE_JSON)
     trigger_status: Mapped[str | None] = mapped_column(KEY)
-    channels: Mapped[list[Any] | None] = mapped_column(JSON)
+    channels: Mapped[list[Any] | None] = mapped_column(NULLABLE_JSON)
     event_type: Mapped[str | None] = mapped_column(String(64))
     number: Mapped[int | None]
     language: Mapped[str | None] = mapped_column(String(8))
     kind: Mapped[str] = mapped_column(String(16), server_default=text("'reminder'"))
     urgent: Mapped[bool] = mapped_column(server_default=false())
-    escalate: Mapped[list[Any] | None] = mapped_column(JSON)
+    escalate: Mapped[list[Any] | None] = mapped_column(NULLABLE_JSON)
     until_done: Mapped[bool] = mapped_column(server_default=false())
     webhook_url: Mapped[str | None] = mapped_column(Text)
     watch_occurrence_id: Mapped[int | None] = mapped_column(index=True)
@@ -257,7 +259,7 @@ class IdempotencyRow(Base):
     key: Mapped[str] = mapped_column(KEY)
     request_hash: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int | None]
-    response: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    response: Mapped[dict[str, Any] | None] = mapped_column(NULLABLE_JSON)
     created_at: Mapped[datetime] = mapped_column(index=True)
 
 
@@ -281,7 +283,7 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(String(64))
     # No foreign key: the log outlives the reminders it mentions.
     reminder_id: Mapped[int | None] = mapped_column(index=True)
-    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    detail: Mapped[dict[str, Any] | None] = mapped_column(NULLABLE_JSON)
 
 
 # The same tables for Core statements (the dispatcher's hot path builds no ORM objects).

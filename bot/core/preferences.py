@@ -293,7 +293,7 @@ def effective(prefs: UserPrefs, defaults: Mapping[str, Any] | None) -> Settings:
             sources[name] = "workspace"
         else:
             sources[name] = "default"
-    return Settings(prefs=replace(prefs, **changes), sources=sources)
+    return Settings(prefs=replace(prefs, **changes) if changes else prefs, sources=sources)
 
 
 def _usable(name: str, defaults: Mapping[str, Any]) -> bool:
