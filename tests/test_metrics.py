@@ -9,6 +9,7 @@ exactly; the reminders-by-state gauge is compared with what the database holds.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -267,3 +268,21 @@ async def test_remindbot_run_serves_metrics_beside_healthz(tmp_path: Path) -> No
             await app.close()
     assert value(samples, "remindbot_reminders", state="scheduled") == 0
     assert value(samples, "remindbot_parse_refusals_total", code="no_time") == 1
+
+
+def test_the_operations_page_names_every_series_metrics_exposes() -> None:
+    page = (Path(__file__).resolve().parents[1] / "docs" / "operations.md").read_text()
+    section = page.split("## Metrics\n", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"^\| `(remindbot_\w+)` \|", section, re.MULTILINE))
+    metrics = PromMetrics()
+
+    async def none() -> dict[str, int]:
+        return {}
+
+    metrics.registry.register(ReminderGauge(none))
+    exposed = {family.name for family in metrics.registry.collect()}
+    # prometheus-client names a counter's family without its ``_total``.
+    assert documented == {
+        f"{name}_total" if f"{name}_total" in documented else name for name in exposed
+    }
+    assert len(documented) == 10
