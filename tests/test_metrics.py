@@ -23,6 +23,7 @@ from pydantic import SecretStr
 
 from bot.adapters.mattermost.client import MattermostClient, MattermostError
 from bot.adapters.slack import SlackAdapter
+from bot.adapters.webhook import WebhookChannel
 from bot.app import build, start_platforms
 from bot.clock import ManualClock
 from bot.config import Settings
@@ -33,6 +34,8 @@ from bot.core.ports import ChatPlatform
 from bot.http import create_http_app
 from bot.metrics import PromMetrics, ReminderGauge, metrics_route
 from storage import SqlReminderRepository
+from tests.adapters.webhook.receiver import SECRET, Receiver
+from tests.core.platform import FakePlatform
 from tests.factories import DUE, new_reminder
 from tests.servers import slack_payloads as p
 from tests.servers.asgi import listening, serve
@@ -286,3 +289,45 @@ def test_the_operations_page_names_every_series_metrics_exposes() -> None:
         f"{name}_total" if f"{name}_total" in documented else name for name in exposed
     }
     assert len(documented) == 10
+
+
+async def test_each_channel_tried_is_counted_and_lateness_waits_for_the_sent_outcome(
+    repo: SqlReminderRepository, clock: ManualClock
+) -> None:
+    """Chat and a webhook (a real receiver) answering 500 once: chat counts ``sent`` and
+    the webhook ``deferred``; the occurrence is sent (and its lateness measured) only
+    when the webhook's retry, 30 s later, goes through."""
+    metrics = PromMetrics()
+    clock.set(DUE)
+    async with (
+        Receiver(SECRET, clock) as hook,
+        serve(create_http_app([metrics_route(metrics)], health=_healthy)) as url,
+    ):
+        hook.answers = [500]
+        channel = WebhookChannel(SECRET, clock=clock)
+        platform = FakePlatform(platform="slack")
+        dispatcher = Dispatcher(
+            repo, {"slack": platform}, clock, channels={"webhook": channel}, metrics=metrics
+        )
+        await repo.add(new_reminder(channels=("chat", "webhook"), webhook_url=hook.url), DUE)
+        assert await dispatcher.drain() == 1
+        first = await scrape(url)
+        clock.advance(timedelta(seconds=30))
+        assert await dispatcher.drain() == 1
+        second = await scrape(url)
+
+    def delivered(samples: Samples, channel: str, outcome: str) -> float:
+        labels = {"platform": "slack", "channel": channel, "outcome": outcome}
+        return value(samples, "remindbot_deliveries_total", **labels)
+
+    assert (delivered(first, "chat", "sent"), delivered(first, "webhook", "deferred")) == (1, 1)
+    assert value(first, "remindbot_dispatch_lateness_seconds_count") == 0
+    assert (delivered(second, "chat", "sent"), delivered(second, "webhook", "sent")) == (1, 1)
+    assert value(second, "remindbot_dispatch_lateness_seconds_count") == 1
+    assert value(second, "remindbot_dispatch_lateness_seconds_sum") == 30
+    assert value(second, "remindbot_claim_batch_reminders_count") == 2
+    assert len(platform.delivered) == 1
+
+
+async def _healthy() -> tuple[bool, dict[str, Any]]:
+    return True, {}
