@@ -42,6 +42,7 @@ from tests.servers.asgi import listening, serve
 from tests.servers.mattermost import FakeMattermost
 from tests.servers.slack import FakeSlack
 
+RECONNECTS = "remindbot_websocket_reconnects_total"
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
 
@@ -56,6 +57,17 @@ async def scrape(url: str) -> Samples:
         for family in text_string_to_metric_families(answer.text)
         for s in family.samples
     }
+
+
+async def scrape_until(url: str, name: str, **labels: str) -> Samples:
+    """Scrape until the series counts something (at most 5 s): for what the bot does
+    after it has acknowledged an event."""
+    async with asyncio.timeout(5):
+        while True:
+            samples = await scrape(url)
+            if value(samples, name, **labels):
+                return samples
+            await asyncio.sleep(0.02)
 
 
 def value(samples: Samples, name: str, **labels: str) -> float:
@@ -184,15 +196,23 @@ async def test_a_refused_phrase_and_a_retried_event(metered: Metered) -> None:
     assert answer.args["text"].startswith("I could not find a time in that.")
     await metered.send(event, retry=1)  # Slack's retry of the same event: dropped
 
-    async with asyncio.timeout(5):  # the retry is handled after its ack
-        while True:
-            samples = await scrape(metered.url)
-            if value(samples, "remindbot_duplicate_events_total", platform="slack"):
-                break
-            await asyncio.sleep(0.02)
+    # The retry is handled after its ack: scraped until it has been.
+    samples = await scrape_until(metered.url, "remindbot_duplicate_events_total", platform="slack")
     assert value(samples, "remindbot_duplicate_events_total", platform="slack") == 1
     assert value(samples, "remindbot_parse_refusals_total", code="no_time") == 1
     assert len(metered.slack.calls_to("chat.postMessage")) == 1
+
+
+async def test_a_socket_mode_reconnect(metered: Metered) -> None:
+    before = await scrape(metered.url)
+    await metered.slack.disconnect()  # as Slack does before it rotates hosts
+    await metered.slack.wait_connected(count=2)
+
+    # slack_sdk reads the new hello after connecting: scraped until it has.
+    after = await scrape_until(metered.url, RECONNECTS, platform="slack")
+    assert value(before, RECONNECTS, platform="slack") == 0
+    assert value(after, RECONNECTS, platform="slack") == 1
+    assert metered.slack.connections == 2
 
 
 async def test_mattermost_reconnects_and_429_waits() -> None:

@@ -87,6 +87,22 @@ def web_client(token: str, api_url: str | None, metrics: Metrics = NO_METRICS) -
     )
 
 
+class _Hellos:
+    """A Socket Mode message listener: Slack says ``hello`` on every new connection,
+    so each one after the first is a reconnect (a ``disconnect`` Slack asked for, or a
+    dropped socket slack_sdk opened again)."""
+
+    def __init__(self, metrics: Metrics) -> None:
+        self.metrics = metrics
+        self.seen = 0
+
+    async def __call__(self, _client: Any, message: dict[str, Any], _raw: str | None) -> None:
+        if message.get("type") == "hello":
+            self.seen += 1
+            if self.seen > 1:
+                self.metrics.reconnected(PLATFORM)
+
+
 class SlackAdapter:
     """One Slack workspace connection. ``gateway`` is what the dispatcher delivers through."""
 
@@ -118,10 +134,12 @@ class SlackAdapter:
         self.listeners = SlackListeners(self.bolt, front, self.gateway, command)
         self.listeners.register()
         self._socket: AsyncSocketModeHandler | None = None
+        self._metrics = metrics
 
     async def connect_socket_mode(self, app_token: str) -> None:
         """Connect over Socket Mode (no public URL). Call inside the running loop."""
         self._socket = AsyncSocketModeHandler(self.bolt, app_token)
+        self._socket.client.message_listeners.append(_Hellos(self._metrics))
         await self._socket.connect_async()  # type: ignore[no-untyped-call]
         log.info("connected to Slack over Socket Mode")
 
