@@ -10,6 +10,7 @@ to do when it moves.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 
@@ -23,6 +24,7 @@ from starlette.routing import Route
 
 from bot.core.model import ReminderState
 
+log = logging.getLogger(__name__)
 # Seconds from due to sent: the sweep runs every few seconds, retries wait minutes.
 LATENESS_BUCKETS = (0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600)
 # Reminders per claim; the dispatcher claims 200 at most by default.
@@ -126,7 +128,9 @@ class ReminderGauge(Collector):
     seconds; prometheus-client collects synchronously, so ``refresh`` (async) runs
     first in the ``/metrics`` handler and ``collect`` gives what it read. Every state
     is exposed, with 0 when none are in it, so a state emptying shows as 0 rather than
-    a series that vanishes.
+    a series that vanishes. When the count fails (the database is down) the gauge is
+    left out of that scrape, rather than showing old numbers as if they were current,
+    and the rest of ``/metrics`` is still served; the next scrape reads again.
     """
 
     def __init__(
@@ -140,18 +144,25 @@ class ReminderGauge(Collector):
         self._ttl = ttl
         self._monotonic = monotonic
         self._read_at: float | None = None
-        self._counts: Mapping[str, int] = {}
-        self.reads = 0  # how many COUNT queries ran (the cache is tested by it)
+        self._counts: Mapping[str, int] | None = None
+        self.reads = 0  # how many COUNT queries were made (the cache is tested by it)
 
     async def refresh(self) -> None:
         now = self._monotonic()
         if self._read_at is not None and now - self._read_at < self._ttl:
             return
-        self._counts = await self._count()
-        self._read_at = now
         self.reads += 1
+        try:
+            self._counts = await self._count()
+        except Exception:  # the other series are worth serving when the database is not
+            log.warning("counting reminders by state failed", exc_info=True)
+            self._counts, self._read_at = None, None
+            return
+        self._read_at = now
 
     def collect(self) -> Iterator[Metric]:
+        if self._counts is None:
+            return
         family = GaugeMetricFamily(
             "remindbot_reminders", "Reminders (not deleted) in each state.", labels=["state"]
         )

@@ -33,7 +33,7 @@ from bot.core.model import ReminderState
 from bot.core.ports import ChatPlatform
 from bot.http import create_http_app
 from bot.metrics import PromMetrics, ReminderGauge, metrics_route
-from storage import SqlReminderRepository
+from storage import SqlReminderRepository, make_engine
 from tests.adapters.webhook.receiver import SECRET, Receiver
 from tests.core.platform import FakePlatform
 from tests.factories import DUE, new_reminder
@@ -293,8 +293,11 @@ async def test_remindbot_run_serves_metrics_beside_healthz(tmp_path: Path) -> No
     assert value(samples, "remindbot_parse_refusals_total", code="no_time") == 1
 
 
-def test_the_operations_page_names_every_series_metrics_exposes() -> None:
-    page = (Path(__file__).resolve().parents[1] / "docs" / "operations.md").read_text()
+OPERATIONS = Path(__file__).resolve().parents[1] / "docs" / "operations.md"
+
+
+async def test_the_operations_page_names_every_series_metrics_exposes() -> None:
+    page = await asyncio.to_thread(OPERATIONS.read_text)
     section = page.split("## Metrics\n", 1)[1].split("\n## ", 1)[0]
     documented = set(re.findall(r"^\| `(remindbot_\w+)` \|", section, re.MULTILINE))
     metrics = PromMetrics()
@@ -302,7 +305,9 @@ def test_the_operations_page_names_every_series_metrics_exposes() -> None:
     async def none() -> dict[str, int]:
         return {}
 
-    metrics.registry.register(ReminderGauge(none))
+    gauge = ReminderGauge(none)
+    await gauge.refresh()
+    metrics.registry.register(gauge)
     exposed = {family.name for family in metrics.registry.collect()}
     # prometheus-client names a counter's family without its ``_total``.
     assert documented == {
@@ -351,3 +356,23 @@ async def test_each_channel_tried_is_counted_and_lateness_waits_for_the_sent_out
 
 async def _healthy() -> tuple[bool, dict[str, Any]]:
     return True, {}
+
+
+async def test_without_a_database_the_gauge_is_left_out_and_the_rest_served(
+    tmp_path: Path,
+) -> None:
+    """A repository over a database that has no tables (never migrated): the count
+    fails; the scrape still answers, without ``remindbot_reminders``."""
+    db = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    metrics = PromMetrics()
+    metrics.refused("past")
+    gauge = ReminderGauge(SqlReminderRepository(db).reminders_by_state)
+    try:
+        async with serve(create_http_app([metrics_route(metrics, gauge)], health=_healthy)) as url:
+            samples = await scrape(url)
+            again = await scrape(url)
+    finally:
+        await db.dispose()
+    assert value(samples, "remindbot_parse_refusals_total", code="past") == 1
+    assert not [name for name, _ in samples if name == "remindbot_reminders"]
+    assert again == samples and gauge.reads == 2  # each scrape tries the database again
