@@ -24,6 +24,7 @@ from bot.core.dispatch import Dispatcher
 from bot.core.engine import Engine, build_engine
 from bot.core.ports import ChatPlatform, Clock, DeliveryError
 from bot.core.reports import Reports
+from bot.metrics import PromMetrics, ReminderGauge, metrics_route
 from bot.scheduler import Scheduler
 from storage import SqlReminderRepository, is_current, make_engine, normalize_url, upgrade_async
 
@@ -78,6 +79,7 @@ class App:
     gateways: dict[str, ChatPlatform] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    metrics: PromMetrics = field(default_factory=PromMetrics)  # this app's own registry
 
     def add_gateway(self, gateway: ChatPlatform) -> None:
         self.gateways[gateway.platform] = gateway
@@ -117,6 +119,7 @@ async def build(settings: Settings, clock: Clock | None = None) -> App:
         raise
     repo = SqlReminderRepository(db)
     gateways: dict[str, ChatPlatform] = {}
+    metrics = PromMetrics()
     dispatcher = Dispatcher(
         repo,
         gateways,
@@ -126,6 +129,7 @@ async def build(settings: Settings, clock: Clock | None = None) -> App:
         channels=delivery_channels(settings, gateways, clock),
         dry_run=settings.dry_run,
         max_per_hour=settings.max_per_user_per_hour or None,
+        metrics=metrics,
     )
     scheduler = Scheduler(dispatcher, repo, clock, sweep=settings.sweep)
     parts = build_engine(
@@ -137,8 +141,9 @@ async def build(settings: Settings, clock: Clock | None = None) -> App:
         min_interval=settings.min_interval,
         commands=(settings.slack_command, settings.mattermost_command),
         calendars=calendars(repo, clock, settings),
+        metrics=metrics,
     )
-    return App(settings, clock, db, repo, parts, dispatcher, scheduler, gateways)
+    return App(settings, clock, db, repo, parts, dispatcher, scheduler, gateways, metrics=metrics)
 
 
 async def start_platforms(app: App) -> list[Awaitable[object]]:
@@ -146,8 +151,8 @@ async def start_platforms(app: App) -> list[Awaitable[object]]:
 
     The HTTP app runs whenever something is served over HTTP (a platform's callbacks, the
     REST API, calendar feeds when ``REMINDBOT_PUBLIC_URL`` is set, or just ``/healthz``
-    beside a connected platform). Empty when nothing is configured
-    (``remindbot run`` then says what to set).
+    beside a connected platform), with ``/metrics`` (bot/metrics.py) beside ``/healthz``.
+    Empty when nothing is configured (``remindbot run`` then says what to set).
     """
     s = app.settings
     routes: list[BaseRoute] = []
@@ -163,6 +168,7 @@ async def start_platforms(app: App) -> list[Awaitable[object]]:
         log.info("calendar feeds are served at %s/ical/", s.public_url)
     if not (app.gateways or routes):
         return []
+    routes.append(metrics_route(app.metrics, ReminderGauge(app.repo.reminders_by_state)))
     from bot.http import create_http_app
 
     config = uvicorn.Config(
@@ -219,6 +225,7 @@ async def _start_slack(app: App) -> list[BaseRoute]:
         api_url=s.slack_api_url,
         signing_secret=None if s.slack_app_token else secret,
         command=s.slack_command,
+        metrics=app.metrics,
     )
     app.closers.append(slack.close)
     try:
@@ -252,6 +259,7 @@ async def _start_mattermost(app: App) -> list[BaseRoute]:
         actions_url=s.mattermost_actions_url,
         secret=secret,
         slash_token=slash,
+        metrics=app.metrics,
     )
     app.closers.append(adapter.close)
     try:

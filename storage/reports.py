@@ -20,6 +20,19 @@ _Q = TypeVar("_Q", bound=Select[*tuple[Any, ...]])
 class ReportReads(Store):
     """The reporting half of ``SqlReminderRepository``."""
 
+    async def reminders_by_state(self) -> dict[str, int]:
+        """How many reminders (not deleted) are in each state, in one grouped COUNT;
+        for the ``remindbot_reminders`` gauge (bot/metrics.py). States with none are
+        absent."""
+        stmt = (
+            select(ReminderRow.state, func.count())
+            .where(ReminderRow.deleted_at.is_(None))
+            .group_by(ReminderRow.state)
+        )
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(stmt)).all()
+        return {str(state): int(count) for state, count in rows}
+
     async def period_counts(
         self, owner: str | None, since: datetime, until: datetime, limit: int
     ) -> PeriodCounts:

@@ -20,12 +20,12 @@ from bot.core.calendar import Calendars
 from bot.core.commands import read_command
 from bot.core.directory import Directories
 from bot.core.drafts import Drafts
-from bot.core.errors import InvalidRequest, NotAllowed, NotFound
+from bot.core.errors import InvalidRequest, NotAllowed, NotFound, PhraseRefused
 from bot.core.followups import Followups, Skipped
 from bot.core.inbound import Answer, Event, Message, Press
 from bot.core.model import Actor, Origin, Page, Reminder, ReminderState, Reply
 from bot.core.people import People
-from bot.core.ports import Clock, ReminderRepository, Replies
+from bot.core.ports import NO_METRICS, Clock, Metrics, ReminderRepository, Replies
 from bot.core.preferences import SettingsForm
 from bot.core.setting_actions import change_setting
 from bot.core.stored import Stored
@@ -47,6 +47,7 @@ class ChatFront:
         commands: slash command names (``/reminder``) a message may begin with; they
             are configuration, not words the parser knows.
         calendars: the calendar feeds, for ``calendar feed``; ``None``: not served.
+        metrics: counts refused phrases (by code) and repeated events.
     """
 
     def __init__(
@@ -61,8 +62,10 @@ class ChatFront:
         *,
         commands: Sequence[str] = (),
         calendars: Calendars | None = None,
+        metrics: Metrics = NO_METRICS,
     ) -> None:
         self.repo = repo
+        self.metrics = metrics
         self.clock = clock
         self.people = people
         self.directories = directories
@@ -151,6 +154,7 @@ class ChatFront:
                 event.actor.platform, event.event_id, self.clock.now()
             )
             if seen:
+                self.metrics.duplicate_event(event.actor.platform)
                 log.info("dropped a repeated %s event", event.actor.platform)
                 return False
         await self._observe(event.actor, event.tz_hint)
@@ -179,6 +183,8 @@ class ChatFront:
         try:
             await work
         except (NotFound, NotAllowed, InvalidRequest) as error:
+            if isinstance(error, PhraseRefused):
+                self.metrics.refused(error.refusal.code.value)
             await out.answer((await self._texts(actor, language)).problem(error))
 
     async def _texts(self, actor: Actor, *hints: str | None) -> texts.Texts:

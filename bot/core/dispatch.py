@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from bot.core import digests, escalation, ratelimit, schedule, texts
 from bot.core.escalation import Watched
+from bot.core.measures import Measured
 from bot.core.model import (
     FINISHED_STATES,
     ChannelDelivery,
@@ -33,10 +34,12 @@ from bot.core.model import (
 )
 from bot.core.policy import MAX_ATTEMPTS, quiet_until, retry_delay
 from bot.core.ports import (
+    NO_METRICS,
     ChatGateway,
     Clock,
     DeliveryChannel,
     DeliveryError,
+    Metrics,
     Outcome,
     ReminderRepository,
 )
@@ -88,8 +91,10 @@ class Dispatcher:
         channels: Mapping[str, DeliveryChannel] | None = None,
         dry_run: bool = False,
         max_per_hour: int | None = None,
+        metrics: Metrics = NO_METRICS,
     ) -> None:
         self.repo = repo
+        self.metrics = metrics  # counted as outcomes are recorded (measures.py)
         self.channels: Mapping[str, DeliveryChannel] = channels or {}
         self.dry_run = dry_run
         self.max_per_hour = max_per_hour
@@ -108,6 +113,7 @@ class Dispatcher:
             now, now + self.lease, self.batch, platforms=tuple(self.gateways)
         )
         if claimed:
+            self.metrics.claimed(len(claimed))
             try:
                 await self.handle(claimed, now)
             except Exception:
@@ -130,7 +136,7 @@ class Dispatcher:
         items = [(rem.id, due) for rem, due in zip(claimed, dues, strict=True)]
         occurrences = await self.repo.open_occurrences(items, now)
         watched = await escalation.watched(self.repo, claimed)
-        journal = _Journal(self.repo, now)
+        journal = _Journal(self.repo, now, Measured(self.metrics, occurrences, now))
         try:
             batch = zip(claimed, occurrences, dues, strict=True)
             pending = self._settle(journal, batch, now, watched)
@@ -580,8 +586,11 @@ class _Journal:
 
     RETRIES = (0.2, 0.5, 1.0, 2.0)  # seconds between attempts of one write
 
-    def __init__(self, repo: ReminderRepository, now: datetime) -> None:
+    def __init__(
+        self, repo: ReminderRepository, now: datetime, measured: Measured | None = None
+    ) -> None:
         self._repo = repo
+        self._measured = measured
         self._now = now
         self._pending: list[Outcome] = []
         self._waiters: list[asyncio.Future[None]] = []
@@ -669,6 +678,8 @@ class _Journal:
                 await asyncio.sleep(pause)
             else:
                 self._flowing.set()
+                if self._measured is not None:
+                    self._measured.recorded(batch)
                 return None
         raise AssertionError("unreachable")
 

@@ -12,7 +12,7 @@ from bot.core.directory import Directories
 from bot.core.drafts import Drafts
 from bot.core.followups import Followups
 from bot.core.people import People
-from bot.core.ports import Clock, Directory, ReminderRepository
+from bot.core.ports import NO_METRICS, Clock, Directory, Metrics, ReminderRepository
 from bot.core.stored import Stored
 
 
@@ -38,6 +38,7 @@ def build_engine(
     min_interval: timedelta = timedelta(minutes=5),
     commands: Sequence[str] = (),
     calendars: Calendars | None = None,
+    metrics: Metrics = NO_METRICS,
 ) -> Engine:
     """Wire the use cases; ``directories`` is shared, so adapters may join it later."""
     people = People(repo, clock, default_tz=default_tz, min_interval=min_interval)
@@ -55,5 +56,6 @@ def build_engine(
         stored,
         commands=commands,
         calendars=calendars,
+        metrics=metrics,
     )
     return Engine(people, found, drafts, followups, front, stored)

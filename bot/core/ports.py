@@ -558,3 +558,77 @@ class ApiRepository(ReminderRepository, Protocol):
     ) -> list[tuple[Reminder, Occurrence]]:
         """Delivered occurrences of ``owner``'s reminders nobody completed or dismissed."""
         ...
+
+
+# -- metrics (bot/metrics.py implements them with prometheus-client) ----------------------
+
+
+class Metrics(Protocol):
+    """What the engine and the adapters count, without knowing who reads it.
+
+    Core stays free of the metrics framework: it calls these, ``bot/metrics.py`` turns
+    them into Prometheus series. Every method is cheap and never raises.
+    """
+
+    def delivered(self, platform: str, channel: str, outcome: str) -> None:
+        """One occurrence's outcome on one channel was recorded (``sent``, ``failed``…)."""
+        ...
+
+    def lateness(self, seconds: float) -> None:
+        """A delivery was recorded as sent this many seconds after it was due."""
+        ...
+
+    def claimed(self, count: int) -> None:
+        """A claim took ``count`` due reminders (only non-empty claims are told)."""
+        ...
+
+    def refused(self, code: str) -> None:
+        """The parser refused a phrase someone wrote (``RefusalCode`` value)."""
+        ...
+
+    def platform_error(self, platform: str, code: str) -> None:
+        """A platform API call failed with ``code`` (``ratelimited``, ``channel_not_found``)."""
+        ...
+
+    def waited(self, platform: str, seconds: float) -> None:
+        """A platform's 429 asked us to wait this long before calling again."""
+        ...
+
+    def reconnected(self, platform: str) -> None:
+        """A platform's event connection (a websocket) was connected again after a loss."""
+        ...
+
+    def duplicate_event(self, platform: str) -> None:
+        """An inbound event id was seen before (a platform's retry), and dropped."""
+        ...
+
+
+class NoMetrics:
+    """The ``Metrics`` that counts nothing: the default wherever none is given."""
+
+    def delivered(self, platform: str, channel: str, outcome: str) -> None:
+        pass
+
+    def lateness(self, seconds: float) -> None:
+        pass
+
+    def claimed(self, count: int) -> None:
+        pass
+
+    def refused(self, code: str) -> None:
+        pass
+
+    def platform_error(self, platform: str, code: str) -> None:
+        pass
+
+    def waited(self, platform: str, seconds: float) -> None:
+        pass
+
+    def reconnected(self, platform: str) -> None:
+        pass
+
+    def duplicate_event(self, platform: str) -> None:
+        pass
+
+
+NO_METRICS: Metrics = NoMetrics()

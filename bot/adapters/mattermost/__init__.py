@@ -18,7 +18,7 @@ from bot.adapters.mattermost.client import MattermostClient
 from bot.adapters.mattermost.gateway import MattermostGateway
 from bot.adapters.mattermost.listener import MattermostListener
 from bot.core.chat import ChatFront
-from bot.core.ports import Clock
+from bot.core.ports import NO_METRICS, Clock, Metrics
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,7 @@ class MattermostAdapter:
         secret: the key of the buttons' signed contexts.
         slash_token: the custom slash command's token (``None``: no slash command).
         events_options: passed to the websocket listener (tests shorten its delays).
+        metrics: told of failed calls, 429 waits and websocket reconnects.
     """
 
     def __init__(
@@ -49,8 +50,9 @@ class MattermostAdapter:
         slash_token: str | None = None,
         timeout: float = 10.0,
         events_options: dict[str, Any] | None = None,
+        metrics: Metrics = NO_METRICS,
     ) -> None:
-        self.client = MattermostClient(url, token, timeout=timeout)
+        self.client = MattermostClient(url, token, timeout=timeout, metrics=metrics)
         self.gateway = MattermostGateway(self.client, Signer(secret, clock), actions_url)
         self.listener = MattermostListener(
             front,

@@ -17,7 +17,7 @@ from urllib.parse import quote
 import httpx
 
 from bot.adapters.mattermost.websocket import OnConnect, WebsocketListener
-from bot.core.ports import DeliveryError
+from bot.core.ports import NO_METRICS, DeliveryError, Metrics
 
 log = logging.getLogger(__name__)
 JSON = dict[str, Any]
@@ -70,6 +70,7 @@ class MattermostClient:
         token: the bot account's access token; sent as a bearer token, never logged.
         timeout: seconds for connecting, and for each read and write.
         transport: an httpx transport, for tests that need one.
+        metrics: told of every failed call (by reason) and every 429's wait.
 
     Attributes:
         since_limit: how many posts a ``?since=`` answer holds at most (the server's cap).
@@ -82,8 +83,10 @@ class MattermostClient:
         *,
         timeout: float = 10.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        metrics: Metrics = NO_METRICS,
     ) -> None:
         self.url = url.rstrip("/")
+        self.metrics = metrics
         self._token = token
         self._http = httpx.AsyncClient(
             base_url=f"{self.url}/api/v4",
@@ -131,9 +134,10 @@ class MattermostClient:
         try:
             response = await self._http.get(path)
         except httpx.TransportError:
-            raise MattermostError("connection_error", temporary=True) from None
+            raise self._counted(MattermostError("connection_error", temporary=True)) from None
         if not response.is_success:
-            raise error_from(response.status_code, response.headers, response.content)
+            error = error_from(response.status_code, response.headers, response.content)
+            raise self._counted(error)
         try:
             found = response.json()
         except ValueError:
@@ -233,7 +237,9 @@ class MattermostClient:
 
     def events(self, on_connect: OnConnect, **options: Any) -> AsyncIterator[JSON]:
         """The websocket's events (see ``WebsocketListener``), until ``close()``."""
-        listener = WebsocketListener(self.ws_url, self._token, on_connect=on_connect, **options)
+        listener = WebsocketListener(
+            self.ws_url, self._token, on_connect=on_connect, metrics=self.metrics, **options
+        )
         self._listeners.append(listener)
         return listener.events()
 
@@ -256,17 +262,25 @@ class MattermostClient:
             response = await self._http.request(method, path, params=params, json=json_body)
         except httpx.TimeoutException:
             log.warning("Mattermost %s %s: timed out", method, path)
-            raise MattermostError("timeout", temporary=True) from None
+            raise self._counted(MattermostError("timeout", temporary=True)) from None
         except httpx.TransportError as failure:
             log.warning("Mattermost %s %s: %s", method, path, type(failure).__name__)
-            raise MattermostError("connection_error", temporary=True) from None
+            raise self._counted(MattermostError("connection_error", temporary=True)) from None
         if not response.is_success:
             error = error_from(response.status_code, response.headers, response.content)
             # Expected answers (404 from is_member, a 403 the caller handles) stay quiet.
             level = logging.WARNING if error.temporary or error.status == 401 else logging.DEBUG
             log.log(level, "Mattermost %s %s: %s %s", method, path, response.status_code, error)
-            raise error
+            raise self._counted(error)
         return _decode(response)
+
+    def _counted(self, error: MattermostError) -> MattermostError:
+        """``error``, told to ``metrics``: its reason, and a 429's wait (the caller, the
+        dispatcher's retry, waits that long)."""
+        self.metrics.platform_error("mattermost", error.reason)
+        if error.status == 429 and error.retry_after is not None:
+            self.metrics.waited("mattermost", error.retry_after)
+        return error
 
 
 def _decode(response: httpx.Response) -> JSON:

@@ -23,6 +23,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus, WebSocketException
 
 from bot.adapters.mattermost.backoff import Backoff
+from bot.core.ports import NO_METRICS, Metrics
 
 log = logging.getLogger(__name__)
 JSON = dict[str, Any]
@@ -62,6 +63,7 @@ class WebsocketListener:
         open_timeout: seconds for the TCP, TLS and websocket handshakes.
         hello_timeout: seconds to wait for ``hello`` after the handshake.
         stable_after: seconds up after which a connection counts as healthy.
+        metrics: told of every connection after the first (a reconnect).
     """
 
     def __init__(
@@ -76,6 +78,7 @@ class WebsocketListener:
         open_timeout: float = 10.0,
         hello_timeout: float = 10.0,
         stable_after: float = 60.0,
+        metrics: Metrics = NO_METRICS,
     ) -> None:
         self._url = url
         self._headers = {"Authorization": f"Bearer {token}"}
@@ -84,6 +87,7 @@ class WebsocketListener:
         self._sleep, self._clock = sleep, clock
         self._open_timeout, self._hello_timeout = open_timeout, hello_timeout
         self._stable_after = stable_after
+        self._metrics = metrics
         self._queue: asyncio.Queue[object] = asyncio.Queue(maxsize=1000)
         self._task: asyncio.Task[None] | None = None
         self._closed = False
@@ -156,6 +160,8 @@ class WebsocketListener:
         await self._await_hello(ws)
         life.started = self._clock()
         self.connects += 1
+        if self.connects > 1:
+            self._metrics.reconnected("mattermost")
         log.info("Mattermost websocket connected (%s)", self.connection_id)
         await self._catch_up()
         async for raw in ws:

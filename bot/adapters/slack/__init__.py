@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
@@ -14,10 +15,11 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.routing import Route
 
-from bot.adapters.slack.gateway import SlackGateway
+from bot.adapters.slack.gateway import PLATFORM, SlackGateway
 from bot.adapters.slack.http import events_endpoint
 from bot.adapters.slack.listeners import SlackListeners
 from bot.core.chat import ChatFront
+from bot.core.ports import NO_METRICS, Metrics
 
 log = logging.getLogger(__name__)
 DEFAULT_API_URL = "https://slack.com/api/"
@@ -38,11 +40,40 @@ class _ClientGiven(logging.Filter):
 logging.getLogger("slack_bolt.AsyncApp").addFilter(_ClientGiven())
 
 
-def web_client(token: str, api_url: str | None) -> AsyncWebClient:
+class _CountedRateLimits(AsyncRateLimitErrorRetryHandler):
+    """slack_sdk's 429 handler (it sleeps ``Retry-After``, then retries), telling
+    ``metrics`` each wait and the seconds Slack asked for."""
+
+    def __init__(self, metrics: Metrics, max_retry_count: int) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.metrics = metrics
+
+    async def prepare_for_next_attempt_async(self, **kwargs: Any) -> None:
+        response = kwargs.get("response")
+        if response is not None:
+            asked = next(
+                (v for k, v in response.headers.items() if k.lower() == "retry-after"), None
+            )
+            self.metrics.waited(PLATFORM, _seconds(asked))
+        await super().prepare_for_next_attempt_async(**kwargs)
+
+
+def _seconds(header: object) -> float:
+    """A ``Retry-After`` as slack_sdk reads it (a list of values, the first counts);
+    1 when absent or unreadable (slack_sdk then waits about a second)."""
+    value = header[0] if isinstance(header, list | tuple) and header else header
+    try:
+        return float(str(value))
+    except ValueError:
+        return 1.0
+
+
+def web_client(token: str, api_url: str | None, metrics: Metrics = NO_METRICS) -> AsyncWebClient:
     """A Web API client that waits out 429s and retries 5xx and connection errors.
 
     slack_sdk only retries connection errors by default; rate-limit and server-error
-    retries must be added (``slack_sdk.http_retry.builtin_async_handlers``).
+    retries must be added (``slack_sdk.http_retry.builtin_async_handlers``). Each 429
+    wait is counted in ``metrics``.
     """
     base = api_url or DEFAULT_API_URL
     return AsyncWebClient(
@@ -50,10 +81,26 @@ def web_client(token: str, api_url: str | None) -> AsyncWebClient:
         base_url=base if base.endswith("/") else base + "/",
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=2),
+            _CountedRateLimits(metrics, max_retry_count=2),
             AsyncServerErrorRetryHandler(max_retry_count=2),
         ],
     )
+
+
+class _Hellos:
+    """A Socket Mode message listener: Slack says ``hello`` on every new connection,
+    so each one after the first is a reconnect (a ``disconnect`` Slack asked for, or a
+    dropped socket slack_sdk opened again)."""
+
+    def __init__(self, metrics: Metrics) -> None:
+        self.metrics = metrics
+        self.seen = 0
+
+    async def __call__(self, _client: Any, message: dict[str, Any], _raw: str | None) -> None:
+        if message.get("type") == "hello":
+            self.seen += 1
+            if self.seen > 1:
+                self.metrics.reconnected(PLATFORM)
 
 
 class SlackAdapter:
@@ -67,12 +114,13 @@ class SlackAdapter:
         api_url: str | None = None,
         signing_secret: str | None = None,
         command: str = "/reminder",
+        metrics: Metrics = NO_METRICS,
     ) -> None:
         if not bot_token.strip():
             raise ValueError("the Slack bot token is empty")
         if signing_secret is not None and not signing_secret.strip():
             raise ValueError("the Slack signing secret is empty")
-        client = web_client(bot_token, api_url)
+        client = web_client(bot_token, api_url, metrics)
         self._secret = signing_secret
         # Without a secret there is no HTTP route (routes() refuses), only Socket Mode,
         # whose requests arrive over our own authenticated websocket and are not signed.
@@ -82,14 +130,16 @@ class SlackAdapter:
             request_verification_enabled=signing_secret is not None,
             process_before_response=False,
         )
-        self.gateway = SlackGateway(client)
+        self.gateway = SlackGateway(client, metrics)
         self.listeners = SlackListeners(self.bolt, front, self.gateway, command)
         self.listeners.register()
         self._socket: AsyncSocketModeHandler | None = None
+        self._metrics = metrics
 
     async def connect_socket_mode(self, app_token: str) -> None:
         """Connect over Socket Mode (no public URL). Call inside the running loop."""
         self._socket = AsyncSocketModeHandler(self.bolt, app_token)
+        self._socket.client.message_listeners.append(_Hellos(self._metrics))
         await self._socket.connect_async()  # type: ignore[no-untyped-call]
         log.info("connected to Slack over Socket Mode")
 

@@ -18,7 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.blocks import fallback, to_blocks
 from bot.core.model import Access, Delivery, Destination, Reach, Reply, TargetKind, UserRef
-from bot.core.ports import DeliveryError
+from bot.core.ports import NO_METRICS, DeliveryError, Metrics
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +54,9 @@ class SlackGateway:
 
     platform = PLATFORM
 
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(self, client: AsyncWebClient, metrics: Metrics = NO_METRICS) -> None:
         self.client = client
+        self.metrics = metrics  # every failed Web API call, by its error code
         self._dm: dict[str, str] = {}
         self._names: dict[str, str] = {}
         self._emails: dict[str, tuple[float, str | None]] = {}
@@ -276,8 +277,11 @@ class SlackGateway:
         try:
             response = await getattr(self.client, method)(**clean)
         except SlackApiError as error:
-            raise _delivery_error(error) from None
+            failed = _delivery_error(error)
+            self.metrics.platform_error(PLATFORM, failed.reason)
+            raise failed from None
         except (aiohttp.ClientError, TimeoutError) as error:
+            self.metrics.platform_error(PLATFORM, "connection")
             raise DeliveryError(f"connection: {type(error).__name__}", temporary=True) from None
         data: dict[str, Any] = response.data if isinstance(response.data, dict) else {}
         return data
