@@ -31,9 +31,9 @@ class Stop(Exception):
         self.code = code
 
 
-async def _app(settings: Settings, clock: Clock | None = None) -> App:
+async def _app(settings: Settings, clock: Clock | None = None, *, wait: bool = False) -> App:
     try:
-        return await build(settings, clock)
+        return await build(settings, clock, wait=wait)
     except StartError as problem:
         raise Stop(str(problem)) from None
 
@@ -63,7 +63,7 @@ async def chat(settings: Settings, args: argparse.Namespace, io: Io, here: str) 
 
 
 async def run(settings: Settings, no_platform: str) -> int:
-    app = await _app(settings)
+    app = await _app(settings, wait=True)  # replicas often start before their database
     try:
         try:
             servers = await start_platforms(app)

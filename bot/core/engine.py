@@ -38,6 +38,7 @@ def build_engine(
     min_interval: timedelta = timedelta(minutes=5),
     commands: Sequence[str] = (),
     calendars: Calendars | None = None,
+    unavailable: Callable[[Exception], bool] | None = None,
 ) -> Engine:
     """Wire the use cases; ``directories`` is shared, so adapters may join it later."""
     people = People(repo, clock, default_tz=default_tz, min_interval=min_interval)
@@ -55,5 +56,6 @@ def build_engine(
         stored,
         commands=commands,
         calendars=calendars,
+        unavailable=unavailable,
     )
     return Engine(people, found, drafts, followups, front, stored)

@@ -91,6 +91,7 @@ class WebsocketListener:
         self.attempts = 0  # connection attempts
         self.connects = 0  # connections that got hello
         self.connection_id = ""
+        self.connected = False  # between hello and the connection's end (/healthz reads it)
 
     def events(self) -> AsyncIterator[JSON]:
         """Start listening (call it once); iterate for each event but ``hello``, decoded,
@@ -151,11 +152,14 @@ class WebsocketListener:
             return "closed"
         except (OSError, TimeoutError, WebSocketException, _NoHello, _CatchUpFailed) as error:
             return _describe(error)
+        finally:
+            self.connected = False
 
     async def _serve(self, ws: ClientConnection, life: _Life) -> None:
         await self._await_hello(ws)
         life.started = self._clock()
         self.connects += 1
+        self.connected = True
         log.info("Mattermost websocket connected (%s)", self.connection_id)
         await self._catch_up()
         async for raw in ws:
