@@ -51,13 +51,7 @@ async def with_retries(
                     raise Unreachable(f"{error} I tried {tries} times in {timeout:g} s.") from None
                 raise
             wait = min(delay, left)
-            log.warning(
-                "database at %s not reachable (attempt %d): %s; trying again in %.1f s",
-                where,
-                tries,
-                error,
-                wait,
-            )
+            log.warning("%s Attempt %d; trying again in %.1f s.", error, tries, wait)
             await asyncio.sleep(wait)
             delay = min(delay * 2, max_delay)
             continue
