@@ -13,11 +13,14 @@ The outage is real time (seconds); the dispatcher's time is a ``ManualClock``.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import re
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -266,3 +269,28 @@ async def test_a_frozen_server_under_a_running_app_is_a_quick_503_then_200(
             await _eventually("/healthz 200 once thawed", healthy, 10)
     finally:
         await _stop(app, tasks)
+
+
+async def test_the_operations_doc_shows_healthz_as_it_answers(
+    tmp_path: Path, silent_server: int
+) -> None:
+    doc = Path(__file__).parent.parent / "docs" / "operations.md"
+    section = doc.read_text().split("### The health check")[1].split("\n### ")[0]
+    healthy, unhealthy = (
+        json.loads(block) for block in re.findall(r"```json\n(.*?)\n```", section, re.S)
+    )
+
+    async def connected() -> None:
+        return None
+
+    app = await build(Settings(database_url=f"sqlite:///{tmp_path / 'bot.db'}"))
+    try:
+        app.connections["slack"] = connected
+        assert await app.health() == (True, healthy)
+    finally:
+        await app.close()
+    db = make_engine(f"postgresql://postgres@127.0.0.1:{silent_server}/postgres")
+    try:
+        assert await Health(db, {"slack": connected})() == (False, unhealthy)
+    finally:
+        await db.dispose()
