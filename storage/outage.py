@@ -8,31 +8,42 @@ know SQLAlchemy's or the drivers' exception types; the wiring hands it ``unavail
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 
+import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import exc, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-# DBAPIError covers the drivers' wrapped errors (OperationalError, InterfaceError: the
-# server went away, a connection was cut); OSError and TimeoutError what a driver lets
-# through unwrapped while connecting (refused, reset, no route); sqlalchemy's own
-# TimeoutError the pool waiting for a connection that never comes back.
-_OUTAGE = (exc.DBAPIError, exc.TimeoutError, OSError, TimeoutError, ConnectionError)
+# What a driver lets through unwrapped while connecting (refused, reset, no route), and
+# SQLAlchemy's pool waiting for a connection that never comes back.
+_RAW = (OSError, TimeoutError, exc.TimeoutError)
+# PostgreSQL's own words for "not now": the connection is gone (class 08), the server is
+# shutting down or starting up (class 57: admin_shutdown, cannot_connect_now).
+_POSTGRES = (
+    asyncpg.exceptions.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+)
+# SQLite calls nearly everything OperationalError, "no such table" too: only these are
+# the file being away or busy.
+_SQLITE = ("database is locked", "unable to open database file", "disk i/o error")
 
 
 def unavailable(error: BaseException) -> bool:
     """Whether ``error`` (or what it was raised from) means the database is not answering.
 
-    A constraint violation or a programming error is a ``DBAPIError`` too, but a bug, not
-    an outage: those are not counted.
+    A missing table, bad SQL or a constraint violation is a ``DBAPIError`` too, but a bug,
+    not an outage: those are not counted, and the caller lets them raise.
     """
     seen: BaseException | None = error
-    for _ in range(5):  # the chain: a wrapped driver error carries the original
+    for _ in range(6):  # the chain: a wrapped driver error carries the original
         if seen is None:
             return False
-        if isinstance(seen, exc.IntegrityError | exc.ProgrammingError | exc.DataError):
-            return False
-        if isinstance(seen, _OUTAGE):
+        if isinstance(seen, (*_RAW, *_POSTGRES)):
             return True
+        if isinstance(seen, exc.DBAPIError) and seen.connection_invalidated:
+            return True  # SQLAlchemy saw the connection drop (is_disconnect)
+        if isinstance(seen, sqlite3.OperationalError):
+            return str(seen).lower().startswith(_SQLITE)
         seen = seen.__cause__ or seen.__context__
     return False
 

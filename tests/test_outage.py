@@ -294,3 +294,48 @@ async def test_the_operations_doc_shows_healthz_as_it_answers(
         assert await Health(db, {"slack": connected})() == (False, unhealthy)
     finally:
         await db.dispose()
+
+
+async def test_a_database_not_migrated_is_not_waited_for(
+    private_pg: PrivatePostgres, mattermost: FakeMattermost
+) -> None:
+    settings = _settings(
+        private_pg.url, mattermost, auto_migrate=False, db_start_timeout_seconds=60
+    )
+    started = time.monotonic()
+    with pytest.raises(StartError, match="not at the newest schema"):
+        await build(settings, ManualClock(DUE), wait=True)
+    assert time.monotonic() - started < 5  # nobody migrates it while we wait
+
+
+async def test_a_lost_mattermost_websocket_is_a_503_until_it_reconnects(
+    tmp_path: Path, mattermost: FakeMattermost
+) -> None:
+    settings = _settings(f"sqlite:///{tmp_path / 'bot.db'}", mattermost)
+    app, tasks, port = await _running(settings, ManualClock(DUE))
+    healthz = f"http://127.0.0.1:{port}/healthz"
+    try:
+        await mattermost.wait_connected()
+        async with httpx.AsyncClient(timeout=10) as http:
+            assert (await http.get(healthz)).status_code == 200
+            mattermost.refuse_connections()
+            await mattermost.drop_connections()
+
+            async def lost() -> bool:
+                return (await http.get(healthz)).status_code == 503
+
+            await _eventually("/healthz 503 without the websocket", lost, 5)
+            body = (await http.get(healthz)).json()
+            assert body["checks"]["mattermost"] == {
+                "ok": False,
+                "reason": "the websocket is not connected (reconnecting)",
+            }
+            assert body["checks"]["database"] == {"ok": True}
+            mattermost.accept_connections()
+
+            async def back() -> bool:
+                return (await http.get(healthz)).status_code == 200
+
+            await _eventually("/healthz 200 once reconnected", back, 15)
+    finally:
+        await _stop(app, tasks)
