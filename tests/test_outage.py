@@ -41,6 +41,7 @@ from tests.factories import DUE, new_reminder
 from tests.pg_private import PrivatePostgres, free_port, private_pg, silent_server
 from tests.servers.asgi import listening
 from tests.servers.mattermost import FakeMattermost
+from tests.servers.slack import FakeSlack
 
 __all__ = ["private_pg", "silent_server"]  # fixtures, used by name below
 
@@ -339,3 +340,36 @@ async def test_a_lost_mattermost_websocket_is_a_503_until_it_reconnects(
             await _eventually("/healthz 200 once reconnected", back, 15)
     finally:
         await _stop(app, tasks)
+
+
+async def test_a_lost_slack_socket_is_a_503(tmp_path: Path) -> None:
+    slack = FakeSlack()
+    await slack.start()
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'bot.db'}",
+        slack_bot_token=SecretStr("xoxb-test"),
+        slack_app_token=SecretStr("xapp-test"),
+        slack_api_url=slack.api_url,
+        http_port=0,
+    )
+    try:
+        app, tasks, port = await _running(settings, ManualClock(DUE))
+        healthz = f"http://127.0.0.1:{port}/healthz"
+        try:
+            await slack.wait_connected()
+            async with httpx.AsyncClient(timeout=10) as http:
+                assert (await http.get(healthz)).status_code == 200
+                await slack.stop()  # Slack is gone: the socket closes, reconnects fail
+
+                async def lost() -> bool:
+                    return (await http.get(healthz)).status_code == 503
+
+                await _eventually("/healthz 503 without the socket", lost, 10)
+                assert (await http.get(healthz)).json()["checks"]["slack"] == {
+                    "ok": False,
+                    "reason": "the Socket Mode connection is down (reconnecting)",
+                }
+        finally:
+            await _stop(app, tasks)
+    finally:
+        await slack.stop()
