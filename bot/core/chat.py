@@ -195,8 +195,8 @@ class ChatFront:
         """Run ``work``; if the storage stops answering, say "try again in a moment".
 
         The person's language setting is in the storage too, so the sentence is in the
-        language of what they wrote. The event is not marked seen (that write failed as
-        well): a platform that sends it again gets it handled once the database is back.
+        language of what they wrote. Nothing of the message is kept: they send it again.
+        Any other error (a bug) raises, as before, to the adapter's error path.
         """
         try:
             await work
