@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import uvicorn
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -25,8 +24,18 @@ from bot.core.engine import Engine, build_engine
 from bot.core.ports import ChatPlatform, Clock, DeliveryError
 from bot.core.reports import Reports
 from bot.metrics import PromMetrics, ReminderGauge, metrics_route
+from bot.health import Health, Problem
 from bot.scheduler import Scheduler
-from storage import SqlReminderRepository, is_current, make_engine, normalize_url, upgrade_async
+from bot.startup import Unreachable, with_retries
+from storage import (
+    SqlReminderRepository,
+    is_current,
+    make_engine,
+    normalize_url,
+    ping,
+    unavailable,
+    upgrade_async,
+)
 
 log = logging.getLogger(__name__)
 
@@ -45,24 +54,44 @@ def shown_url(url: str) -> str:
         return "(a URL that cannot be read)"
 
 
-async def ready_database(db: AsyncEngine, settings: Settings) -> None:
+# One start attempt's SELECT 1: a database that accepts and never answers is an attempt
+# that failed, not a start that hangs.
+CONNECT_TIMEOUT_S = 10.0
+
+
+async def ready_database(db: AsyncEngine, settings: Settings, *, wait: bool = False) -> None:
     """Migrate (SQLite by default) or check that someone did; one sentence if not.
+
+    ``wait`` (``remindbot run``): a database that does not answer is tried again with
+    backoff for ``REMINDBOT_DB_START_TIMEOUT_SECONDS`` (bot/startup.py); one-off commands
+    say so at once.
 
     Raises:
         StartError: the database cannot be reached, or is not at the newest schema.
     """
     where = shown_url(settings.database_url)
+
+    async def attempt() -> None:
+        problem = await ping(db, CONNECT_TIMEOUT_S)
+        if problem is not None:
+            raise Unreachable(f"I cannot reach the database at {where} ({problem}).")
+        try:
+            if settings.migrate_on_start:
+                await upgrade_async(db)
+            elif not await is_current(db):
+                raise StartError(
+                    f"The database at {where} is not at the newest schema: "
+                    "run `remindbot db upgrade` first."
+                )
+        except (OSError, DBAPIError) as error:
+            reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+            raise Unreachable(f"I cannot reach the database at {where} ({reason}).") from None
+
+    timeout = settings.db_start_timeout_seconds if wait else 0
     try:
-        if settings.migrate_on_start:
-            await upgrade_async(db)
-        elif not await is_current(db):
-            raise StartError(
-                f"The database at {where} is not at the newest schema: "
-                "run `remindbot db upgrade` first."
-            )
-    except (OSError, DBAPIError) as error:
-        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        raise StartError(f"I cannot reach the database at {where} ({reason}).") from None
+        await with_retries(attempt, where=where, timeout=timeout)
+    except Unreachable as error:
+        raise StartError(str(error)) from None
 
 
 @dataclass(slots=True)
@@ -77,6 +106,8 @@ class App:
     dispatcher: Dispatcher
     scheduler: Scheduler
     gateways: dict[str, ChatPlatform] = field(default_factory=dict)
+    # /healthz's platform checks (the adapters' ``problem()``), by platform name.
+    connections: dict[str, Problem] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     metrics: PromMetrics = field(default_factory=PromMetrics)  # this app's own registry
@@ -88,14 +119,9 @@ class App:
         await self.scheduler.start()
 
     async def health(self) -> tuple[bool, dict[str, Any]]:
-        """Whether the database answers, and which platforms are connected."""
-        try:
-            async with self.db.connect() as conn:
-                await conn.execute(text("SELECT 1"))
-        except Exception:  # the check is the point: report, don't crash
-            log.exception("health check: database unreachable")
-            return False, {"database": "unreachable"}
-        return True, {"database": "ok", "platforms": sorted(self.gateways)}
+        """The process, the database (``SELECT 1``, 2 s at most) and each platform
+        connection (bot/health.py): whether all are ok, and ``/healthz``'s body."""
+        return await Health(self.db, self.connections)()
 
     async def close(self) -> None:
         for closer in reversed(self.closers):
@@ -104,8 +130,10 @@ class App:
         await self.db.dispose()
 
 
-async def build(settings: Settings, clock: Clock | None = None) -> App:
+async def build(settings: Settings, clock: Clock | None = None, *, wait: bool = False) -> App:
     """Build the app; migrates the database first when settings say so (SQLite default).
+
+    ``wait``: a database not there yet is tried again (``ready_database``).
 
     Raises:
         StartError: the database is not reachable or not migrated.
@@ -113,7 +141,7 @@ async def build(settings: Settings, clock: Clock | None = None) -> App:
     clock = clock or SystemClock()
     db = make_engine(settings.database_url)
     try:
-        await ready_database(db, settings)
+        await ready_database(db, settings, wait=wait)
     except StartError:
         await db.dispose()
         raise
@@ -142,6 +170,7 @@ async def build(settings: Settings, clock: Clock | None = None) -> App:
         commands=(settings.slack_command, settings.mattermost_command),
         calendars=calendars(repo, clock, settings),
         metrics=metrics,
+        unavailable=unavailable,
     )
     return App(settings, clock, db, repo, parts, dispatcher, scheduler, gateways, metrics=metrics)
 
@@ -233,6 +262,7 @@ async def _start_slack(app: App) -> list[BaseRoute]:
     except DeliveryError as error:
         raise StartError(f"Slack did not accept SLACK_BOT_TOKEN ({error.reason}).") from None
     app.add_gateway(slack.gateway)
+    app.connections["slack"] = slack.problem
     if s.slack_app_token is not None:
         await slack.connect_socket_mode(s.slack_app_token.get_secret_value())
         return []
@@ -269,4 +299,5 @@ async def _start_mattermost(app: App) -> list[BaseRoute]:
             f"Mattermost at {s.mattermost_url} did not accept MATTERMOST_TOKEN ({error.reason})."
         ) from None
     app.add_gateway(adapter.gateway)
+    app.connections["mattermost"] = adapter.problem
     return list(adapter.routes())

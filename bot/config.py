@@ -56,6 +56,9 @@ class Settings(BaseSettings):
 
     # Operations (bot/environment.py, bot/logs.py): json on a pipe, text on a terminal.
     log_format: Literal["auto", "json", "text"] = "auto"
+    # Health and database outages (bot/startup.py): how long `remindbot run` keeps trying
+    # a database that is not there yet before it gives up; 0 tries once.
+    db_start_timeout_seconds: float = Field(default=300, ge=0)
 
     slack_bot_token: SecretStr | None = Field(
         default=None, validation_alias=_env("SLACK_BOT_TOKEN")

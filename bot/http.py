@@ -27,12 +27,12 @@ HealthCheck = Callable[[], Awaitable[tuple[bool, dict[str, Any]]]]
 def create_http_app(
     routes: Sequence[BaseRoute] = (), *, health: HealthCheck, max_body: int = MAX_BODY
 ) -> ASGIApp:
-    """The app: ``/healthz`` (200, or 503 when ``health`` says not ok) and ``routes``,
-    every request body limited to ``max_body`` bytes (413 beyond)."""
+    """The app: ``/healthz`` (``health``'s body: 200, or 503 when it says not ok) and
+    ``routes``, every request body limited to ``max_body`` bytes (413 beyond)."""
 
     async def healthz(_request: Request) -> Response:
-        ok, details = await health()
-        return JSONResponse({"ok": ok, **details}, status_code=200 if ok else 503)
+        ok, body = await health()
+        return JSONResponse(body, status_code=200 if ok else 503)
 
     app = Starlette(routes=[Route("/healthz", healthz), *routes])
     return BodyLimit(app, max_body)

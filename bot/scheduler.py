@@ -113,7 +113,15 @@ class Scheduler:
             log.info("dispatched %d reminder(s)", handled)
         # Only what this process can deliver: a due row of another platform would wake
         # the timer again at once, forever.
-        nxt = await self.repo.next_due(platforms=tuple(self.dispatcher.gateways))
+        try:
+            nxt = await self.repo.next_due(platforms=tuple(self.dispatcher.gateways))
+        except Exception as error:
+            # The database is away (an outage): look again soon, not at the next sweep;
+            # a start with the database gone for a moment must not fail either.
+            log.warning("could not read the next due time (%s)", type(error).__name__)
+            self._armed = None
+            self.arm(self.clock.now() + RETRY)
+            return
         self._armed = None
         if nxt is None:
             return

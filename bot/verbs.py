@@ -23,9 +23,9 @@ from bot.terminal import Io, Stop
 from storage import make_engine
 
 
-async def _app(settings: Settings, clock: Clock | None = None) -> App:
+async def _app(settings: Settings, clock: Clock | None = None, *, wait: bool = False) -> App:
     try:
-        return await build(settings, clock)
+        return await build(settings, clock, wait=wait)
     except StartError as problem:
         raise Stop(str(problem)) from None
 
@@ -55,7 +55,7 @@ async def chat(settings: Settings, args: argparse.Namespace, io: Io, here: str) 
 
 
 async def run(settings: Settings, no_platform: str) -> int:
-    app = await _app(settings)
+    app = await _app(settings, wait=True)  # replicas often start before their database
     try:
         try:
             servers = await start_platforms(app)

@@ -2,6 +2,7 @@
 
 from storage.engine import make_engine
 from storage.migrate import is_current, upgrade, upgrade_async
+from storage.outage import ping, unavailable
 from storage.repository import SqlReminderRepository
 from storage.urls import normalize_url
 
@@ -10,6 +11,8 @@ __all__ = [
     "is_current",
     "make_engine",
     "normalize_url",
+    "ping",
+    "unavailable",
     "upgrade",
     "upgrade_async",
 ]

@@ -75,7 +75,10 @@ async def test_healthz_reports_the_database(tmp_path: Path) -> None:
     finally:
         await app.close()
     assert answer.status_code == 200
-    assert answer.json() == {"ok": True, "database": "ok", "platforms": []}
+    assert answer.json() == {
+        "status": "ok",
+        "checks": {"process": {"ok": True}, "database": {"ok": True}},
+    }
 
 
 def test_token_create_prints_the_token_last_and_list_and_revoke_never_show_it(

@@ -58,7 +58,7 @@ async def test_one_process_runs_slack_and_mattermost_on_one_database(tmp_path: P
             replies = await mm.wait_for_posts(mm.dm_with(alice), 2)
             assert replies[1]["message"].startswith("Tell me what to remind you of")
             ok, health = await app.health()
-            assert ok and health["platforms"] == ["mattermost", "slack"]
+            assert ok and sorted(health["checks"]) == ["database", "mattermost", "process", "slack"]
             # No MATTERMOST_ACTIONS_SECRET: one was made and kept for every replica.
             again = await app.repo.shared_secret("mattermost_actions", lambda: "other")
             assert len(again) == 64
@@ -102,10 +102,15 @@ async def test_healthz_over_http_names_the_platforms(tmp_path: Path) -> None:
             port = await listening(app.extras["http"])
             async with httpx.AsyncClient() as http:
                 answer = await http.get(f"http://127.0.0.1:{port}/healthz")
+            assert answer.status_code == 200
             assert answer.json() == {
-                "ok": True,
-                "database": "ok",
-                "platforms": ["mattermost", "slack"],
+                "status": "ok",
+                "checks": {
+                    "process": {"ok": True},
+                    "database": {"ok": True},
+                    "mattermost": {"ok": True},
+                    "slack": {"ok": True},
+                },
             }
         finally:
             await _stop(app, tasks)

@@ -11,7 +11,7 @@ alone, or as a prompt. Typed commands (``list``, ``delete 3``…) are ``typed.py
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
 from bot.core import actions, texts, values
@@ -48,6 +48,9 @@ class ChatFront:
             are configuration, not words the parser knows.
         calendars: the calendar feeds, for ``calendar feed``; ``None``: not served.
         metrics: counts refused phrases (by code) and repeated events.
+        unavailable: whether an exception means the storage is not answering (a database
+            outage); the person then hears "try again in a moment" instead of silence.
+            Core cannot know the storage's exception types, so the wiring says.
     """
 
     def __init__(
@@ -63,9 +66,11 @@ class ChatFront:
         commands: Sequence[str] = (),
         calendars: Calendars | None = None,
         metrics: Metrics = NO_METRICS,
+        unavailable: Callable[[Exception], bool] | None = None,
     ) -> None:
         self.repo = repo
         self.metrics = metrics
+        self.unavailable = unavailable or _never
         self.clock = clock
         self.people = people
         self.directories = directories
@@ -86,6 +91,10 @@ class ChatFront:
         A command (``list``, ``snooze 20m``…) is never taken as the answer to a question
         asked before: it drops the question (``more`` continues the list it belongs to).
         """
+        hint = detect_language(tokenize(self._without_command(event.text)))
+        await self._reachable(out, self._message(event, out), hint)
+
+    async def _message(self, event: Message, out: Replies) -> None:
         if not await self._arrived(event):
             return
         text = self._without_command(event.text)
@@ -112,11 +121,18 @@ class ChatFront:
 
     async def press(self, event: Press, out: Replies) -> None:
         """A button or menu choice."""
+        await self._reachable(out, self._pressed(event, out))
+
+    async def _pressed(self, event: Press, out: Replies) -> None:
         if await self._arrived(event):
             await self._guarded(event.actor, out, self._press(event, out))
 
     async def answer(self, event: Answer, out: Replies) -> None:
         """The text given for a prompt the platform asked itself (a modal)."""
+        hint = detect_language(tokenize(event.text))
+        await self._reachable(out, self._answered(event, out), hint)
+
+    async def _answered(self, event: Answer, out: Replies) -> None:
         if await self._arrived(event):
             await self._guarded(event.actor, out, self._answer(event, out))
 
@@ -176,6 +192,23 @@ class ChatFront:
     def _without_command(self, text: str) -> str:
         head, _, rest = text.strip().partition(" ")
         return rest.strip() if head.lower() in self.commands else text.strip()
+
+    async def _reachable(
+        self, out: Replies, work: Awaitable[None], language: str | None = None
+    ) -> None:
+        """Run ``work``; if the storage stops answering, say "try again in a moment".
+
+        The person's language setting is in the storage too, so the sentence is in the
+        language of what they wrote. Nothing of the message is kept: they send it again.
+        Any other error (a bug) raises, as before, to the adapter's error path.
+        """
+        try:
+            await work
+        except Exception as error:
+            if not self.unavailable(error):
+                raise
+            log.warning("the storage did not answer (%s); asked to try again", _named(error))
+            await out.answer(texts.of(language).try_again())
 
     async def _guarded(
         self, actor: Actor, out: Replies, work: Awaitable[None], language: str | None = None
@@ -298,3 +331,12 @@ class ChatFront:
         if rem.state is ReminderState.DRAFT:
             return await self._draft_reply(actor, rem)
         return (await self._texts(actor, rem.language)).changed(rem, self.clock.now())
+
+
+def _never(_error: Exception) -> bool:
+    return False
+
+
+def _named(error: Exception) -> str:
+    """The exception's class only: its text may quote the person's message or a URL."""
+    return type(error).__name__

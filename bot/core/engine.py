@@ -39,6 +39,7 @@ def build_engine(
     commands: Sequence[str] = (),
     calendars: Calendars | None = None,
     metrics: Metrics = NO_METRICS,
+    unavailable: Callable[[Exception], bool] | None = None,
 ) -> Engine:
     """Wire the use cases; ``directories`` is shared, so adapters may join it later."""
     people = People(repo, clock, default_tz=default_tz, min_interval=min_interval)
@@ -57,5 +58,6 @@ def build_engine(
         commands=commands,
         calendars=calendars,
         metrics=metrics,
+        unavailable=unavailable,
     )
     return Engine(people, found, drafts, followups, front, stored)

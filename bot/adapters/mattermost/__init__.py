@@ -72,6 +72,19 @@ class MattermostAdapter:
     def routes(self) -> list[Route]:
         return self.listener.routes()
 
+    async def problem(self) -> str | None:
+        """For ``/healthz``: ``None`` while the websocket is connected, else why not.
+
+        Posting still works without it, but messages and mentions arrive only over it.
+        """
+        if self._events is None:
+            return "not started"
+        if self._events.done():
+            return "the websocket listener stopped"
+        if not self.client.connected:
+            return "the websocket is not connected (reconnecting)"
+        return None
+
     async def close(self) -> None:
         await self.client.close()
         if self._events is not None:

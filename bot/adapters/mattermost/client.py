@@ -235,6 +235,11 @@ class MattermostClient:
 
     # --- events ------------------------------------------------------------------------------
 
+    @property
+    def connected(self) -> bool:
+        """Whether a websocket listener is connected now (it got ``hello``)."""
+        return any(listener.connected for listener in self._listeners)
+
     def events(self, on_connect: OnConnect, **options: Any) -> AsyncIterator[JSON]:
         """The websocket's events (see ``WebsocketListener``), until ``close()``."""
         listener = WebsocketListener(

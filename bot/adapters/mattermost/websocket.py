@@ -95,6 +95,7 @@ class WebsocketListener:
         self.attempts = 0  # connection attempts
         self.connects = 0  # connections that got hello
         self.connection_id = ""
+        self.connected = False  # between hello and the connection's end (/healthz reads it)
 
     def events(self) -> AsyncIterator[JSON]:
         """Start listening (call it once); iterate for each event but ``hello``, decoded,
@@ -155,6 +156,8 @@ class WebsocketListener:
             return "closed"
         except (OSError, TimeoutError, WebSocketException, _NoHello, _CatchUpFailed) as error:
             return _describe(error)
+        finally:
+            self.connected = False
 
     async def _serve(self, ws: ClientConnection, life: _Life) -> None:
         await self._await_hello(ws)
@@ -162,6 +165,7 @@ class WebsocketListener:
         self.connects += 1
         if self.connects > 1:
             self._metrics.reconnected("mattermost")
+        self.connected = True
         log.info("Mattermost websocket connected (%s)", self.connection_id)
         await self._catch_up()
         async for raw in ws:

@@ -154,6 +154,15 @@ class SlackAdapter:
             raise RuntimeError("HTTP mode needs the signing secret; verification is never off")
         return [Route("/slack/events", events_endpoint(self.bolt, self._secret), methods=["POST"])]
 
+    async def problem(self) -> str | None:
+        """For ``/healthz``: ``None`` while Socket Mode is connected (HTTP mode has no
+        connection of its own to lose), else why not."""
+        if self._socket is None:
+            return None
+        if not await self._socket.client.is_connected():
+            return "the Socket Mode connection is down (reconnecting)"
+        return None
+
     async def close(self) -> None:
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]

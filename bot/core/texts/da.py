@@ -410,6 +410,8 @@ SAY: dict[str, str] = {
     "home_quiet_off": "Ingen stille timer",
     "home_default_time": "Standardtid",
     "home_saved": "Gemt.",
+    # Health and database outages: the storage did not answer while handling a message.
+    "try_again": "Jeg kan ikke nå min database lige nu. Prøv igen om et øjeblik.",
 }
 
 

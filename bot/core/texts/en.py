@@ -376,6 +376,8 @@ SAY: dict[str, str] = {
     "home_quiet_off": "No quiet hours",
     "home_default_time": "Default time",
     "home_saved": "Saved.",
+    # Health and database outages: the storage did not answer while handling a message.
+    "try_again": "I cannot reach my database right now. Please try again in a moment.",
 }
 
 

@@ -23,6 +23,10 @@ class Problems(Pieces):
             return self._invalid(error)
         raise TypeError(f"not a user's error: {error!r}")
 
+    def try_again(self) -> Reply:
+        """The storage did not answer (a database outage): nothing was done, ask later."""
+        return self.plain(self.say("try_again"))
+
     def _invalid(self, error: InvalidRequest) -> Reply:
         params = error.params
         rem = params.get("reminder")
