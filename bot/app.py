@@ -23,8 +23,8 @@ from bot.core.dispatch import Dispatcher
 from bot.core.engine import Engine, build_engine
 from bot.core.ports import ChatPlatform, Clock, DeliveryError
 from bot.core.reports import Reports
-from bot.metrics import PromMetrics, ReminderGauge, metrics_route
 from bot.health import Health, Problem
+from bot.metrics import PromMetrics, ReminderGauge, metrics_route
 from bot.scheduler import Scheduler
 from bot.startup import Unreachable, with_retries
 from storage import (
