@@ -7,14 +7,12 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import uvicorn
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
-from starlette.routing import BaseRoute
 
 from bot.channels import delivery_channels
 from bot.clock import SystemClock
@@ -27,6 +25,12 @@ from bot.core.reports import Reports
 from bot.scheduler import Scheduler
 from storage import SqlReminderRepository, is_current, make_engine, normalize_url, upgrade_async
 
+if TYPE_CHECKING:
+    from starlette.routing import BaseRoute
+
+# What is imported below inside a function is imported only when used: each platform's
+# SDK when that platform is configured, uvicorn and Starlette when something is served
+# over HTTP, the REST API (FastAPI) when enabled (docs/benchmarks.md, Start-up and memory).
 log = logging.getLogger(__name__)
 
 
@@ -163,6 +167,8 @@ async def start_platforms(app: App) -> list[Awaitable[object]]:
         log.info("calendar feeds are served at %s/ical/", s.public_url)
     if not (app.gateways or routes):
         return []
+    import uvicorn
+
     from bot.http import create_http_app
 
     config = uvicorn.Config(
