@@ -21,7 +21,7 @@ and PASS/MISS against the issue's targets (``remindbot parse`` start-up < 0.15 s
 ``--tree DIR`` runs the children on another source tree (``PYTHONPATH``), for a before and
 after on the same machine in the same hour::
 
-    git archive 270e97d bot storage | tar -x -C /tmp/before
+    mkdir /tmp/before && git archive 270e97d bot storage | tar -x -C /tmp/before
     .venv/bin/python bench/startup.py --tree /tmp/before
 
 Like an installed package (pip compiles bytecode), every process here runs with its
