@@ -7,13 +7,11 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import uvicorn
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
-from starlette.routing import BaseRoute
 
 from bot.channels import delivery_channels
 from bot.clock import SystemClock
@@ -37,6 +35,12 @@ from storage import (
     upgrade_async,
 )
 
+if TYPE_CHECKING:
+    from starlette.routing import BaseRoute
+
+# What is imported below inside a function is imported only when used: each platform's
+# SDK when that platform is configured, uvicorn and Starlette when something is served
+# over HTTP, the REST API (FastAPI) when enabled (docs/benchmarks.md, Start-up and memory).
 log = logging.getLogger(__name__)
 
 
@@ -198,6 +202,8 @@ async def start_platforms(app: App) -> list[Awaitable[object]]:
     if not (app.gateways or routes):
         return []
     routes.append(metrics_route(app.metrics, ReminderGauge(app.repo.reminders_by_state)))
+    import uvicorn
+
     from bot.http import create_http_app
 
     config = uvicorn.Config(

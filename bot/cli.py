@@ -2,30 +2,33 @@
 
 Every problem a person can cause (a bad zone, a database not there or not migrated) ends
 the command with one line on stderr and a non-zero status, never a traceback.
+
+``remindbot parse`` is a tool people run in a loop and in scripts, so it starts with
+the parser alone: this module imports nothing heavier at the top, and the settings
+(pydantic-settings), storage (SQLAlchemy), templates (Jinja2) and the app are imported
+by ``main`` only for the other commands (tests/test_startup.py holds it to that).
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import os
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from bot import environment, logs
-from bot.config import Settings, default_database_url
-from bot.core.ports import Clock
-from bot.core.preferences import DEFAULT_NAMES
-from bot.core.templates import NAMES
 from bot.parsing import Command, Prefs, parse
 from bot.parsing.batch import run as run_batch
 from bot.parsing.describe import refusal_text, rule_words, summary
 from bot.parsing.zones import is_zone, zone
-from bot.terminal import Io, Stop
+
+if TYPE_CHECKING:
+    from bot import environment
+    from bot.config import Settings
+    from bot.core.ports import Clock
 
 log = logging.getLogger("remindbot")
 
@@ -64,14 +67,31 @@ def local_zone() -> str:
     return name if is_zone(name) else "UTC"
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _root(epilog: str | None) -> tuple[argparse.ArgumentParser, Any]:
+    """The ``remindbot`` parser and its subcommands, with ``parse`` (the one both share)."""
     parser = argparse.ArgumentParser(
         prog="remindbot",
         description="Natural-language reminders for Slack and Mattermost.",
-        epilog=f"Database: REMINDBOT_DATABASE_URL, default {default_database_url()}",
+        epilog=epilog,
     )
     sub = parser.add_subparsers(dest="command", required=True)
     _add_parse(sub.add_parser("parse", help="show how a phrase is read (or --jsonl batches)"))
+    return parser, sub
+
+
+def parse_parser() -> argparse.ArgumentParser:
+    """``remindbot parse`` alone: the same arguments and help as in ``build_parser``,
+    without the imports the other subcommands' help needs (the settings, templates)."""
+    return _root(None)[0]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Every subcommand; the help texts name the defaults, so this imports the settings."""
+    from bot.config import default_database_url
+    from bot.core.preferences import DEFAULT_NAMES
+    from bot.core.templates import NAMES
+
+    parser, sub = _root(f"Database: REMINDBOT_DATABASE_URL, default {default_database_url()}")
     chat = sub.add_parser("chat", help="chat with the bot in this terminal (no tokens needed)")
     chat.add_argument("--user", default=os.environ.get("USER") or "me", help="your name")
     chat.add_argument("--tz", help="your IANA time zone, kept as your own setting")
@@ -90,8 +110,10 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
     _add_token(sub.add_parser("token", help="API tokens: create, list, revoke"))
     _add_history(sub.add_parser("history", help="the audit log: deliveries, snoozes, changes"))
-    _add_template(sub.add_parser("template", help="a workspace's message templates"))
-    _add_workspace(sub.add_parser("workspace", help="a workspace's default preferences"))
+    _add_template(sub.add_parser("template", help="a workspace's message templates"), NAMES)
+    _add_workspace(
+        sub.add_parser("workspace", help="a workspace's default preferences"), DEFAULT_NAMES
+    )
     mcp = sub.add_parser("mcp", help="serve the reminder tools to an AI assistant over stdio")
     mcp.add_argument(
         "--token",
@@ -141,9 +163,9 @@ def _add_history(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_template(p: argparse.ArgumentParser) -> None:
+def _add_template(p: argparse.ArgumentParser, templates: Sequence[str]) -> None:
     verbs = p.add_subparsers(dest="verb", required=True)
-    names = ", ".join(NAMES)
+    names = ", ".join(templates)
     put = verbs.add_parser("set", help="check and save a template (docs/templates.md)")
     put.add_argument("workspace", help="platform:workspace, e.g. slack:T1")
     put.add_argument("name", help=names)
@@ -156,9 +178,9 @@ def _add_template(p: argparse.ArgumentParser) -> None:
     reset.add_argument("name", help=names)
 
 
-def _add_workspace(p: argparse.ArgumentParser) -> None:
+def _add_workspace(p: argparse.ArgumentParser, defaults: Sequence[str]) -> None:
     verbs = p.add_subparsers(dest="verb", required=True)
-    names = ", ".join(DEFAULT_NAMES)
+    names = ", ".join(defaults)
     set_ = verbs.add_parser(
         "set",
         help="set one default (a person's own setting still wins)",
@@ -223,6 +245,8 @@ def _fail(sentence: str, code: int = 2) -> int:
 
 
 def _loaded() -> environment.Loaded | None:
+    from bot import environment
+
     try:
         return environment.load(os.environ, Path.cwd())
     except environment.ConfigProblems as found:
@@ -236,6 +260,8 @@ def _logging(settings: Settings, command: str) -> None:
     """Warnings only in the terminal chat; the configured level elsewhere. Alembic's
     INFO lines ("Context impl SQLiteImpl", "Will assume transactional DDL") are for
     ``db upgrade`` and debugging, not every command."""
+    from bot import environment, logs
+
     quiet_chat = command == "chat" and "log_level" not in settings.model_fields_set
     level = "WARNING" if quiet_chat else settings.log_level.upper()
     logs.setup(level, settings.log_format, sys.stderr, secrets=environment.secrets_of(settings))
@@ -251,11 +277,17 @@ def main(
     stdout: TextIO | None = None,
 ) -> int:
     """Run the ``remindbot`` command; ``clock`` and the streams default to the real ones."""
-    from bot import verbs
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words[:1] == ["parse"]:
+        return cmd_parse(parse_parser().parse_args(words))
+    import asyncio
+
+    from bot import environment, verbs
+    from bot.terminal import Io, Stop
 
     io = Io(clock, stdin, stdout)
-    args = build_parser().parse_args(argv)
-    if args.command == "parse":
+    args = build_parser().parse_args(words)
+    if args.command == "parse":  # only when spelled so the fast path misses it
         return cmd_parse(args)
     loaded = _loaded()
     if loaded is None:

@@ -16,7 +16,6 @@ from typing import Protocol
 
 from bot.core import texts
 from bot.core.errors import InvalidRequest
-from bot.core.feed import render
 from bot.core.model import Reminder, Reply, UserPrefs, UserRef
 from bot.core.ports import Clock
 from bot.core.tokens import digest, is_system
@@ -99,6 +98,9 @@ class Calendars:
         prefs = await self.repo.get_user(owner)
         tx = texts.of(prefs.language if prefs else None)
         reminders = await self.repo.feed_reminders(owner)
+        # icalendar is imported when a feed is first served, not by every process.
+        from bot.core.feed import render
+
         return render(reminders, self.clock.now(), tx.say("calendar_name"))
 
 

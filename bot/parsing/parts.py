@@ -60,12 +60,16 @@ class Kind(Generic[T]):
     The leftmost match wins, and of parts matching at the same word the first in the
     table: what one alternation of all the parts would find. Each part is its own
     expression so that parts whose required text (``gates``) is absent are skipped.
+
+    Each part's expression is compiled the first time it is searched, not when the
+    grammar is built: compiling all of them was most of the parser's import time, and a
+    phrase opens few parts (``remindbot parse`` start-up, docs/benchmarks.md).
     """
 
     def __init__(self, name: str, parts: Sequence[Part[T]]) -> None:
         self.name = name
         self.parts = tuple(parts)
-        self._regexes = [re.compile(rf"(?<!\S)(?:{p.pattern})(?!\S)") for p in self.parts]
+        self._regexes: list[re.Pattern[str] | None] = [None] * len(self.parts)
         # Parts as bits: those with no gate are always open; a gate's text opens its parts.
         self._always = 0
         self._opens: dict[str, int] = {}
@@ -97,7 +101,7 @@ class Kind(Generic[T]):
         """The leftmost match in ``text`` of the parts whose bits are set in ``mask``."""
         best: Hit[T] | None = None
         for i in self._parts_of(mask):
-            m = self._regexes[i].search(text)
+            m = self._regex(i).search(text)
             if m is not None and (best is None or m.start() < best.start):
                 best = self._hit(i, m)
         return best
@@ -105,10 +109,18 @@ class Kind(Generic[T]):
     def whole(self, text: str) -> Hit[T] | None:
         """The first part that reads all of ``text`` (an expression embedded in another)."""
         for i in self._parts_of(self._mask(text)):
-            m = self._regexes[i].fullmatch(text)
+            m = self._regex(i).fullmatch(text)
             if m is not None:
                 return self._hit(i, m)
         return None
+
+    def _regex(self, index: int) -> re.Pattern[str]:
+        """Part ``index``'s expression, bounded by whitespace; compiled once, when needed."""
+        found = self._regexes[index]
+        if found is None:
+            pattern = self.parts[index].pattern
+            found = self._regexes[index] = re.compile(rf"(?<!\S)(?:{pattern})(?!\S)")
+        return found
 
     def _mask(self, text: str) -> int:
         """The parts whose required text is in ``text``, as bits."""
