@@ -84,7 +84,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_db(sub.add_parser("db", help="database administration"))
     # Operations: the effective settings.
-    sub.add_parser("config", help="the effective settings and where each came from")
+    config = sub.add_parser("config", help="the effective settings and where each came from")
+    config.add_argument(
+        "--reference",
+        nargs="?",
+        const="-",
+        metavar="FILE",
+        help="print the configuration reference (docs/configuration.md) instead, "
+        "or write it to FILE",
+    )
     listing = sub.add_parser("list", help="list scheduled reminders")
     listing.add_argument("--user", help="only this user: a key (slack:T1:U1) or console name")
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -222,6 +230,22 @@ def _fail(sentence: str, code: int = 2) -> int:
     return code
 
 
+def _reference(where: str, io: Io) -> int:
+    """``config --reference``: the page from ``Settings``, whatever the environment holds."""
+    from bot import config_doc
+
+    page = config_doc.reference()
+    if where == "-":
+        io.stdout.write(page)
+        return 0
+    try:
+        Path(where).write_text(page, encoding="utf-8")
+    except OSError as error:
+        return _fail(f"remindbot config: cannot write {where}: {error.strerror}")
+    io.say(f"wrote the configuration reference to {where}")
+    return 0
+
+
 def _loaded() -> environment.Loaded | None:
     try:
         return environment.load(os.environ, Path.cwd())
@@ -257,6 +281,8 @@ def main(
     args = build_parser().parse_args(argv)
     if args.command == "parse":
         return cmd_parse(args)
+    if args.command == "config" and args.reference:
+        return _reference(args.reference, io)
     loaded = _loaded()
     if loaded is None:
         return 2
