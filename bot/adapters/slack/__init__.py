@@ -104,10 +104,15 @@ class SlackAdapter:
             raise RuntimeError("HTTP mode needs the signing secret; verification is never off")
         return [Route("/slack/events", events_endpoint(self.bolt, self._secret), methods=["POST"])]
 
-    async def close(self) -> None:
+    async def stop_listening(self) -> None:
+        """Close the Socket Mode connection (a graceful stop takes no new events); the
+        Web API client stays, for the deliveries still in flight."""
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None
+
+    async def close(self) -> None:
+        await self.stop_listening()
 
 
 __all__ = ["SlackAdapter", "web_client"]
