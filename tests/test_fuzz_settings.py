@@ -20,7 +20,7 @@ from tests.fuzzing import FUZZ
 
 NAMES = sorted(known_names())
 # Text an environment can hold: no NUL, nothing that cannot be encoded.
-ENV_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"))
+ENV_TEXT = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"))
 SHAPED = st.sampled_from(
     [
         "",
