@@ -22,3 +22,5 @@ FUZZ = settings(
     database=None,  # the same examples every run: a CI failure reproduces locally
     derandomize=True,
 )
+# Over real HTTP and a database per example, on each backend: fewer examples.
+FUZZ_HTTP = settings(FUZZ, max_examples=max(1, EXAMPLES // 2))
