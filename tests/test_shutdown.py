@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy import text
 
 from bot.shutdown import AT_ONCE
@@ -104,10 +105,19 @@ def _posted(slack: FakeSlack) -> dict[str, int]:
     return {channel: len(found) for channel, found in slack.web.messages.items() if found}
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database both processes share: a file, or a new database on the test server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'bot.db'}"
+    url: str = request.getfixturevalue("postgres_db")
+    return url
+
+
 async def test_sigterm_finishes_in_flight_releases_the_rest_and_another_process_takes_them(
-    tmp_path: Path,
+    tmp_path: Path, db_url: str
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    url = db_url
     ids = await _due_burst(url, BURST)
     async with FakeSlack() as slack:
         slack.delays["chat.postMessage"] = SLOW
