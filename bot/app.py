@@ -115,12 +115,16 @@ class App:
     extras: dict[str, Any] = field(default_factory=dict)
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     metrics: PromMetrics = field(default_factory=PromMetrics)  # this app's own registry
+    # Graceful shutdown (bot/shutdown.py): what stops taking events (Slack's socket,
+    # Mattermost's websocket), and whether HTTP answers 503 because the process stops.
+    listeners: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    stopping: bool = False
 
     def add_gateway(self, gateway: ChatPlatform) -> None:
         self.gateways[gateway.platform] = gateway
 
-    async def start(self) -> None:
-        await self.scheduler.start()
+    async def start(self, *, catch_up_now: bool = True) -> None:
+        await self.scheduler.start(catch_up_now=catch_up_now)
 
     async def health(self) -> tuple[bool, dict[str, Any]]:
         """The process, the database (``SELECT 1``, 2 s at most) and each platform
@@ -205,16 +209,19 @@ async def start_platforms(app: App) -> list[Awaitable[object]]:
     import uvicorn
 
     from bot.http import create_http_app
+    from bot.shutdown import Server
 
     config = uvicorn.Config(
-        create_http_app(routes, health=app.health),
+        create_http_app(routes, health=app.health, accepting=lambda: not app.stopping),
         host=app.settings.http_host,
         port=app.settings.http_port,
         log_level=app.settings.log_level.lower(),
         log_config=None,  # its lines go through bot/logs.py's handler (JSON, masked)
         lifespan="off",
+        # After a SIGTERM's deliveries are done, requests still open get this long.
+        timeout_graceful_shutdown=max(1, round(app.settings.shutdown_seconds)),
     )
-    server = uvicorn.Server(config)
+    server = Server(config)
     app.extras["http"] = server  # its sockets tell where it listens (port 0 in tests)
     return [asyncio.create_task(server.serve())]
 
@@ -263,6 +270,7 @@ async def _start_slack(app: App) -> list[BaseRoute]:
         metrics=app.metrics,
     )
     app.closers.append(slack.close)
+    app.listeners.append(slack.stop_listening)
     try:
         await slack.gateway.check()
     except DeliveryError as error:
@@ -298,6 +306,7 @@ async def _start_mattermost(app: App) -> list[BaseRoute]:
         metrics=app.metrics,
     )
     app.closers.append(adapter.close)
+    app.listeners.append(adapter.stop_listening)
     try:
         await adapter.connect()
     except DeliveryError as error:

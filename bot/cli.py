@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from bot import environment
     from bot.config import Settings
     from bot.core.ports import Clock
+    from bot.terminal import Io
 
 log = logging.getLogger("remindbot")
 
@@ -104,7 +105,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_db(sub.add_parser("db", help="database administration"))
     # Operations: the effective settings.
-    sub.add_parser("config", help="the effective settings and where each came from")
+    config = sub.add_parser("config", help="the effective settings and where each came from")
+    config.add_argument(
+        "--reference",
+        nargs="?",
+        const="-",
+        metavar="FILE",
+        help="print the configuration reference (docs/configuration.md) instead, "
+        "or write it to FILE",
+    )
     listing = sub.add_parser("list", help="list scheduled reminders")
     listing.add_argument("--user", help="only this user: a key (slack:T1:U1) or console name")
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -244,6 +253,22 @@ def _fail(sentence: str, code: int = 2) -> int:
     return code
 
 
+def _reference(where: str, io: Io) -> int:
+    """``config --reference``: the page from ``Settings``, whatever the environment holds."""
+    from bot import config_doc
+
+    page = config_doc.reference()
+    if where == "-":
+        io.stdout.write(page)
+        return 0
+    try:
+        Path(where).write_text(page, encoding="utf-8")
+    except OSError as error:
+        return _fail(f"remindbot config: cannot write {where}: {error.strerror}")
+    io.say(f"wrote the configuration reference to {where}")
+    return 0
+
+
 def _loaded() -> environment.Loaded | None:
     from bot import environment
 
@@ -289,6 +314,8 @@ def main(
     args = build_parser().parse_args(words)
     if args.command == "parse":  # only when spelled so the fast path misses it
         return cmd_parse(args)
+    if args.command == "config" and args.reference:
+        return _reference(args.reference, io)
     loaded = _loaded()
     if loaded is None:
         return 2

@@ -32,6 +32,7 @@ OTHER_NAMES = frozenset(
         "REMINDBOT_REQUIRE_POSTGRES",
         "REMINDBOT_FUZZ_SECONDS",
         "REMINDBOT_FUZZ_REPORT",
+        "REMINDBOT_FUZZ_EXAMPLES",  # tests/fuzzing.py: examples per boundary fuzz test
     }
 )
 MASK = "***"

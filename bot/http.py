@@ -25,17 +25,46 @@ HealthCheck = Callable[[], Awaitable[tuple[bool, dict[str, Any]]]]
 
 
 def create_http_app(
-    routes: Sequence[BaseRoute] = (), *, health: HealthCheck, max_body: int = MAX_BODY
+    routes: Sequence[BaseRoute] = (),
+    *,
+    health: HealthCheck,
+    max_body: int = MAX_BODY,
+    accepting: Callable[[], bool] = lambda: True,
 ) -> ASGIApp:
     """The app: ``/healthz`` (``health``'s body: 200, or 503 when it says not ok) and
-    ``routes``, every request body limited to ``max_body`` bytes (413 beyond)."""
+    ``routes``, every request body limited to ``max_body`` bytes (413 beyond); 503 to every
+    request once ``accepting()`` is false (the process is stopping, bot/shutdown.py)."""
 
     async def healthz(_request: Request) -> Response:
         ok, body = await health()
         return JSONResponse(body, status_code=200 if ok else 503)
 
     app = Starlette(routes=[Route("/healthz", healthz), *routes])
-    return BodyLimit(app, max_body)
+    return Stopping(BodyLimit(app, max_body), accepting)
+
+
+class Stopping:
+    """Answers 503 to every request while the process stops: an event taken now might
+    not be answered before the process ends, and the platform retries elsewhere (Slack
+    redelivers an event that got no 200; a load balancer's health check sees 503)."""
+
+    def __init__(self, app: ASGIApp, accepting: Callable[[], bool]) -> None:
+        self.app = app
+        self.accepting = accepting
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or self.accepting():
+            await self.app(scope, receive, send)
+            return
+        body = b'{"error": "shutting down"}'
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", b"%d" % len(body)),
+            (b"retry-after", b"1"),
+            (b"connection", b"close"),
+        ]
+        await send({"type": "http.response.start", "status": 503, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
 
 
 class BodyLimit:

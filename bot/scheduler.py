@@ -48,20 +48,47 @@ class Scheduler:
         self._armed: datetime | None = None
         self._woken = asyncio.Event()
         self._runner: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()  # set by finish(): the runner ends
         self._aps = AsyncIOScheduler(
             timezone=UTC,
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
         )
 
-    async def start(self) -> None:
-        """Start inside the running loop (AsyncIOScheduler binds to it) and catch up."""
+    async def start(self, *, catch_up_now: bool = True) -> None:
+        """Start inside the running loop (AsyncIOScheduler binds to it) and catch up:
+        before returning, or (``catch_up_now=False``, ``remindbot run``) in the runner,
+        where a SIGTERM during a long catch-up can still stop it gracefully."""
         self._aps.start()
         self._aps.add_job(
             self._tick_soon, "interval", seconds=self.sweep.total_seconds(), id="sweep"
         )
         self._aps.add_job(self.expire, "interval", minutes=15, id="drafts")
-        await self.tick()
+        if catch_up_now:
+            await self.tick()
+        else:
+            self._woken.set()
         self._runner = asyncio.create_task(self._run())
+
+    async def finish(self, seconds: float) -> int:
+        """The graceful stop (SIGTERM): no new claim or delivery, up to ``seconds`` for
+        the deliveries in flight, then the claims not started are released for another
+        process; return how many. Past ``seconds`` the tick is cancelled: what it
+        delivered is still recorded, a delivery cut off keeps its lease (it may have
+        reached the platform; the next claim finds it in the conversation)."""
+        self.dispatcher.stop()
+        self._stopping.set()
+        if self._aps.running:
+            self._aps.shutdown(wait=False)
+        self._woken.set()
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            try:
+                await asyncio.wait_for(asyncio.shield(runner), seconds)
+            except TimeoutError:
+                log.warning("deliveries still in flight after %g s: cut off", seconds)
+                runner.cancel()
+                await asyncio.gather(runner, return_exceptions=True)
+        return await self.dispatcher.release_unstarted()
 
     async def stop(self) -> None:
         if self._runner is not None:
@@ -95,9 +122,11 @@ class Scheduler:
         self._woken.set()
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping.is_set():
             await self._woken.wait()
             self._woken.clear()
+            if self._stopping.is_set():
+                return
             try:
                 await self.tick()
             except Exception:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import signal
 from datetime import UTC
 from typing import Any
 
@@ -63,7 +62,7 @@ async def run(settings: Settings, no_platform: str) -> int:
             raise Stop(str(problem)) from None
         if not servers:
             raise Stop(no_platform)
-        await app.start()
+        await app.start(catch_up_now=False)  # catching up in the runner: SIGTERM stops it
         _stop_on_sigterm(app)
         await asyncio.gather(*servers)
     finally:
@@ -72,14 +71,13 @@ async def run(settings: Settings, no_platform: str) -> int:
 
 
 def _stop_on_sigterm(app: App) -> None:
-    """``docker stop`` sends SIGTERM: stop serving, then close the app (scheduler and
-    database) and exit 0. uvicorn catches the signal while it serves and raises it again
-    once stopped; this handler then takes it instead of the default, which would end the
-    process before ``app.close()``."""
-    server = app.extras.get("http")
-    if server is not None:
-        loop = asyncio.get_running_loop()
-        loop.add_signal_handler(signal.SIGTERM, lambda: setattr(server, "should_exit", True))
+    """``docker stop`` sends SIGTERM: stop taking events, finish the deliveries in flight
+    (``REMINDBOT_SHUTDOWN_SECONDS``), release the other claims, stop serving; ``run``
+    then closes the app (clients, scheduler, database) and exits 0. A second SIGTERM
+    exits at once (bot/shutdown.py)."""
+    from bot.shutdown import stop_on_sigterm
+
+    stop_on_sigterm(app)
 
 
 async def db(settings: Settings, args: argparse.Namespace, io: Io) -> int:

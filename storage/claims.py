@@ -69,3 +69,24 @@ def claim_statement(
     return (
         update(REMINDERS).where(taken).values(lease_until=lease_until).returning(*REMINDER_COLUMNS)
     )
+
+
+def release_statement(
+    held: Collection[tuple[int, datetime]], now: datetime
+) -> ReturningUpdate[tuple[Any, ...]]:
+    """``UPDATE reminders SET lease_until = NULL WHERE (id, lease) in held RETURNING id``.
+
+    Keyed on the exact lease each claim set, as ``record_all`` saves are: a reminder a
+    user saved meanwhile (its lease cleared) or another process claimed anew (a newer
+    lease) is left alone. The graceful shutdown gives its unstarted claims back so
+    another replica takes them at once instead of after the lease runs out.
+    """
+    pairs = [
+        and_(REMINDERS.c.id == ident, REMINDERS.c.lease_until == lease) for ident, lease in held
+    ]
+    return (
+        update(REMINDERS)
+        .where(or_(*pairs))
+        .values(lease_until=None, updated_at=now)
+        .returning(REMINDERS.c.id)
+    )

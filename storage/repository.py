@@ -26,7 +26,7 @@ from storage.base import MAX_ID
 from storage.batches import completed_by, deliveries_of, open_all, record_all
 from storage.calendar import CalendarState
 from storage.chat_state import ChatState
-from storage.claims import claim_statement
+from storage.claims import claim_statement, release_statement
 from storage.digests import DigestState
 from storage.escalations import Escalations
 from storage.finders import Finders
@@ -234,6 +234,14 @@ class SqlReminderRepository(
             rows = (await conn.execute(stmt)).all()
         # RETURNING gives no order; the caller gets the most overdue first.
         return sorted(map(reminder_from_row, rows), key=lambda r: (r.next_due, r.id))
+
+    async def release_leases(self, held: Sequence[tuple[int, datetime]], now: datetime) -> int:
+        released = 0
+        for start in range(0, len(held), 500):  # a bounded statement, whatever the batch
+            stmt = release_statement(held[start : start + 500], now)
+            async with self._write_conn() as conn:
+                released += len((await conn.execute(stmt)).all())
+        return released
 
     async def next_due(self, *, platforms: Collection[str] | None = None) -> datetime | None:
         stmt = select(func.min(ReminderRow.next_due)).where(

@@ -105,6 +105,25 @@ class Dispatcher:
         self.late_limit = late_limit
         self._slots = asyncio.Semaphore(concurrency)
         self.delivery_timeout = lease / 4
+        # Graceful shutdown (bot/shutdown.py): once stopping, nothing new is claimed or
+        # started; what was claimed but not started is released for another process.
+        self.stopping = False
+        self._unstarted: dict[int, datetime] = {}  # reminder id -> the lease it holds
+        self._journals: set[_Journal] = set()
+        self._released = 0  # claims given back through the journal since the stop
+
+    def stop(self) -> None:
+        """Claim nothing more and start no new delivery; those in flight go on."""
+        self.stopping = True
+
+    async def release_unstarted(self) -> int:
+        """After a stop: wait for outcomes still being written, then give up the claims
+        of reminders whose delivery never started (a cancelled batch leaves some); return
+        how many were released since the stop, these and those the batches gave back."""
+        await asyncio.gather(*(j.written() for j in list(self._journals)))
+        held, self._unstarted = list(self._unstarted.items()), {}
+        released = await self.repo.release_leases(held, self.clock.now()) if held else 0
+        return self._released + released
 
     async def run_due(self) -> int:
         """Claim one batch of due reminders and handle each; return how many."""
@@ -124,7 +143,7 @@ class Dispatcher:
     async def drain(self) -> int:
         """Run batches until nothing due is left."""
         total = 0
-        while (count := await self.run_due()) > 0:
+        while not self.stopping and (count := await self.run_due()) > 0:
             total += count
             if count < self.batch:
                 break
@@ -137,6 +156,8 @@ class Dispatcher:
         occurrences = await self.repo.open_occurrences(items, now)
         watched = await escalation.watched(self.repo, claimed)
         journal = _Journal(self.repo, now, Measured(self.metrics, occurrences, now))
+        self._journals.add(journal)
+        self._unstarted.update((rem.id, rem.lease_until) for rem in claimed if rem.lease_until)
         try:
             batch = zip(claimed, occurrences, dues, strict=True)
             pending = self._settle(journal, batch, now, watched)
@@ -159,7 +180,11 @@ class Dispatcher:
                 return_exceptions=True,
             )
         finally:
+            if not self.stopping:  # stopping, release_unstarted gives up what is left
+                for each in claimed:
+                    self._unstarted.pop(each.id, None)
             await journal.close()
+            self._journals.discard(journal)
         for rem, result in zip([*ready, *(held[0] for held in summaries)], results, strict=True):
             if isinstance(result, BaseException):
                 log.error("reminder %s", rem[0].id, exc_info=result)
@@ -239,6 +264,8 @@ class Dispatcher:
                     for other, other_occ, _ in held[1:]:
                         journal.add(_outcome(other, other_occ, None))
                     return
+                for other, _, _ in held[1:]:  # in this summary: never released at a stop
+                    self._unstarted.pop(other.id, None)
                 worded = await self.repo.workspace_templates({_workspace(rem)})
                 listed = [(r, o) for r, o, _ in held]
                 reply = tx.summary(listed, worded.get(_workspace(rem)), self.clock.now())
@@ -357,9 +384,15 @@ class Dispatcher:
         be delivered then might never be recorded, and be sent again by the next claim.
         """
         await journal.writable()
+        waiting = self._unstarted.pop(rem.id, None) is not None
         if journal.failed:
             return False  # nothing more could be recorded: leave the lease to expire
         assert rem.lease_until is not None
+        if self.stopping and waiting:
+            journal.add(_outcome(rem, occ, None))  # released: another process takes it
+            self._released += 1
+            log.info("reminder %s released: shutting down", rem.id)
+            return False
         if self.clock.now() < rem.lease_until - 2 * self.delivery_timeout:
             return True
         # A delivery started now might outlive the lease; release it for the next claim.
@@ -600,6 +633,13 @@ class _Journal:
         self._flowing = asyncio.Event()  # clear while a write is failing and retried
         self._flowing.set()
         self._writer = asyncio.create_task(self._write())
+
+    async def written(self) -> None:
+        """Return once the writer has stopped (after ``close``, or after a cancelled
+        batch whose ``close`` was interrupted): the outcomes queued are in the database."""
+        self._closing = True
+        self._wake.set()
+        await asyncio.gather(asyncio.shield(self._writer), return_exceptions=True)
 
     async def writable(self) -> None:
         """Return once outcomes are being written (or writing has given up)."""

@@ -312,6 +312,12 @@ class ReminderRepository(Protocol):
         """
         ...
 
+    async def release_leases(self, held: Sequence[tuple[int, datetime]], now: datetime) -> int:
+        """Clear the lease of each ``(reminder id, lease_until)`` still held with exactly
+        that lease (claimed, never delivered: a graceful shutdown gives them back so
+        another process takes them at once); return how many were released."""
+        ...
+
     async def next_due(self, *, platforms: Collection[str] | None = None) -> datetime | None:
         """The earliest ``next_due`` of a scheduled reminder (for arming the timer), of
         ``platforms`` only when given."""

@@ -329,6 +329,8 @@ class FakeSlack:
         self.connections = 0
         self.web = WebApi(lambda: self.ws_url)
         self._faults: defaultdict[str, deque[Fault]] = defaultdict(deque)
+        # Seconds a Web API method takes to answer (a slow Slack); recorded on arrival.
+        self.delays: dict[str, float] = {}
         self._changed = asyncio.Condition()
         self._ws: web.WebSocketResponse | None = None
         self._sockets: set[web.WebSocketResponse] = set()
@@ -446,6 +448,8 @@ class FakeSlack:
         faults = self._faults[method]
         fault = faults.popleft() if faults else None
         await self._record(method, args, request, fault.status if fault else 200)
+        if pause := self.delays.get(method):
+            await asyncio.sleep(pause)
         if fault is not None:
             return _fault_response(fault)
         body = self.web.answer(method, args, _token(request, args))

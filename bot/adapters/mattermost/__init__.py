@@ -85,12 +85,17 @@ class MattermostAdapter:
             return "the websocket is not connected (reconnecting)"
         return None
 
-    async def close(self) -> None:
-        await self.client.close()
+    async def stop_listening(self) -> None:
+        """Leave the websocket (a graceful stop takes no new events); the REST client
+        stays, for the deliveries still in flight."""
         if self._events is not None:
             self._events.cancel()
             await asyncio.gather(self._events, return_exceptions=True)
             self._events = None
+
+    async def close(self) -> None:
+        await self.client.close()
+        await self.stop_listening()
 
 
 __all__ = ["MattermostAdapter", "MattermostClient"]

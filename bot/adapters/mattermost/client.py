@@ -271,6 +271,11 @@ class MattermostClient:
         except httpx.TransportError as failure:
             log.warning("Mattermost %s %s: %s", method, path, type(failure).__name__)
             raise self._counted(MattermostError("connection_error", temporary=True)) from None
+        except httpx.InvalidURL:
+            # An id from a call (a channel_id with control characters) that no URL can
+            # hold: no such thing, not a crash (found by the callbacks' fuzz test).
+            log.info("Mattermost %s: an id that is no URL path: %r", method, path)
+            raise MattermostError("not_found", temporary=False, status=404) from None
         if not response.is_success:
             error = error_from(response.status_code, response.headers, response.content)
             # Expected answers (404 from is_member, a 403 the caller handles) stay quiet.

@@ -163,10 +163,15 @@ class SlackAdapter:
             return "the Socket Mode connection is down (reconnecting)"
         return None
 
-    async def close(self) -> None:
+    async def stop_listening(self) -> None:
+        """Close the Socket Mode connection (a graceful stop takes no new events); the
+        Web API client stays, for the deliveries still in flight."""
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None
+
+    async def close(self) -> None:
+        await self.stop_listening()
 
 
 __all__ = ["SlackAdapter", "web_client"]

@@ -293,4 +293,52 @@ def _object_problem(text: str, what: str) -> str | None:
         value = json.loads(text)
     except ValueError:
         return f"{what} is not JSON"
-    return None if isinstance(value, dict) else f"{what} is not a JSON object"
+    if not isinstance(value, dict):
+        return f"{what} is not a JSON object"
+    return _shape_problem(value, what)
+
+
+# Fields bolt reads without looking first (slack_bolt.request.internals and
+# payload_utils, also inside ``event``, ``message``, ``previous_message`` and ``item``):
+# a signed body with ``"actions": null``, ``"authorizations": false`` or an ``event`` that
+# is a string made a 500 (found by tests/adapters/slack/test_fuzz_http.py).
+_OBJECTS = ("event", "view", "workflow_step")  # an object when present
+_OBJECTS_OR_NULL = ("message", "previous_message", "item", "container")
+_NAMED = ("team", "enterprise", "user", "channel")  # an id, an object or null
+_NESTED = ("event", "message", "previous_message", "item")
+
+
+def _shape_problem(value: dict[str, Any], what: str, depth: int = 0) -> str | None:
+    for name in _OBJECTS:
+        if name in value and not isinstance(value[name], dict):
+            return f"{what}'s {name} is not a JSON object"
+    for name in _OBJECTS_OR_NULL:
+        if value.get(name) is not None and not isinstance(value[name], dict):
+            return f"{what}'s {name} is not a JSON object"
+    for name in _NAMED:
+        if value.get(name) is not None and not isinstance(value[name], str | dict):
+            return f"{what}'s {name} is neither an id nor a JSON object"
+    grants = value.get("authorizations")
+    if grants is not None and not _objects(grants, empty=True):
+        return f"{what}'s authorizations are not a list of JSON objects"
+    if value.get("type") in ("block_actions", "interactive_message") and "actions" in value:
+        if not _objects(value["actions"], empty=False):
+            return f"{what}'s actions are not a list of JSON objects"
+        if value["type"] == "block_actions" and not all(
+            isinstance(action.get("action_id"), str) for action in value["actions"]
+        ):
+            return f"{what}'s actions need an action_id each"
+    for name in _NESTED if depth < 3 else ():
+        if isinstance(inner := value.get(name), dict):
+            problem = _shape_problem(inner, f"{what}'s {name}", depth + 1)
+            if problem is not None:
+                return problem
+    return None
+
+
+def _objects(found: Any, *, empty: bool) -> bool:
+    return (
+        isinstance(found, list)
+        and (empty or bool(found))
+        and all(isinstance(item, dict) for item in found)
+    )
