@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+import resource
 import signal
 import statistics
 import sys
@@ -104,6 +105,7 @@ class Stored:
 
     scheduled: int  # reminders still waiting to be delivered
     sent: int  # occurrences recorded as sent
+    retried: int  # occurrences claimed more than once (a killed process had them)
     due_at: dict[int, datetime]  # occurrence id -> its due time
 
 
@@ -115,11 +117,12 @@ async def stored(db: Db) -> Stored:
                 select(func.count()).where(REMINDERS.c.state == ReminderState.SCHEDULED.value)
             )
             sent = await conn.scalar(select(func.count()).where(OCCURRENCES.c.state == "sent"))
+            retried = await conn.scalar(select(func.count()).where(OCCURRENCES.c.attempts > 1))
             rows = (await conn.execute(select(OCCURRENCES.c.id, OCCURRENCES.c.due_at))).all()
     finally:
         await engine.dispose()
     due_at = {int(oid): (when if when.tzinfo else when.replace(tzinfo=UTC)) for oid, when in rows}
-    return Stored(int(scheduled or 0), int(sent or 0), due_at)
+    return Stored(int(scheduled or 0), int(sent or 0), int(retried or 0), due_at)
 
 
 # --- what the platform saw -------------------------------------------------------------
@@ -255,6 +258,12 @@ class Worker:
         self.log.unlink(missing_ok=True)
 
 
+def _children_cpu() -> float:
+    """CPU seconds of the child processes that have exited and been waited for."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 async def _until(ready: Any, seconds: float, what: str, every: float = 0.005) -> None:
     deadline = time.monotonic() + seconds
     while not await ready():
@@ -288,6 +297,7 @@ class KillRun:
     kills: list[tuple[float, int]] = field(default_factory=list)  # (s into the run, posts)
     tally: Tally | None = None
     sent_recorded: int = 0
+    retried: int = 0  # occurrences taken over from a killed process
     seconds: float = 0.0
 
 
@@ -339,7 +349,8 @@ async def kill9_run(
             for worker in workers:
                 await worker.stop()
         run.tally = Tally.of(slack, reminders)
-        run.sent_recorded = (await stored(db)).sent
+        after = await stored(db)
+        run.sent_recorded, run.retried = after.sent, after.retried
     return run
 
 
@@ -356,6 +367,8 @@ class ReplicaRun:
     per_replica: dict[str, int] = field(default_factory=dict)
     lateness: list[float] = field(default_factory=list)  # s after due, first post of each
     seconds: float = 0.0  # first due time to last post
+    cpu_stand_in: float = 0.0  # CPU seconds of this process (the Slack stand-in) in the run
+    cpu_replicas: float = 0.0  # CPU seconds of the replica processes, all together
 
     def within(self, seconds: float) -> int:
         return sum(1 for late in self.lateness if late <= seconds)
@@ -401,15 +414,18 @@ async def replicas_run(
                 raise RuntimeError(f"storing the reminders took longer than {lead} s")
             for worker in workers:
                 await worker.go()
+            cpu, children = time.process_time(), _children_cpu()
 
             async def done() -> bool:
                 return posted(slack) >= reminders and await _all_recorded(db)
 
             await _until(done, lead + window + 120, "every reminder delivered", every=0.25)
             await asyncio.sleep(1.0)  # a late duplicate would land now
+            run.cpu_stand_in = time.process_time() - cpu
         finally:
             for worker in workers:
                 await worker.stop()
+        run.cpu_replicas = _children_cpu() - children
         run.tally = Tally.of(slack, reminders)
         due_at = (await stored(db)).due_at
         firsts: dict[int, Post] = {}

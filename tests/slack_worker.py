@@ -3,9 +3,9 @@
     python -m tests.slack_worker DB_URL API_URL [--schema S] [--token T] [--lease S] [--scheduler]
 
 The real ``Dispatcher`` and ``SqlReminderRepository`` deliver through the real
-``SlackGateway`` (slack_sdk's ``AsyncWebClient`` at API_URL, usually ``FakeSlack``), so
-every post carries its occurrence in the message metadata and a restarted process finds
-what a killed one posted but never recorded. Each replica posts with its own ``--token``,
+``SlackGateway`` and the app's ``web_client`` at API_URL (usually ``FakeSlack``), so every
+post carries its occurrence in the message metadata and a restarted process finds what a
+killed one posted but never recorded. Each replica posts with its own ``--token``,
 so the stand-in can tell who did the work.
 
 Without ``--scheduler`` it claims batches in a loop (what a busy bot does during a burst);
@@ -23,8 +23,7 @@ import signal
 import sys
 from datetime import timedelta
 
-from slack_sdk.web.async_client import AsyncWebClient
-
+from bot.adapters.slack import web_client
 from bot.adapters.slack.gateway import SlackGateway
 from bot.clock import SystemClock
 from bot.core.dispatch import Dispatcher
@@ -46,7 +45,7 @@ async def work(args: argparse.Namespace) -> int:
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     engine = make_engine(args.db, schema=args.schema)
     clock = SystemClock()
-    client = AsyncWebClient(token=args.token, base_url=args.api)
+    client = web_client(args.token, args.api)  # the app's client: retries 429s and 5xx
     repo = SqlReminderRepository(engine, clock=clock)
     dispatcher = Dispatcher(
         repo, {"slack": SlackGateway(client)}, clock, lease=timedelta(seconds=args.lease)
