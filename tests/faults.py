@@ -325,6 +325,9 @@ async def kill9_run(
         workers = [await Worker.start(db, slack, f"xoxb-p{i}", *extra) for i in range(processes)]
         for worker in workers:
             await worker.ready()
+        # A restarted worker is not waited for: the others go on delivering meanwhile, and
+        # the next kill takes one that is up, so every kill lands while posts are made.
+        starting: dict[int, asyncio.Task[None]] = {}
         began = time.monotonic()
         try:
             for mark in marks:
@@ -333,11 +336,19 @@ async def kill9_run(
                     return posted(slack) >= mark
 
                 await _until(reached, 120, f"{mark} posts")
-                victim = rng.randrange(processes)
+                up = [i for i in range(processes) if i not in starting or starting[i].done()]
+                if not up:
+                    await asyncio.wait(starting.values(), return_when=asyncio.FIRST_COMPLETED)
+                    up = [i for i in range(processes) if starting[i].done()]
+                victim = rng.choice(up)
+                if victim in starting:
+                    await starting.pop(victim)  # raises if it failed to start
                 await workers[victim].kill9()
                 run.kills.append((time.monotonic() - began, posted(slack)))
                 workers[victim] = await Worker.start(db, slack, f"xoxb-p{victim}", *extra)
-                await workers[victim].ready()
+                starting[victim] = asyncio.create_task(workers[victim].ready())
+            for task in starting.values():
+                await task
 
             async def done() -> bool:
                 return await _all_recorded(db)
