@@ -79,6 +79,9 @@ class WebApi:
         self._ts_count = 0
         # Where message timestamps start; a test whose clock must agree with them moves it.
         self.first_ts_micros = _FIRST_TS_MICROS
+        # Or, as Slack does, the wall-clock time of posting (runs against a real clock).
+        self.wall_clock_ts = False
+        self._last_micros = 0
         self._view_count = 0
         # The Home tab last published for each user (views.publish), as Slack answered it.
         self.homes: dict[str, JSON] = {}
@@ -116,6 +119,9 @@ class WebApi:
 
     def next_ts(self) -> str:
         self._ts_count += 1
+        if self.wall_clock_ts:
+            self._last_micros = max(self._last_micros + 1, int(time.time() * 1_000_000))
+            return f"{self._last_micros // 1_000_000}.{self._last_micros % 1_000_000:06d}"
         return nth_ts(self._ts_count, self.first_ts_micros)
 
     def _next_view_id(self) -> str:
