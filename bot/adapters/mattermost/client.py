@@ -18,6 +18,7 @@ import httpx
 
 from bot.adapters.mattermost.websocket import OnConnect, WebsocketListener
 from bot.core.ports import DeliveryError
+from bot.pacing import MATTERMOST_LIMITS, Pacer
 
 log = logging.getLogger(__name__)
 JSON = dict[str, Any]
@@ -70,6 +71,8 @@ class MattermostClient:
         token: the bot account's access token; sent as a bearer token, never logged.
         timeout: seconds for connecting, and for each read and write.
         transport: an httpx transport, for tests that need one.
+        pacer: paces posts (the gateway calls through it); learns every answer's
+            ``X-Ratelimit-Remaining`` and ``-Reset``. Mattermost's defaults if not given.
 
     Attributes:
         since_limit: how many posts a ``?since=`` answer holds at most (the server's cap).
@@ -82,8 +85,10 @@ class MattermostClient:
         *,
         timeout: float = 10.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        pacer: Pacer | None = None,
     ) -> None:
         self.url = url.rstrip("/")
+        self.pacer = pacer or Pacer(MATTERMOST_LIMITS)
         self._token = token
         self._http = httpx.AsyncClient(
             base_url=f"{self.url}/api/v4",
@@ -260,6 +265,8 @@ class MattermostClient:
         except httpx.TransportError as failure:
             log.warning("Mattermost %s %s: %s", method, path, type(failure).__name__)
             raise MattermostError("connection_error", temporary=True) from None
+        headers = response.headers
+        self.pacer.learn(headers.get("x-ratelimit-remaining"), headers.get("x-ratelimit-reset"))
         if not response.is_success:
             error = error_from(response.status_code, response.headers, response.content)
             # Expected answers (404 from is_member, a 403 the caller handles) stay quiet.

@@ -11,6 +11,9 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.routing import Route
 
@@ -38,6 +41,25 @@ class _ClientGiven(logging.Filter):
 logging.getLogger("slack_bolt.AsyncApp").addFilter(_ClientGiven())
 
 
+class _RateLimitRetry(AsyncRateLimitErrorRetryHandler):
+    """slack_sdk's 429 retry, except for chat.postMessage: the gateway's pacer handles
+    those, pausing the channel for every post instead of one request sleeping alone."""
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if request.url.rstrip("/").endswith("/chat.postMessage"):
+            return False
+        return await super()._can_retry_async(
+            state=state, request=request, response=response, error=error
+        )
+
+
 def web_client(token: str, api_url: str | None) -> AsyncWebClient:
     """A Web API client that waits out 429s and retries 5xx and connection errors.
 
@@ -50,7 +72,7 @@ def web_client(token: str, api_url: str | None) -> AsyncWebClient:
         base_url=base if base.endswith("/") else base + "/",
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=2),
+            _RateLimitRetry(max_retry_count=2),
             AsyncServerErrorRetryHandler(max_retry_count=2),
         ],
     )
