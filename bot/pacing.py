@@ -6,7 +6,7 @@ per-user/IP limiter). A 09:00 herd of thousands of reminders would otherwise run
 and come back as retries minutes later, out of order. ``Pacer`` keeps a token bucket per
 conversation and one for the app, waits for both before each call, and learns from the
 platform: ``Retry-After`` pauses the conversation (or the whole app) that long, and
-``X-Ratelimit-Remaining``/``-Reset`` pause the app when its window is spent.
+``X-Ratelimit-*`` pause the app until its next token when its budget is spent.
 
 Calls to one conversation go one at a time, in the order they asked (a FIFO lock), and a
 temporary failure is retried in place for up to ``patience`` seconds: the later reminders of
@@ -122,12 +122,13 @@ class Pacer:
         else:
             self._paused[conversation] = max(self._paused.get(conversation, 0.0), until)
 
-    def learn(self, remaining: str | None, reset: str | None) -> None:
-        """Mattermost's ``X-Ratelimit-Remaining`` and ``X-Ratelimit-Reset`` (seconds until
-        the window resets): nothing left means wait for the reset."""
-        left, wait = _number(remaining), _number(reset)
-        if left is not None and left < 1 and wait is not None:
-            self.pause(None, wait)
+    def learn(self, limit: str | None, remaining: str | None, reset: str | None) -> None:
+        """Mattermost's ``X-Ratelimit-Limit``, ``-Remaining`` and ``-Reset`` (whole seconds
+        until the bucket is full again, as its limiter sends them): with nothing left, the
+        next token comes in about ``reset / limit`` seconds; wait that long."""
+        most, left, full = _number(limit), _number(remaining), _number(reset)
+        if left is not None and left < 1 and full is not None:
+            self.pause(None, full / most if most and most >= 1 else full)
 
     def paused_for(self, conversation: str) -> float:
         """Seconds until ``conversation`` may be called (0: now)."""
@@ -147,7 +148,7 @@ class Pacer:
         conversation or the app, as ``Limits.rate_limited`` says), else after a doubling
         backoff, until ``patience`` is spent; then, or on a permanent error, it is raised.
         """
-        async with self._turn(conversation):
+        async with self.turn(conversation):
             give_up = self._now() + self.limits.patience
             backoff = self.limits.first_backoff
             n = 0
@@ -206,9 +207,11 @@ class Pacer:
         self._paused = {k: v for k, v in self._paused.items() if v > now}
 
     @contextlib.asynccontextmanager
-    async def _turn(self, conversation: str) -> AsyncIterator[None]:
-        """The conversation's FIFO lock; dropped from the table when nobody wants it."""
-        turn = self._turns.setdefault(conversation, _Turn())
+    async def turn(self, key: str) -> AsyncIterator[None]:
+        """``key``'s FIFO lock (``call`` takes the conversation's). Take it for a
+        recipient before any I/O to keep their deliveries in order when finding the
+        conversation itself is a call (opening a DM). Dropped when nobody wants it."""
+        turn = self._turns.setdefault(key, _Turn())
         turn.users += 1
         try:
             async with turn.lock:
@@ -216,7 +219,7 @@ class Pacer:
         finally:
             turn.users -= 1
             if turn.users == 0:
-                del self._turns[conversation]
+                del self._turns[key]
 
 
 class _Turn:

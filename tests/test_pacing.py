@@ -84,14 +84,17 @@ async def test_an_app_wide_429_pauses_every_conversation() -> None:
 
 async def test_spent_ratelimit_headers_pause_until_the_reset() -> None:
     pacer, fake = _pacer(Limits(app=100.0, app_burst=10))
-    pacer.learn(remaining="5", reset="9")
+    pacer.learn(limit="10", remaining="5", reset="9")
     assert pacer.paused_for("any") == 0
-    pacer.learn(remaining="0", reset="3")
-    assert pacer.paused_for("any") == 3
-    pacer.learn(remaining="junk", reset="3")  # unreadable: learnt nothing more
+    # Spent: 10 tokens refill in 3 s, so the next one is there in 0.3 s.
+    pacer.learn(limit="10", remaining="0", reset="3")
+    assert pacer.paused_for("any") == pytest.approx(0.3)
+    pacer.learn(limit=None, remaining="0", reset="2")  # no limit told: the whole reset
+    assert pacer.paused_for("any") == 2
+    pacer.learn(limit="10", remaining="junk", reset="9")  # unreadable: learnt nothing more
     seen: list[float] = []
     await pacer.call("any", lambda n: _stamp(fake, seen, n))
-    assert seen == [103.0]
+    assert seen == [102.0]
 
 
 async def test_server_errors_back_off_then_give_up_after_patience() -> None:

@@ -86,13 +86,14 @@ class RateLimiter:
         return None
 
     def app_state(self, now: float | None = None) -> tuple[int, int, float]:
-        """The app bucket as ``X-Ratelimit-*`` tells it: limit, remaining, reset seconds."""
+        """The app bucket as ``X-Ratelimit-*`` tells it: limit (the burst), remaining, and
+        reset: seconds until the bucket is full again (the throttled library's meaning)."""
         if self.app is None:
             return 0, 0, 0.0
         at = time.monotonic() if now is None else now
         self.app.wait(at)
         remaining = int(self.app.tokens)
-        reset = 0.0 if remaining >= 1 else (1 - self.app.tokens) / self.app.rate
+        reset = (self.app.burst - self.app.tokens) / self.app.rate
         return int(self.app.burst), remaining, reset
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -123,7 +124,7 @@ class RestApi:
         limit, remaining, reset = limiter.app_state()
         response.headers["X-Ratelimit-Limit"] = str(limit)
         response.headers["X-Ratelimit-Remaining"] = str(remaining)
-        response.headers["X-Ratelimit-Reset"] = str(max(1, int(reset + 0.999)) if reset else 0)
+        response.headers["X-Ratelimit-Reset"] = str(math.ceil(reset))
 
     def _answer(
         self, request: web.Request, body: Any, fault: Fault | None, handler: Handler

@@ -266,7 +266,11 @@ class MattermostClient:
             log.warning("Mattermost %s %s: %s", method, path, type(failure).__name__)
             raise MattermostError("connection_error", temporary=True) from None
         headers = response.headers
-        self.pacer.learn(headers.get("x-ratelimit-remaining"), headers.get("x-ratelimit-reset"))
+        self.pacer.learn(
+            headers.get("x-ratelimit-limit"),
+            headers.get("x-ratelimit-remaining"),
+            headers.get("x-ratelimit-reset"),
+        )
         if not response.is_success:
             error = error_from(response.status_code, response.headers, response.content)
             # Expected answers (404 from is_member, a 403 the caller handles) stay quiet.

@@ -91,6 +91,12 @@ class MattermostGateway:
         return None
 
     async def deliver(self, delivery: Delivery) -> str:
+        # The recipient's turn first: finding their DM and rendering are calls, and
+        # deliveries that finish those out of order must still post in order.
+        async with self.client.pacer.turn(_recipient(delivery)):
+            return await self._deliver(delivery)
+
+    async def _deliver(self, delivery: Delivery) -> str:
         channel, for_user = await self._conversation(delivery)
         message, props = await self.render(delivery.reply, for_user)
         props[OCCURRENCE_PROP] = str(delivery.occurrence.id)
@@ -200,6 +206,14 @@ class MattermostGateway:
     async def message_link(self, message_ref: str) -> str | None:
         """The server's permalink of a post: ``{site}/_redirect/pl/{post_id}``."""
         return f"{self.client.url}/_redirect/pl/{message_ref}" if message_ref else None
+
+
+def _recipient(delivery: Delivery) -> str:
+    """Whom a delivery is for, known without a call: the channel, or the person."""
+    rem = delivery.reminder
+    if rem.target_kind is TargetKind.CHANNEL:
+        return f"to:{rem.target_ref}"
+    return f"to:{(rem.recipient or rem.owner_ref).user}"
 
 
 def _dm_partner(channel: JSON, bot_id: str) -> str:

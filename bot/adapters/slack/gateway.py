@@ -73,6 +73,12 @@ class SlackGateway:
         await self._call("auth_test")
 
     async def deliver(self, delivery: Delivery) -> str:
+        # The recipient's turn first: opening their DM is a call, and deliveries that
+        # finish it out of order must still post in the order they came.
+        async with self.pacer.turn(_recipient(delivery)):
+            return await self._deliver(delivery)
+
+    async def _deliver(self, delivery: Delivery) -> str:
         channel = await self._conversation(delivery)
         tag = {"event_type": OCCURRENCE_EVENT, "event_payload": _payload(delivery)}
         last: list[DeliveryError] = []
@@ -315,6 +321,14 @@ class SlackGateway:
             raise DeliveryError(f"connection: {type(error).__name__}", temporary=True) from None
         data: dict[str, Any] = response.data if isinstance(response.data, dict) else {}
         return data
+
+
+def _recipient(delivery: Delivery) -> str:
+    """Whom a delivery is for, known without a call: the channel, or the person."""
+    rem = delivery.reminder
+    if rem.target_kind is TargetKind.CHANNEL:
+        return f"to:{rem.target_ref}"
+    return f"to:{(rem.recipient or rem.owner_ref).user}"
 
 
 def _payload(delivery: Delivery) -> dict[str, str]:
