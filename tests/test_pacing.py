@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 import pytest
 
 from bot.core.ports import DeliveryError
-from bot.pacing import SLACK_LIMITS, Limits, Pacer
+from bot.pacing import MATTERMOST_LIMITS, SLACK_LIMITS, Limits, Pacer
 
 
 class FakeTime:
@@ -149,3 +150,18 @@ def test_least_seconds_is_the_tighter_of_the_buckets() -> None:
     limits = Limits(per_conversation=1.0, conversation_burst=3, app=200.0, app_burst=20)
     assert limits.least_seconds(2000, 2000) == pytest.approx(1980 / 200)
     assert limits.least_seconds(10, 1) == pytest.approx(7.0)
+
+
+def test_the_docs_state_the_defaults_the_code_has() -> None:
+    root = Path(__file__).resolve().parent.parent
+    slack = " ".join((root / "docs" / "slack.md").read_text().split())
+    mattermost = " ".join((root / "docs" / "mattermost.md").read_text().split())
+    per, burst = SLACK_LIMITS.per_conversation, SLACK_LIMITS.conversation_burst
+    assert f"{per:g} per second, bursts of {burst}" in slack
+    assert f"{SLACK_LIMITS.app:g} per second, bursts of {SLACK_LIMITS.app_burst}" in slack
+    app, app_burst = MATTERMOST_LIMITS.app, MATTERMOST_LIMITS.app_burst
+    assert f"{app:g} posts per second, bursts of {app_burst}" in mattermost
+    for doc in (slack, mattermost):
+        assert f"up to {SLACK_LIMITS.patience:g} seconds" in doc
+    assert MATTERMOST_LIMITS.patience == SLACK_LIMITS.patience
+    assert MATTERMOST_LIMITS.rate_limited == "app" and SLACK_LIMITS.rate_limited == "conversation"
