@@ -44,6 +44,10 @@ class Limits:
         rate_limited: what a 429 pauses: the conversation it was for, or the whole app.
         patience: seconds a call keeps retrying temporary failures before giving up.
         first_backoff: the first wait after a failure that named no wait (doubles).
+        headroom: the share of each rate the pacer uses. The platform counts a call when
+            it arrives, the pacer when it leaves; on an empty bucket a few milliseconds of
+            network jitter bunch two calls into one token's time and earn a 429. Sending
+            at 95% lets the platform's bucket keep a little in hand.
     """
 
     per_conversation: float | None = None
@@ -53,10 +57,12 @@ class Limits:
     rate_limited: Scope = "conversation"
     patience: float = 20.0
     first_backoff: float = 0.5
+    headroom: float = 0.95
 
     def least_seconds(self, calls: int, conversations: int) -> float:
         """The shortest time ``calls`` spread evenly over ``conversations`` can take
-        within these limits, starting with full buckets (for benchmarks)."""
+        within these limits (the platform's, without headroom), starting with full
+        buckets (for benchmarks)."""
         least = 0.0
         if self.app is not None:
             least = max(least, max(0, calls - self.app_burst) / self.app)
@@ -105,7 +111,8 @@ class Pacer:
         self._now = monotonic
         self._sleep = sleep
         now = monotonic()
-        self._app = _Bucket(limits.app, limits.app_burst, now) if limits.app else None
+        app = limits.app * limits.headroom if limits.app else None
+        self._app = _Bucket(app, limits.app_burst, now) if app else None
         self._buckets: dict[str, _Bucket] = {}
         self._paused: dict[str, float] = {}
         self._app_paused = 0.0
@@ -197,7 +204,8 @@ class Pacer:
         if conversation not in self._buckets:
             if len(self._buckets) > 10_000:  # forget idle, full buckets: a herd is big
                 self._forget_full(now)
-            self._buckets[conversation] = _Bucket(rate, self.limits.conversation_burst, now)
+            paced = rate * self.limits.headroom
+            self._buckets[conversation] = _Bucket(paced, self.limits.conversation_burst, now)
         return self._buckets[conversation]
 
     def _forget_full(self, now: float) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,8 @@ class FakeTime:
 
 def _pacer(limits: Limits) -> tuple[Pacer, FakeTime]:
     fake = FakeTime()
-    return Pacer(limits, monotonic=fake.monotonic, sleep=fake.sleep), fake
+    exact = replace(limits, headroom=1.0)  # the arithmetic below is of the exact rates
+    return Pacer(exact, monotonic=fake.monotonic, sleep=fake.sleep), fake
 
 
 async def _stamp(fake: FakeTime, seen: list[float], _n: int) -> float:
@@ -165,3 +167,12 @@ def test_the_docs_state_the_defaults_the_code_has() -> None:
         assert f"up to {SLACK_LIMITS.patience:g} seconds" in doc
     assert MATTERMOST_LIMITS.patience == SLACK_LIMITS.patience
     assert MATTERMOST_LIMITS.rate_limited == "app" and SLACK_LIMITS.rate_limited == "conversation"
+
+
+async def test_headroom_sends_a_little_under_the_rate() -> None:
+    fake = FakeTime()
+    pacer = Pacer(Limits(app=10.0, app_burst=1), monotonic=fake.monotonic, sleep=fake.sleep)
+    seen: list[float] = []
+    for _ in range(3):
+        await pacer.call("D1", lambda n: _stamp(fake, seen, n))
+    assert seen[2] - seen[1] == pytest.approx(1 / (10.0 * 0.95))
