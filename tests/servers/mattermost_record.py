@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .limits import Outage, RateLimiter
+
 JSON = dict[str, Any]
 
 
@@ -45,6 +47,9 @@ class Recorder:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.faults: defaultdict[str, deque[Fault]] = defaultdict(deque)
+        # The server's rate limiter (set one to enforce it on create_post), and outages.
+        self.limiter: RateLimiter | None = None
+        self.outage = Outage()
         self._changed = asyncio.Event()
 
     def changed(self) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -78,11 +79,52 @@ class RestApi:
                 self._record(name, request, body, 0)
                 await self._released.wait()
                 return web.Response(status=503)
+            if fault is None and name == "create_post":
+                limited = await self._limited(request, body)
+                if limited is not None:
+                    return limited
             response = self._answer(request, body, fault, handler)
+            self._limit_headers(response)
             self._record(name, request, body, response.status)
             return response
 
         return serve
+
+    async def _limited(self, request: web.Request, body: Any) -> web.Response | None:
+        """An outage's answer (500, or a request held, then 503 unstored), or the rate
+        limiter's 429 with its ``X-Ratelimit-*`` headers and ``Retry-After``."""
+        outage = self._recorder.outage.now()
+        if outage == "hold":
+            self._record("create_post", request, body, 0)
+            await asyncio.sleep(self._recorder.outage.seconds_held)
+            return web.Response(status=503)
+        if outage == "error":
+            response = _fault_response(Fault(status=500))
+            self._record("create_post", request, body, 500)
+            return response
+        limiter = self._recorder.limiter
+        channel = str(body.get("channel_id", "")) if isinstance(body, dict) else ""
+        verdict = None if limiter is None else limiter.check(channel)
+        if verdict is None:
+            return None
+        headers = {
+            "X-Ratelimit-Limit": str(verdict.limit),
+            "X-Ratelimit-Remaining": str(verdict.remaining),
+            "X-Ratelimit-Reset": verdict.retry_after_header,
+            "Retry-After": verdict.retry_after_header,
+        }
+        self._record("create_post", request, body, 429)
+        return web.Response(status=429, text="limit exceeded\n", headers=headers)
+
+    def _limit_headers(self, response: web.Response) -> None:
+        """The limiter's state on every answer, as the server's middleware sends it."""
+        limiter = self._recorder.limiter
+        if limiter is None or limiter.app is None:
+            return
+        limit, remaining, reset = limiter.app_state()
+        response.headers["X-Ratelimit-Limit"] = str(limit)
+        response.headers["X-Ratelimit-Remaining"] = str(remaining)
+        response.headers["X-Ratelimit-Reset"] = str(math.ceil(reset))
 
     def _answer(
         self, request: web.Request, body: Any, fault: Fault | None, handler: Handler

@@ -23,6 +23,7 @@ from typing import Any, Self
 from aiohttp import WSMsgType, web
 
 from . import slack_payloads as p
+from .limits import Outage, RateLimiter
 
 JSON = dict[str, Any]
 Answer = Callable[[JSON], JSON]
@@ -337,6 +338,9 @@ class FakeSlack:
         self._faults: defaultdict[str, deque[Fault]] = defaultdict(deque)
         # Seconds a Web API method takes to answer (a slow Slack); recorded on arrival.
         self.delays: dict[str, float] = {}
+        # chat.postMessage as Slack limits it (set a RateLimiter to enforce), and outages.
+        self.limiter: RateLimiter | None = None
+        self.outage = Outage()
         self._changed = asyncio.Condition()
         self._ws: web.WebSocketResponse | None = None
         self._sockets: set[web.WebSocketResponse] = set()
@@ -453,6 +457,10 @@ class FakeSlack:
         args = await _read_args(request)
         faults = self._faults[method]
         fault = faults.popleft() if faults else None
+        if fault is None and method == "chat.postMessage":
+            limited = await self._limited(args, request)
+            if limited is not None:
+                return limited
         await self._record(method, args, request, fault.status if fault else 200)
         if pause := self.delays.get(method):
             await asyncio.sleep(pause)
@@ -460,6 +468,24 @@ class FakeSlack:
             return _fault_response(fault)
         body = self.web.answer(method, args, _token(request, args))
         return web.json_response(body, headers={"x-oauth-scopes": _SCOPES})
+
+    async def _limited(self, args: JSON, request: web.Request) -> web.Response | None:
+        """An outage's answer (500, or a request held unanswered, then dropped unstored),
+        or Slack's 429 (``Retry-After`` in whole seconds) beyond the buckets."""
+        outage = self.outage.now()
+        if outage == "hold":
+            await self._record("chat.postMessage", args, request, 0)
+            await asyncio.sleep(self.outage.seconds_held)
+            return web.json_response(_error("service_unavailable"), status=503)
+        if outage == "error":
+            await self._record("chat.postMessage", args, request, 500)
+            return web.json_response(_error("internal_error"), status=500)
+        verdict = None if self.limiter is None else self.limiter.check(str(_channel(args)))
+        if verdict is None:
+            return None
+        await self._record("chat.postMessage", args, request, 429)
+        headers = {"Retry-After": verdict.retry_after_header}
+        return web.json_response(_error("ratelimited"), status=429, headers=headers)
 
     async def _response(self, request: web.Request) -> web.Response:
         await self._record(f"response/{request.match_info['id']}", await request.json(), request)

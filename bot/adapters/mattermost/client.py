@@ -18,6 +18,7 @@ import httpx
 
 from bot.adapters.mattermost.websocket import OnConnect, WebsocketListener
 from bot.core.ports import NO_METRICS, DeliveryError, Metrics
+from bot.pacing import MATTERMOST_LIMITS, Pacer
 
 log = logging.getLogger(__name__)
 JSON = dict[str, Any]
@@ -71,6 +72,8 @@ class MattermostClient:
         timeout: seconds for connecting, and for each read and write.
         transport: an httpx transport, for tests that need one.
         metrics: told of every failed call (by reason) and every 429's wait.
+        pacer: paces posts (the gateway calls through it); learns every answer's
+            ``X-Ratelimit-Remaining`` and ``-Reset``. Mattermost's defaults if not given.
 
     Attributes:
         since_limit: how many posts a ``?since=`` answer holds at most (the server's cap).
@@ -84,9 +87,11 @@ class MattermostClient:
         timeout: float = 10.0,
         transport: httpx.AsyncBaseTransport | None = None,
         metrics: Metrics = NO_METRICS,
+        pacer: Pacer | None = None,
     ) -> None:
         self.url = url.rstrip("/")
         self.metrics = metrics
+        self.pacer = pacer or Pacer(MATTERMOST_LIMITS)
         self._token = token
         self._http = httpx.AsyncClient(
             base_url=f"{self.url}/api/v4",
@@ -276,6 +281,12 @@ class MattermostClient:
             # hold: no such thing, not a crash (found by the callbacks' fuzz test).
             log.info("Mattermost %s: an id that is no URL path: %r", method, path)
             raise MattermostError("not_found", temporary=False, status=404) from None
+        headers = response.headers
+        self.pacer.learn(
+            headers.get("x-ratelimit-limit"),
+            headers.get("x-ratelimit-remaining"),
+            headers.get("x-ratelimit-reset"),
+        )
         if not response.is_success:
             error = error_from(response.status_code, response.headers, response.content)
             # Expected answers (404 from is_member, a 403 the caller handles) stay quiet.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.adapters.mattermost import attachments, payloads
@@ -20,6 +20,7 @@ from bot.core.model import Access, Delivery, Destination, Reach, Reply, TargetKi
 log = logging.getLogger(__name__)
 JSON = dict[str, Any]
 OCCURRENCE_PROP = "remindbot_occurrence"
+_MARGIN = timedelta(minutes=1)  # clocks of the bot and the server may differ
 EMAIL_CACHE_SECONDS = 300.0  # a profile's email, remembered this long (monotonic clock)
 
 
@@ -90,15 +91,39 @@ class MattermostGateway:
         return None
 
     async def deliver(self, delivery: Delivery) -> str:
+        # The recipient's turn first: finding their DM and rendering are calls, and
+        # deliveries that finish those out of order must still post in order.
+        async with self.client.pacer.turn(_recipient(delivery)):
+            return await self._deliver(delivery)
+
+    async def _deliver(self, delivery: Delivery) -> str:
         channel, for_user = await self._conversation(delivery)
         message, props = await self.render(delivery.reply, for_user)
         props[OCCURRENCE_PROP] = str(delivery.occurrence.id)
-        created = await self.client.create_post(channel, message, props)
-        return str(created["id"])
+        last: list[MattermostError] = []
+
+        async def attempt(n: int) -> str:
+            # After a 500 or a time-out the post may exist: look before posting again.
+            if n > 1 and last and last[-1].status != 429:
+                found = await self.find_delivered(delivery, delivery.occurrence.due_at - _MARGIN)
+                if found is not None:
+                    return found
+            try:
+                return str((await self.client.create_post(channel, message, props))["id"])
+            except MattermostError as error:
+                last.append(error)
+                raise
+
+        # Paced: within the server's limit, paused by its 429s, in order per channel.
+        return await self.client.pacer.call(channel, attempt)
 
     async def post(self, channel: str, reply: Reply, for_user: str) -> str:
         message, props = await self.render(reply, for_user)
-        return str((await self.client.create_post(channel, message, props))["id"])
+
+        async def attempt(_n: int) -> str:
+            return str((await self.client.create_post(channel, message, props))["id"])
+
+        return await self.client.pacer.call(channel, attempt)
 
     async def update(self, message_ref: str, reply: Reply) -> None:
         stored = await self.client.get_post(message_ref)
@@ -181,6 +206,14 @@ class MattermostGateway:
     async def message_link(self, message_ref: str) -> str | None:
         """The server's permalink of a post: ``{site}/_redirect/pl/{post_id}``."""
         return f"{self.client.url}/_redirect/pl/{message_ref}" if message_ref else None
+
+
+def _recipient(delivery: Delivery) -> str:
+    """Whom a delivery is for, known without a call: the channel, or the person."""
+    rem = delivery.reminder
+    if rem.target_kind is TargetKind.CHANNEL:
+        return f"to:{rem.target_ref}"
+    return f"to:{(rem.recipient or rem.owner_ref).user}"
 
 
 def _dm_partner(channel: JSON, bot_id: str) -> str:

@@ -12,6 +12,9 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.routing import Route
 
@@ -42,7 +45,9 @@ logging.getLogger("slack_bolt.AsyncApp").addFilter(_ClientGiven())
 
 class _CountedRateLimits(AsyncRateLimitErrorRetryHandler):
     """slack_sdk's 429 handler (it sleeps ``Retry-After``, then retries), telling
-    ``metrics`` each wait and the seconds Slack asked for."""
+    ``metrics`` each wait and the seconds Slack asked for; except for chat.postMessage:
+    the gateway's pacer handles those, pausing the channel for every post instead of one
+    request sleeping alone."""
 
     def __init__(self, metrics: Metrics, max_retry_count: int) -> None:
         super().__init__(max_retry_count=max_retry_count)
@@ -56,6 +61,20 @@ class _CountedRateLimits(AsyncRateLimitErrorRetryHandler):
             )
             self.metrics.waited(PLATFORM, _seconds(asked))
         await super().prepare_for_next_attempt_async(**kwargs)
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if request.url.rstrip("/").endswith("/chat.postMessage"):
+            return False
+        return await super()._can_retry_async(
+            state=state, request=request, response=response, error=error
+        )
 
 
 def _seconds(header: object) -> float:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiohttp
@@ -19,6 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.slack.blocks import fallback, to_blocks
 from bot.core.model import Access, Delivery, Destination, Reach, Reply, TargetKind, UserRef
 from bot.core.ports import NO_METRICS, DeliveryError, Metrics
+from bot.pacing import SLACK_LIMITS, Pacer
 
 log = logging.getLogger(__name__)
 
@@ -46,17 +47,26 @@ PERMANENT = frozenset(
 # (https://api.slack.com/metadata/using), to be found if it was posted and not recorded.
 OCCURRENCE_EVENT = "remindbot_occurrence"
 _TEMPORARY = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout"})
+_MARGIN = timedelta(minutes=1)  # clocks of the bot and Slack may differ
 EMAIL_CACHE_SECONDS = 300.0  # a profile's email, remembered this long (monotonic clock)
 
 
 class SlackGateway:
-    """Delivers reminders through the Web API client (base URL configurable)."""
+    """Delivers reminders through the Web API client (base URL configurable).
+
+    Every ``chat.postMessage`` goes through ``pacer``: within Slack's limits (about one
+    message per second per channel), paused by a 429's ``Retry-After``, retried in place
+    through short outages, in order per channel (bot/pacing.py).
+    """
 
     platform = PLATFORM
 
-    def __init__(self, client: AsyncWebClient, metrics: Metrics = NO_METRICS) -> None:
+    def __init__(
+        self, client: AsyncWebClient, metrics: Metrics = NO_METRICS, pacer: Pacer | None = None
+    ) -> None:
         self.client = client
         self.metrics = metrics  # every failed Web API call, by its error code
+        self.pacer = pacer or Pacer(SLACK_LIMITS)
         self._dm: dict[str, str] = {}
         self._names: dict[str, str] = {}
         self._emails: dict[str, tuple[float, str | None]] = {}
@@ -66,9 +76,30 @@ class SlackGateway:
         await self._call("auth_test")
 
     async def deliver(self, delivery: Delivery) -> str:
+        # The recipient's turn first: opening their DM is a call, and deliveries that
+        # finish it out of order must still post in the order they came.
+        async with self.pacer.turn(_recipient(delivery)):
+            return await self._deliver(delivery)
+
+    async def _deliver(self, delivery: Delivery) -> str:
         channel = await self._conversation(delivery)
         tag = {"event_type": OCCURRENCE_EVENT, "event_payload": _payload(delivery)}
-        return await self.post(channel, delivery.reply, metadata=tag)
+        last: list[DeliveryError] = []
+
+        async def attempt(n: int) -> str:
+            # A failure other than a 429 may have posted it (a 500 or a time-out after the
+            # write): look before posting again, as the dispatcher does across attempts.
+            if n > 1 and last and last[-1].reason != "ratelimited":
+                found = await self.find_delivered(delivery, delivery.occurrence.due_at - _MARGIN)
+                if found is not None:
+                    return found
+            try:
+                return await self._post_once(channel, delivery.reply, None, tag)
+            except DeliveryError as error:
+                last.append(error)
+                raise
+
+        return await self.pacer.call(channel, attempt)
 
     async def _conversation(self, delivery: Delivery) -> str:
         rem = delivery.reminder
@@ -110,6 +141,17 @@ class SlackGateway:
         reply: Reply,
         thread_ts: str | None = None,
         metadata: dict[str, Any] | None = None,
+    ) -> str:
+        return await self.pacer.call(
+            channel, lambda _n: self._post_once(channel, reply, thread_ts, metadata)
+        )
+
+    async def _post_once(
+        self,
+        channel: str,
+        reply: Reply,
+        thread_ts: str | None,
+        metadata: dict[str, Any] | None,
     ) -> str:
         answer = await self._call(
             "chat_postMessage",
@@ -285,6 +327,14 @@ class SlackGateway:
             raise DeliveryError(f"connection: {type(error).__name__}", temporary=True) from None
         data: dict[str, Any] = response.data if isinstance(response.data, dict) else {}
         return data
+
+
+def _recipient(delivery: Delivery) -> str:
+    """Whom a delivery is for, known without a call: the channel, or the person."""
+    rem = delivery.reminder
+    if rem.target_kind is TargetKind.CHANNEL:
+        return f"to:{rem.target_ref}"
+    return f"to:{(rem.recipient or rem.owner_ref).user}"
 
 
 def _payload(delivery: Delivery) -> dict[str, str]:

@@ -7,9 +7,11 @@ permanent ones fail the occurrence and tell the owner
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.core.model import OccurrenceState
+from bot.pacing import SLACK_LIMITS, Pacer
 from tests.adapters.slack.conftest import SlackBot
 from tests.adapters.slack.steps import schedule
 
@@ -39,16 +41,36 @@ async def test_burst_of_server_errors_loses_nothing_and_duplicates_nothing(bot: 
     for _ in range(3):
         bot.slack.fail_next("chat.postMessage", status=500)
 
+    # slack_sdk retries twice; the pacer then backs off and retries in place (after
+    # looking for the post in the DM, since a 500 may come after the write).
     await bot.tick(timedelta(minutes=10))
-    assert _delivered(bot, "D1") == []
-    for _ in range(4):  # past the dispatcher's first retry delays (30 s, 60 s, ...)
-        await bot.tick(timedelta(minutes=1))
 
     assert [c.status for c in bot.slack.calls_to("chat.postMessage")] == [500, 500, 500, 200]
+    assert len(bot.slack.calls_to("conversations.history")) == 1
     assert _delivered(bot, "D1") == ["Reminder: stretch"]
     history = await bot.repo.occurrences(rid)
     assert [o.state for o in history] == [OccurrenceState.SENT]
-    assert history[0].attempts == 2
+    assert history[0].attempts == 1
+
+
+async def test_an_outage_longer_than_the_pacers_patience_goes_back_to_the_dispatcher(
+    bot: SlackBot,
+) -> None:
+    rid = await schedule(bot, "me in 10 minutes to stretch")
+    bot.adapter.gateway.pacer = Pacer(replace(SLACK_LIMITS, patience=0.2))
+    for _ in range(3):
+        bot.slack.fail_next("chat.postMessage", status=500)
+
+    await bot.tick(timedelta(minutes=10))
+    assert _delivered(bot, "D1") == []
+    [deferred] = await bot.repo.occurrences(rid)
+    assert deferred.state is OccurrenceState.DEFERRED
+    for _ in range(2):  # past the dispatcher's first retry delay (30 s)
+        await bot.tick(timedelta(minutes=1))
+
+    assert _delivered(bot, "D1") == ["Reminder: stretch"]
+    history = await bot.repo.occurrences(rid)
+    assert [(o.state, o.attempts) for o in history] == [(OccurrenceState.SENT, 2)]
 
 
 async def test_missing_channel_fails_the_occurrence_and_tells_the_owner(bot: SlackBot) -> None:
