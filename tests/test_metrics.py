@@ -170,23 +170,23 @@ async def test_deliveries_lateness_batches_and_reminders_by_state(metered: Meter
     assert metered.gauge.reads == 2
 
 
-async def test_429_waits_and_the_error_that_ends_them(metered: Metered) -> None:
+async def test_429_waits_counted_as_the_pacer_waits_them_out(metered: Metered) -> None:
     await metered.repo.add(new_reminder(), metered.clock.now())
-    for _ in range(3):  # slack_sdk waits out two (Retry-After: 1 each), the third is ours
+    for _ in range(3):  # the gateway's pacer waits each out (Retry-After: 1) and posts
         metered.slack.fail_next("chat.postMessage", status=429, retry_after=1)
 
     metered.clock.advance(DUE - metered.clock.now())
     assert await metered.dispatcher.drain() == 1
 
     samples = await scrape(metered.url)
-    assert [c.status for c in metered.slack.calls_to("chat.postMessage")] == [429, 429, 429]
-    assert value(samples, "remindbot_rate_limit_waits_total", platform="slack") == 2
-    assert value(samples, "remindbot_rate_limit_wait_seconds_total", platform="slack") == 2.0
+    assert [c.status for c in metered.slack.calls_to("chat.postMessage")] == [429, 429, 429, 200]
+    assert value(samples, "remindbot_rate_limit_waits_total", platform="slack") == 3
+    assert value(samples, "remindbot_rate_limit_wait_seconds_total", platform="slack") == 3.0
     limited = {"platform": "slack", "code": "ratelimited"}
-    assert value(samples, "remindbot_platform_errors_total", **limited) == 1
-    deferred = {"platform": "slack", "channel": "chat", "outcome": "deferred"}
-    assert value(samples, "remindbot_deliveries_total", **deferred) == 1
-    assert value(samples, "remindbot_dispatch_lateness_seconds_count") == 0
+    assert value(samples, "remindbot_platform_errors_total", **limited) == 3
+    sent = {"platform": "slack", "channel": "chat", "outcome": "sent"}
+    assert value(samples, "remindbot_deliveries_total", **sent) == 1
+    assert value(samples, "remindbot_dispatch_lateness_seconds_count") == 1
 
 
 async def test_a_refused_phrase_and_a_retried_event(metered: Metered) -> None:

@@ -97,6 +97,8 @@ class SlackGateway:
                 return await self._post_once(channel, delivery.reply, None, tag)
             except DeliveryError as error:
                 last.append(error)
+                if error.reason == "ratelimited":  # the pacer waits it out: a 429 wait
+                    self.metrics.waited(PLATFORM, error.retry_after or 1.0)
                 raise
 
         return await self.pacer.call(channel, attempt)
