@@ -27,6 +27,7 @@ from bot.adapters.slack import web_client
 from bot.adapters.slack.gateway import SlackGateway
 from bot.clock import SystemClock
 from bot.core.dispatch import Dispatcher
+from bot.pacing import Limits, Pacer
 from bot.scheduler import Scheduler
 from storage import SqlReminderRepository, make_engine
 
@@ -47,9 +48,10 @@ async def work(args: argparse.Namespace) -> int:
     clock = SystemClock()
     client = web_client(args.token, args.api)  # the app's client: retries 429s and 5xx
     repo = SqlReminderRepository(engine, clock=clock)
-    dispatcher = Dispatcher(
-        repo, {"slack": SlackGateway(client)}, clock, lease=timedelta(seconds=args.lease)
-    )
+    # The stand-in here enforces no rate limits (this proves kills, not pacing): the
+    # pacer keeps only its order and its retries, not Slack's budgets.
+    gateway = SlackGateway(client, pacer=Pacer(Limits()))
+    dispatcher = Dispatcher(repo, {"slack": gateway}, clock, lease=timedelta(seconds=args.lease))
     try:
         await repo.next_due()  # connected before saying ready
         if args.scheduler:
