@@ -67,7 +67,9 @@ class Signer:
         if not all(isinstance(f, str) for f in fields) or not isinstance(expires, int):
             raise Refused("a context without our fields")
         action, value, user, sig = (str(f) for f in fields)
-        if not hmac.compare_digest(self._sign(action, value, user, expires), sig):
+        if not sig.isascii() or not hmac.compare_digest(
+            self._sign(action, value, user, expires), sig
+        ):
             raise Refused("a context with a bad signature")
         if user and user != user_id:
             raise Refused("a button made for someone else")
@@ -76,5 +78,7 @@ class Signer:
         return Signed(action_id=action, value=value)
 
     def _sign(self, action: str, value: str, user: str, expires: int) -> str:
-        message = "\x1f".join((action, value, user, str(expires))).encode()
+        # "surrogatepass": a context's JSON may hold lone surrogates; they must fail the
+        # signature check, not the encoding.
+        message = "\x1f".join((action, value, user, str(expires))).encode("utf-8", "surrogatepass")
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()

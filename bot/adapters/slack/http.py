@@ -35,7 +35,9 @@ def is_signed(
     Done over the raw bytes: slack_sdk's verifier raises on a timestamp that is not a
     number and on a body that is not UTF-8, which made unsigned junk a 500.
     """
-    if not timestamp.isdigit():
+    # Headers arrive as latin-1 text: anything else than ASCII digits (other scripts'
+    # digits pass isdigit) or an ASCII signature is no signature of ours, not a 500.
+    if not (timestamp.isascii() and timestamp.isdigit()) or not signature.isascii():
         return False
     if abs((time.time() if now is None else now) - int(timestamp)) > WINDOW_S:
         return False
