@@ -84,14 +84,18 @@ def _str(value: Any) -> str:
 
 def posted(data: Mapping[str, Any], bot_id: str, bot_name: str) -> Posted | None:
     """The post of a ``posted`` event (``data.post`` already decoded), or ``None`` for the
-    bot's own posts, other bots', system messages, and channel posts not mentioning it."""
+    bot's own posts, other bots', incoming webhooks', system messages, and channel posts
+    not mentioning it."""
     post = data.get("post")
     if not isinstance(post, dict) or post.get("type") or not _str(post.get("id")):
         return None
     props = post.get("props")
     props = props if isinstance(props, dict) else {}
     user_id = _str(post.get("user_id"))
-    if not user_id or user_id == bot_id or props.get("from_bot") in ("true", True):
+    # Other bots' posts, and posts of incoming webhooks (made in a person's name, but by
+    # another system: answering them could start two integrations talking in a loop).
+    automated = any(props.get(k) in ("true", True) for k in ("from_bot", "from_webhook"))
+    if not user_id or user_id == bot_id or automated:
         return None
     direct = data.get("channel_type") == "D"
     mentions = data.get("mentions")
