@@ -39,7 +39,15 @@ def create_http_app(
         ok, body = await health()
         return JSONResponse(body, status_code=200 if ok else 503)
 
-    app = Starlette(routes=[Route("/healthz", healthz), *routes])
+    async def not_found(_request: Request, _error: Exception) -> Response:
+        # In the API's shape (a path no route takes: one whose text has a newline
+        # matches no mount), not Starlette's plain text.
+        body = {"detail": {"code": "not_found", "message": "Not Found"}}
+        return JSONResponse(body, status_code=404)
+
+    app = Starlette(
+        routes=[Route("/healthz", healthz), *routes], exception_handlers={404: not_found}
+    )
     return Stopping(BodyLimit(app, max_body), accepting)
 
 

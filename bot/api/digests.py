@@ -19,6 +19,7 @@ from bot.parsing.zones import is_zone
 
 router = APIRouter(prefix="/users/me/digest", tags=["digest"])
 ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "a body that is not JSON"},
     401: {"description": "no token, a wrong one or a revoked one"},
     404: {"description": "no digest (code no_digest)"},
     422: {"description": "a time, days or zone it cannot use (code and sentence)"},

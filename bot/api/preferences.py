@@ -20,7 +20,9 @@ from bot.core.workspaces import Workspaces
 
 router = APIRouter(tags=["preferences"])
 ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ProblemOut, "description": "a body that is not JSON"},
     401: {"model": ProblemOut},
+    404: {"model": ProblemOut, "description": "a path no route takes"},
     403: {"model": ProblemOut, "description": "a workspace's defaults need a system token"},
     422: {"description": "bad fields, or a value that fails its check (code and sentence)"},
 }
