@@ -27,24 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.faults import Db, KillRun, kill9_run  # noqa: E402
+from tests.faults import Db, KillRun, admin, kill9_run  # noqa: E402
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 LEASE_S = 6.0  # the workers' lease: a killed process's claims are taken again after this
-
-
-async def _admin(url: str, sql: str) -> None:
-    from sqlalchemy import text
-
-    from storage import make_engine
-
-    engine = make_engine(url)
-    try:
-        async with engine.connect() as conn:
-            await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await conn.execute(text(sql))
-    finally:
-        await engine.dispose()
 
 
 async def one(backend: str, args: argparse.Namespace, seed: int, scratch: Path) -> KillRun:
@@ -56,14 +42,14 @@ async def one(backend: str, args: argparse.Namespace, seed: int, scratch: Path) 
             seed=seed, lease=LEASE_S,
         )  # fmt: skip
     schema = f"faults_{os.getpid()}_{seed}"
-    await _admin(args.postgres, f'CREATE SCHEMA "{schema}"')
+    await admin(args.postgres, f'CREATE SCHEMA "{schema}"')
     try:
         return await kill9_run(
             Db(args.postgres, schema), backend, reminders=args.reminders, kills=args.kills,
             processes=processes, seed=seed, lease=LEASE_S,
         )  # fmt: skip
     finally:
-        await _admin(args.postgres, f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        await admin(args.postgres, f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
 def show(run: KillRun) -> None:

@@ -27,36 +27,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.faults import Db, ReplicaRun, replicas_run  # noqa: E402
+from tests.faults import Db, ReplicaRun, admin, replicas_run  # noqa: E402
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 TARGET_S = 10.0  # every reminder posted within this long of its due time
 
 
-async def _admin(url: str, sql: str) -> None:
-    from sqlalchemy import text
-
-    from storage import make_engine
-
-    engine = make_engine(url)
-    try:
-        async with engine.connect() as conn:
-            await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await conn.execute(text(sql))
-    finally:
-        await engine.dispose()
-
-
 async def one(args: argparse.Namespace, k: int) -> ReplicaRun:
     schema = f"replicas_{os.getpid()}_{k}"
-    await _admin(args.postgres, f'CREATE SCHEMA "{schema}"')
+    await admin(args.postgres, f'CREATE SCHEMA "{schema}"')
     try:
         return await replicas_run(
             Db(args.postgres, schema), "postgresql", reminders=args.reminders,
             replicas=args.replicas, window=args.window,
         )  # fmt: skip
     finally:
-        await _admin(args.postgres, f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        await admin(args.postgres, f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
 def show(run: ReplicaRun) -> bool:

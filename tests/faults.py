@@ -449,3 +449,18 @@ async def replicas_run(
         last = max((post.at for post in firsts.values()), default=first.timestamp())
         run.seconds = last - first.timestamp()
     return run
+
+
+async def admin(url: str, sql: str) -> None:
+    """Run one statement outside a transaction (CREATE/DROP SCHEMA) on ``url``."""
+    from sqlalchemy import text
+
+    from storage import make_engine
+
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as conn:
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await conn.execute(text(sql))
+    finally:
+        await engine.dispose()
