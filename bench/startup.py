@@ -268,7 +268,13 @@ async def _healthz(port: int, bot: asyncio.subprocess.Process, platform_name: st
             except httpx.TransportError:
                 await asyncio.sleep(0.2)
                 continue
-            assert answer.json()["platforms"] == [platform_name], answer.text
+            body = answer.json()
+            if "checks" in body:  # {"status", "checks": {"process", "database", platform}}
+                if answer.status_code != 200 or platform_name not in body["checks"]:
+                    await asyncio.sleep(0.2)  # connecting still
+                    continue
+            else:  # an older tree (--tree) answered {"platforms": [...]}
+                assert body["platforms"] == [platform_name], answer.text
             return
 
 
