@@ -7,6 +7,7 @@ every reminder cost more CPU than the database did.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
@@ -43,7 +44,7 @@ from bot.core.ports import Outcome
 from storage.escalations import insert_escalations
 from storage.mapping import to_occurrence
 from storage.models import AUDIT, COMPLETIONS, DELIVERIES, OCCURRENCES, REMINDERS
-from storage.types import UTCDateTime
+from storage.types import UTCDateTime, sqlite_text
 
 FINISHED = tuple(state.value for state in FINISHED_STATES)
 _CLAIMED = OccurrenceState.CLAIMED.value
@@ -107,6 +108,25 @@ def _open_statement(dialect: str) -> ReturningInsert[tuple[Any, ...]]:
 
 
 _OPEN = {dialect: _open_statement(dialect) for dialect in ("postgresql", "sqlite")}
+# SQLite: the same upsert over one JSON array of (reminder id, due) pairs (``WHERE true``
+# tells SQLite's parser the ON CONFLICT belongs to the INSERT, not to a join).
+_OPEN_JSON = (
+    text(
+        f"""
+        INSERT INTO occurrences (reminder_id, due_at, attempts, state, claimed_at)
+        SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), 1, '{_CLAIMED}', :now
+        FROM json_each(:rows) WHERE true
+        ON CONFLICT (reminder_id, due_at) DO UPDATE
+        SET state = excluded.state,
+            claimed_at = excluded.claimed_at,
+            attempts = occurrences.attempts + 1
+        WHERE occurrences.state NOT IN ({", ".join(f"'{state}'" for state in FINISHED)})
+        RETURNING {", ".join(column.name for column in OCCURRENCES.c)}
+        """
+    )
+    .bindparams(bindparam("now", type_=UTCDateTime()))
+    .columns(*OCCURRENCES.c)
+)
 
 
 async def open_all(
@@ -120,11 +140,15 @@ async def open_all(
     others (and every finished one) are looked up.
     """
     keys = list(dict.fromkeys(items))  # PostgreSQL refuses to upsert one row twice
-    rows = [
-        {"reminder_id": rid, "due_at": due, "attempts": 1, "state": _CLAIMED, "claimed_at": now}
-        for rid, due in keys
-    ]
-    opened = await conn.execute(_OPEN[dialect], rows)
+    if dialect == "sqlite":
+        rows_json = json.dumps([[rid, sqlite_text(due)] for rid, due in keys])
+        opened = await conn.execute(_OPEN_JSON, {"rows": rows_json, "now": now})
+    else:
+        rows = [
+            {"reminder_id": rid, "due_at": due, "attempts": 1, "state": _CLAIMED, "claimed_at": now}
+            for rid, due in keys
+        ]
+        opened = await conn.execute(_OPEN[dialect], rows)
     found = {(row.reminder_id, row.due_at): row for row in opened}
     missing = [key for key in keys if key not in found]
     if missing:
@@ -188,9 +212,63 @@ def _columns(rows: Sequence[dict[str, Any]], names: dict[str, str]) -> dict[str,
     return {array: [row[key] for row in rows] for array, key in names.items()}
 
 
+# On SQLite each batch's statements read their rows from one JSON array (``json_each``):
+# one statement and one parameter per batch. As executemanys, every parameter of every
+# row went through SQLAlchemy's bind processing, which cost more CPU than the writes.
+_UNFINISHED_SQL = ", ".join(f"'{state}'" for state in FINISHED)
+_FINISH_JSON = text(
+    f"""
+    UPDATE occurrences
+    SET state = json_extract(v.value, '$[1]'),
+        error = json_extract(v.value, '$[2]'),
+        message_ref = COALESCE(json_extract(v.value, '$[3]'), occurrences.message_ref),
+        sent_at = COALESCE(json_extract(v.value, '$[4]'), occurrences.sent_at)
+    FROM json_each(:rows) AS v
+    WHERE occurrences.id = json_extract(v.value, '$[0]')
+      AND occurrences.state NOT IN ({_UNFINISHED_SQL})
+    """
+)
+_SAVE_JSON = text(
+    """
+    UPDATE reminders
+    SET state = json_extract(v.value, '$[2]'),
+        next_due = json_extract(v.value, '$[3]'),
+        occurrence_due = json_extract(v.value, '$[4]'),
+        lease_until = NULL,
+        updated_at = json_extract(v.value, '$[5]')
+    FROM json_each(:rows) AS v
+    WHERE reminders.id = json_extract(v.value, '$[0]')
+      AND reminders.lease_until = json_extract(v.value, '$[1]')
+    """
+)
+_AUDIT_JSON = text(
+    """
+    INSERT INTO audit_log (at, actor, action, reminder_id, detail)
+    SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),
+           json_extract(value, '$[2]'), json_extract(value, '$[3]'),
+           json_extract(value, '$[4]')
+    FROM json_each(:rows)
+    """
+)
+_FINISH_KEYS = ("o_id", "o_state", "o_error", "o_ref", "o_sent")
+_SAVE_KEYS = ("r_id", "r_lease", "r_state", "r_next_due", "r_occurrence_due", "r_now")
+_AUDIT_KEYS = ("at", "actor", "action", "reminder_id", "detail")
+
+
+def _json_rows(rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> dict[str, str]:
+    """``rows`` as the one ``:rows`` parameter of a ``json_each`` statement: an array of
+    arrays in ``keys`` order, instants as ``UTCDateTime`` stores them."""
+    return {"rows": json.dumps([[_json_value(row[key]) for key in keys] for row in rows])}
+
+
+def _json_value(value: Any) -> Any:
+    return sqlite_text(value) if isinstance(value, datetime) else value
+
+
 async def record_all(conn: AsyncConnection, outcomes: Sequence[Outcome], now: datetime) -> None:
-    """Finish the occurrences and save the reminders of ``outcomes``: two statements (set
-    based on PostgreSQL, executemanys on SQLite), and the audit lines."""
+    """Finish the occurrences and save the reminders of ``outcomes``: two set-based
+    statements (over arrays on PostgreSQL, over a JSON array on SQLite), and the audit
+    lines (one statement on SQLite)."""
     finishes = [
         {
             "o_id": outcome.occurrence_id,
@@ -207,14 +285,14 @@ async def record_all(conn: AsyncConnection, outcomes: Sequence[Outcome], now: da
         names = {"ids": "o_id", "states": "o_state", "errors": "o_error", "refs": "o_ref"}
         await conn.execute(_FINISH_SET, _columns(finishes, names | {"sents": "o_sent"}))
     elif finishes:
-        await conn.execute(_FINISH, finishes)
+        await conn.execute(_FINISH_JSON, _json_rows(finishes, _FINISH_KEYS))
     saves = [_save_params(outcome, now) for outcome in outcomes]
     if saves and postgres:
         names = {"ids": "r_id", "leases": "r_lease", "states": "r_state"}
         names |= {"next_dues": "r_next_due", "occurrence_dues": "r_occurrence_due", "ats": "r_now"}
         await conn.execute(_SAVE_SET, _columns(saves, names))
     elif saves:
-        await conn.execute(_SAVE, saves)
+        await conn.execute(_SAVE_JSON, _json_rows(saves, _SAVE_KEYS))
     records = [
         _delivery_params(record, outcome.reminder.id, outcome.at or now)
         for outcome in outcomes
@@ -227,8 +305,10 @@ async def record_all(conn: AsyncConnection, outcomes: Sequence[Outcome], now: da
         await insert_escalations(conn, steps, now)
     audits = [_audit_params(outcome, now) for outcome in outcomes if outcome.state is not None]
     audits += [rec["audit"] for rec in records]
-    if audits:
+    if audits and postgres:
         await conn.execute(insert(AUDIT), audits)
+    elif audits:
+        await conn.execute(_AUDIT_JSON, _json_rows(audits, _AUDIT_KEYS))
 
 
 def _without(values: dict[str, Any], name: str) -> dict[str, Any]:

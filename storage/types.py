@@ -33,3 +33,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def sqlite_text(value: datetime) -> str:
+    """``value`` as ``UTCDateTime`` stores it on SQLite (naive UTC, microseconds always):
+    for statements that carry their rows as one JSON text (``storage.batches``)."""
+    if value.utcoffset() is None:
+        raise ValueError(f"naive datetime {value.isoformat()} refused: pass an aware one")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")

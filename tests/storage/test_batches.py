@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Column, Integer, MetaData, Table, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.clock import ManualClock
 from bot.core.model import OccurrenceState, ReminderState, UserPrefs
 from bot.core.ports import Outcome
-from storage import SqlReminderRepository
-from storage.models import AuditRow
+from storage import SqlReminderRepository, make_engine
+from storage.models import OCCURRENCES, AuditRow
+from storage.types import UTCDateTime, sqlite_text
 from tests.factories import DUE, new_reminder
+
+# A table of one instant, to see what UTCDateTime itself stores on SQLite.
+TABLE = Table("t", MetaData(), Column("id", Integer, primary_key=True), Column("at", UTCDateTime()))
 
 
 async def test_get_users_reads_many_at_once_and_skips_unknown(
@@ -168,3 +174,75 @@ async def test_an_edit_saved_during_delivery_wins_over_the_dispatcher(
     assert rem is not None and rem.deleted_at == DUE and rem.next_due == DUE
     got = await repo.get_occurrence(occ.id)
     assert got is not None and got.state == OccurrenceState.SENT
+
+
+async def test_open_occurrences_finds_a_row_other_writers_stored(
+    repo: SqlReminderRepository, engine: AsyncEngine, clock: ManualClock
+) -> None:
+    """On SQLite the batch statements carry their instants as JSON text (sqlite_text):
+    an occurrence stored through SQLAlchemy's own binding (as every other writer stores
+    them) must be the same key, or a second copy of it would be opened and delivered."""
+    rem = await repo.add(new_reminder(), clock.now())
+    due = datetime(2026, 3, 29, 3, 30, tzinfo=ZoneInfo("Europe/Copenhagen"))  # whole second
+    async with engine.begin() as conn:
+        await conn.execute(
+            insert(OCCURRENCES).values(
+                reminder_id=rem.id, due_at=due, state="deferred", attempts=1, claimed_at=due
+            )
+        )
+        (stored,) = (await conn.execute(select(OCCURRENCES.c.id))).one()
+    (opened,) = await repo.open_occurrences([(rem.id, due.astimezone(UTC))], clock.now())
+    assert (opened.id, opened.attempts, opened.state) == (stored, 2, OccurrenceState.CLAIMED)
+    assert opened.due_at == due and opened.due_at.tzinfo is UTC
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        datetime(2026, 11, 30, 23, 59, 59, 999999, tzinfo=UTC),
+        datetime(2026, 3, 29, 3, 30, tzinfo=ZoneInfo("Europe/Copenhagen")),
+        datetime(1999, 1, 2, 3, 4, 5, 6, tzinfo=timezone(timedelta(hours=-9, minutes=-30))),
+    ],
+)
+async def test_sqlite_text_is_what_utc_datetime_stores(tmp_path: Path, when: datetime) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 't.db'}")
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(lambda sync: TABLE.create(sync))
+            await conn.execute(insert(TABLE).values(at=when))
+            stored = (await conn.execute(text("SELECT at FROM t"))).scalar_one()
+            read = (await conn.execute(select(TABLE.c.at))).scalar_one()
+    finally:
+        await engine.dispose()
+    assert sqlite_text(when) == stored
+    assert read == when and read.tzinfo is UTC
+
+
+def test_sqlite_text_refuses_a_naive_datetime() -> None:
+    with pytest.raises(ValueError, match="naive"):
+        sqlite_text(datetime(2026, 12, 1, 9, 0))
+
+
+async def test_record_outcomes_audit_details_read_back_as_written(
+    repo: SqlReminderRepository, engine: AsyncEngine, clock: ManualClock
+) -> None:
+    """The audit lines of a batch (one JSON statement on SQLite): detail objects with
+    quotes, non-ASCII text and nulls left out come back as the dicts the dispatcher wrote."""
+    await repo.add(new_reminder(), clock.now())
+    (claimed,) = await repo.claim_due(DUE, DUE + timedelta(minutes=2), 10)
+    (occ,) = await repo.open_occurrences([(claimed.id, DUE)], DUE)
+    odd = 'chat:"quoted" \\ back\u00e6\u00f8\u00e5 \U0001f600'
+    outcome = Outcome(
+        reminder=replace(claimed, next_due=DUE + timedelta(minutes=5)),
+        occurrence_id=occ.id,
+        state=OccurrenceState.DEFERRED,
+        error=odd,
+    )
+    await repo.record_outcomes([outcome], DUE)
+    async with async_sessionmaker(engine)() as session:
+        (line,) = (await session.scalars(select(AuditRow))).all()
+    assert (line.actor, line.action, line.reminder_id) == ("dispatcher", "deferred", claimed.id)
+    assert line.detail == {"occurrence": occ.id, "channel": "chat", "reason": odd}
+    assert line.at == DUE
+    got = await repo.get_occurrence(occ.id)
+    assert got is not None and (got.state, got.error) == (OccurrenceState.DEFERRED, odd)
