@@ -20,13 +20,16 @@ from bot.core.model import (
     TargetKind,
     UserPrefs,
 )
-from storage.models import REMINDERS, OccurrenceRow, ReminderRow, UserRow
+from storage.models import REMINDERS, USERS, OccurrenceRow, ReminderRow, UserRow
 
 _REMINDER_FIELDS = tuple(f.name for f in fields(Reminder))
 # Every column a Reminder is made of, in field order: RETURNING these gives rows that
 # reminder_from_row turns into Reminders without an ORM object in between.
 REMINDER_COLUMNS: tuple[Column[Any], ...] = tuple(REMINDERS.c[name] for name in _REMINDER_FIELDS)
 _PREFS_FIELDS = tuple(f.name for f in fields(UserPrefs) if f.name != "key")
+# The columns a UserPrefs is made of, key first: what the dispatcher reads of each
+# recipient (prefs_from_row), and nothing else of the row.
+PREFS_COLUMNS: tuple[Column[Any], ...] = (USERS.c.key, *(USERS.c[n] for n in _PREFS_FIELDS))
 
 # What save() writes back; the rest (who, where, origin, lineage, created_*) is fixed.
 CHANGEABLE = (
@@ -70,8 +73,9 @@ def to_reminder(row: ReminderRow) -> Reminder:
 
 
 def reminder_from_row(row: Row[Any]) -> Reminder:
-    """A Reminder from a Core row of ``REMINDER_COLUMNS``."""
-    return _reminder(row._asdict())
+    """A Reminder from a Core row of ``REMINDER_COLUMNS`` (in field order, by position:
+    cheaper than ``Row._asdict``, which the dispatcher would pay for every claimed row)."""
+    return _reminder(dict(zip(_REMINDER_FIELDS, row, strict=True)))
 
 
 def _reminder(values: dict[str, Any]) -> Reminder:
@@ -149,6 +153,14 @@ def to_prefs(row: UserRow | Row[Any]) -> UserPrefs:
     values["channels"] = tuple(values["channels"] or ())
     values["own"] = tuple(values["own"] or ())
     return UserPrefs(key=row.key, **values)
+
+
+def prefs_from_row(row: Row[Any]) -> UserPrefs:
+    """A UserPrefs from a Core row of ``PREFS_COLUMNS`` (by position, as reminders)."""
+    values: dict[str, Any] = dict(zip(_PREFS_FIELDS, row[1:], strict=True))
+    values["channels"] = tuple(values["channels"] or ())
+    values["own"] = tuple(values["own"] or ())
+    return UserPrefs(key=row[0], **values)
 
 
 def prefs_values(prefs: UserPrefs) -> dict[str, Any]:

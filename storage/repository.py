@@ -32,8 +32,10 @@ from storage.escalations import Escalations
 from storage.finders import Finders
 from storage.limits import Limits
 from storage.mapping import (
+    PREFS_COLUMNS,
     changed_values,
     new_reminder_values,
+    prefs_from_row,
     prefs_values,
     reminder_from_row,
     to_occurrence,
@@ -85,10 +87,10 @@ class SqlReminderRepository(
     async def get_users(self, keys: Collection[str]) -> dict[str, UserPrefs]:
         if not keys:
             return {}
-        stmt = select(*USERS.c).where(USERS.c.key.in_(list(keys)))
+        stmt = select(*PREFS_COLUMNS).where(USERS.c.key.in_(list(keys)))
         async with self._engine.connect() as conn:
             rows = (await conn.execute(stmt)).all()
-        return {row.key: to_prefs(row) for row in rows}
+        return {prefs.key: prefs for prefs in map(prefs_from_row, rows)}
 
     async def save_user(self, prefs: UserPrefs) -> UserPrefs:
         now = self._clock.now()
@@ -229,9 +231,10 @@ class SqlReminderRepository(
     ) -> list[Reminder]:
         if platforms is not None and not platforms:
             return []
-        stmt = claim_statement(self._dialect, now, lease_until, limit, platforms)
+        which = tuple(sorted(platforms)) if platforms is not None else None
+        stmt = claim_statement(self._dialect, limit, which)
         async with self._write_conn() as conn:
-            rows = (await conn.execute(stmt)).all()
+            rows = (await conn.execute(stmt, {"now": now, "lease_until": lease_until})).all()
         # RETURNING gives no order; the caller gets the most overdue first.
         return sorted(map(reminder_from_row, rows), key=lambda r: (r.next_due, r.id))
 
