@@ -31,6 +31,7 @@ from bot.core.model import (
     TargetKind,
     UserPrefs,
     UserRef,
+    moved,
 )
 from bot.core.policy import MAX_ATTEMPTS, quiet_until, retry_delay
 from bot.core.ports import (
@@ -843,8 +844,8 @@ def _advance(rem: Reminder, due: datetime, now: datetime) -> Reminder:
     """The reminder moved past the occurrence just handled (or completed)."""
     nxt = schedule.next_after(rem, max(due, now))
     if nxt is None:
-        return replace(rem, state=ReminderState.COMPLETED, next_due=None, occurrence_due=None)
-    return replace(rem, next_due=nxt, occurrence_due=nxt)
+        return moved(rem, None, None, ReminderState.COMPLETED)
+    return moved(rem, nxt, nxt)
 
 
 def _ids(occ: Occurrence) -> dict[str, int]:

@@ -7,6 +7,7 @@ terminal text, and turn platform events into ``Actor`` + text.
 from __future__ import annotations
 
 import enum
+import operator
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Literal
@@ -244,6 +245,29 @@ class Reminder(NewReminder):
         """Whose DM it goes to (and whose quiet hours apply); ``None`` for a channel."""
         where = UserRef(platform=self.platform, workspace=self.workspace, user="")
         return recipient_of(self.owner_ref, self.destination, where)
+
+
+_REMINDER_FIELDS = tuple(Reminder.__dataclass_fields__)
+_values_of = operator.attrgetter(*_REMINDER_FIELDS)
+
+
+def moved(
+    rem: Reminder,
+    next_due: datetime | None,
+    occurrence_due: datetime | None,
+    state: ReminderState | None = None,
+) -> Reminder:
+    """``rem`` with these times (and state): ``dataclasses.replace(rem, ...)`` at half its
+    cost, for the dispatcher, which moves every reminder it delivers. A Reminder has no
+    ``__post_init__`` to skip; a test checks both give equal values."""
+    new = object.__new__(Reminder)
+    for name, value in zip(_REMINDER_FIELDS, _values_of(rem), strict=True):
+        object.__setattr__(new, name, value)
+    object.__setattr__(new, "next_due", next_due)
+    object.__setattr__(new, "occurrence_due", occurrence_due)
+    if state is not None:
+        object.__setattr__(new, "state", state)
+    return new
 
 
 def recipient_of(owner: UserRef, dest: Destination, where: UserRef | None = None) -> UserRef | None:

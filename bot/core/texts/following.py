@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from bot.core import actions, templates, values
 from bot.core.model import Button, Menu, Occurrence, Reminder, Reply, TargetKind, UserRef
@@ -13,6 +15,15 @@ from bot.core.texts.pieces import Pieces, number
 _LATE = timedelta(minutes=1)
 # Summaries show buttons for this many reminders (two each): Mattermost posts take 20.
 SUMMARY_BUTTONS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class _Labels:
+    complete: str
+    skip: str
+    stop: str
+    snooze: str
+    snoozes: tuple[tuple[str, str], ...]  # (code, label) of each snooze choice
 
 
 class Following(Pieces):
@@ -35,30 +46,36 @@ class Following(Pieces):
             note = self.say("late", time=f"{local:%H:%M}", day=day)
             text += templates.apply("late", chosen, fields, note)
         value = values.encode(rem.id, occ.id)
-        buttons = [
-            Button(
-                action_id=actions.COMPLETE, label=self.say("complete"), value=value, style="primary"
-            )
-        ]
+        labels = self._delivery_labels
+        complete = Button(
+            action_id=actions.COMPLETE, label=labels.complete, value=value, style="primary"
+        )
+        buttons: tuple[Button, ...] = (complete,)
         if rem.recurring:
-            buttons.append(Button(action_id=actions.SKIP, label=self.say("skip"), value=value))
-            buttons.append(
-                Button(action_id=actions.STOP, label=self.say("stop"), value=value, style="danger")
+            buttons += (
+                Button(action_id=actions.SKIP, label=labels.skip, value=value),
+                Button(action_id=actions.STOP, label=labels.stop, value=value, style="danger"),
             )
         menu = Menu(
             action_id=actions.SNOOZE,
-            label=self.say("snooze"),
+            label=labels.snooze,
             options=tuple(
-                (self.say(f"snooze_{code}"), values.encode(rem.id, occ.id, code))
-                for code in actions.SNOOZE_CODES
+                (label, values.encode(rem.id, occ.id, code)) for code, label in labels.snoozes
             ),
         )
         return Reply(
-            text=text,
-            buttons=tuple(buttons),
-            menus=(menu,),
-            reminder_id=rem.id,
-            set_by=_set_by(rem),
+            text=text, buttons=buttons, menus=(menu,), reminder_id=rem.id, set_by=_set_by(rem)
+        )
+
+    @cached_property
+    def _delivery_labels(self) -> _Labels:
+        """The words on a delivery's buttons, which are the same on every one."""
+        return _Labels(
+            complete=self.say("complete"),
+            skip=self.say("skip"),
+            stop=self.say("stop"),
+            snooze=self.say("snooze"),
+            snoozes=tuple((code, self.say(f"snooze_{code}")) for code in actions.SNOOZE_CODES),
         )
 
     def summary(
@@ -194,8 +211,14 @@ class Following(Pieces):
 
 
 def _set_by(rem: Reminder) -> str | None:
-    """The platform id of who set it, when that is not the person it reaches."""
-    recipient = rem.recipient or rem.owner_ref  # a channel's: its owner's own doing
-    if rem.created_by and rem.created_by != recipient.key:
+    """The platform id of who set it, when that is not the person it reaches.
+
+    The recipient's key spelled out (as the dispatcher's ``_recipient``): this runs for
+    every delivery, and building ``UserRef`` values for it cost more than the rest."""
+    if rem.target_kind is TargetKind.USER:
+        recipient = f"{rem.platform}:{rem.workspace}:{rem.target_ref}"
+    else:  # the owner's own, or a channel's: its owner's own doing
+        recipient = rem.owner
+    if rem.created_by and rem.created_by != recipient:
         return UserRef.of(rem.created_by).user
     return None
