@@ -136,7 +136,7 @@ class Post:
     at: float  # wall-clock seconds when the stand-in received it
 
 
-def posts(slack: FakeSlack, wall_offset: float) -> list[Post]:
+def posts(slack: FakeSlack) -> list[Post]:
     """Every tagged ``chat.postMessage`` the stand-in accepted, in order received."""
     seen = []
     for call in slack.calls_to("chat.postMessage"):
@@ -149,7 +149,7 @@ def posts(slack: FakeSlack, wall_offset: float) -> list[Post]:
                 int(payload["reminder"]),
                 int(payload["occurrence"]),
                 call.token,
-                call.at + wall_offset,
+                call.wall,  # not monotonic + an offset: the wall clock may be slewed meanwhile
             )
         )
     return seen
@@ -408,7 +408,6 @@ async def replicas_run(
     stand-in's receive time minus the due time."""
     await fill(db, [])  # the schema, before the replicas connect
     run = ReplicaRun(backend, replicas, reminders, window)
-    wall_offset = time.time() - time.monotonic()
     first = datetime.now(UTC) + timedelta(seconds=lead)
     async with FakeSlack() as slack:
         slack.web.wall_clock_ts = True
@@ -440,7 +439,7 @@ async def replicas_run(
         run.tally = Tally.of(slack, reminders)
         due_at = (await stored(db)).due_at
         firsts: dict[int, Post] = {}
-        for post in posts(slack, wall_offset):
+        for post in posts(slack):
             firsts.setdefault(post.reminder, post)
             run.per_replica[post.token.removeprefix("xoxb-")] = (
                 run.per_replica.get(post.token.removeprefix("xoxb-"), 0) + 1

@@ -43,13 +43,15 @@ def nth_ts(n: int, first_micros: int = _FIRST_TS_MICROS) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Call:
-    """One request the fake received. ``headers`` keys are lower-case; ``at`` is monotonic."""
+    """One request the fake received. ``headers`` keys are lower-case; ``at`` is monotonic,
+    ``wall`` the wall clock (``time.time()``), the clock the bots' due times are read by."""
 
     method: str
     args: JSON
     headers: dict[str, str]
     at: float
     status: int = 200
+    wall: float = 0.0
 
     @property
     def token(self) -> str:
@@ -496,7 +498,7 @@ class FakeSlack:
     ) -> None:
         headers = {k.lower(): v for k, v in request.headers.items()}
         async with self._changed:
-            self.calls.append(Call(method, args, headers, time.monotonic(), status))
+            self.calls.append(Call(method, args, headers, time.monotonic(), status, time.time()))
             self._changed.notify_all()
 
     # --- Socket Mode -------------------------------------------------------------------------
