@@ -7,6 +7,7 @@ p99 < 1 s), on SQLite and on PostgreSQL.
 
     .venv/bin/python bench/dispatch.py [--full] [--quick] [--only rss,rate,late,peer]
                                         [--backends sqlite,postgresql] [--postgres URL]
+    .venv/bin/python bench/dispatch.py --only compare [--before REF] [--rounds 5]
 
 Every measured side runs in its own fresh subprocess, so its imports and peak RSS never
 mix with the filling of the database or with the other side's. The database is filled
@@ -22,6 +23,12 @@ dropped at the end, SQLite work in a temporary directory.
 - late: 10,000 reminders spread over 60 s (``--full``: over 10 minutes, as the issue says),
   delivered in real time by the real ``Scheduler`` (APScheduler's timer re-armed at the
   earliest due time); lateness = wall time at the gateway - due time.
+- compare: the one-process SQLite rate (10,000 due, a database in use) of this tree and of
+  an older commit (``--before``, default main before issue 13's dispatcher work), each
+  worker from its own ``git archive`` of the tree, on databases filled alike, in
+  alternating order for ``--rounds`` rounds: deliveries/s and CPU per delivery of each
+  side, their medians and ratio, against the goal of 5,000/s from one process. The older
+  tree must read the current schema (it does: columns were only added since).
 - peer: APScheduler 3 with its ``SQLAlchemyJobStore`` (sync SQLAlchemy; sqlite file in WAL
   mode, PostgreSQL through psycopg), one ``date`` job per reminder: time to add 10,000
   jobs to a running scheduler; time to add 100,000 (``--full``: then 1,000,000) to a
@@ -35,6 +42,7 @@ import argparse
 import asyncio
 import contextlib
 import importlib.util
+import io
 import json
 import os
 import platform
@@ -44,6 +52,7 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import threading
 import time
@@ -61,7 +70,9 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKENDS = ("sqlite", "postgresql")
-SCENARIOS = ("rss", "rate", "late", "peer")
+SCENARIOS = ("rss", "rate", "late", "peer")  # "compare" only when asked for (--only)
+BEFORE = "4b1ce51"  # main before issue 13 changed the dispatcher (SQLite 2,850/s then)
+TARGET_ONE_PROCESS = 5000.0  # deliveries/s, SQLite, one process (issue 13)
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 
 TARGET_RSS_MIB = 200.0
@@ -117,6 +128,15 @@ class RateResult:
     delivered: int
     occurrence_ids: list[int]
     peak_rss_kib: int
+    cpu_s: float = 0.0  # the worker's CPU from "go" to its exit (read by the parent)
+
+
+@dataclass(slots=True)
+class CompareRun:
+    side: str  # "before" or "after"
+    rate: float
+    cpu_us: float  # CPU per delivery, both threads (the loop and aiosqlite's)
+    exact: bool  # every reminder delivered once and recorded sent
 
 
 @dataclass(slots=True)
@@ -185,6 +205,8 @@ class Results:
     late: dict[str, LateResult] = field(default_factory=dict)
     peer: dict[str, list[PeerRun]] = field(default_factory=dict)
     peer_live: dict[str, PeerAdd] = field(default_factory=dict)
+    compare: list[CompareRun] = field(default_factory=list)
+    before: str = ""
     skipped: dict[str, str] = field(default_factory=dict)
 
 
@@ -656,8 +678,9 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _cmd(mode: str, db: Db, *extra: str) -> list[str]:
-    return [sys.executable, __file__, "--worker", mode, *db.args(), *extra]
+def _cmd(mode: str, db: Db, *extra: str, tree: Path = ROOT) -> list[str]:
+    return [sys.executable, str(tree / "bench" / "dispatch.py"), "--worker", mode, *db.args(),
+            *extra]  # fmt: skip
 
 
 def run_worker(mode: str, db: Db, *extra: str) -> dict[str, Any]:
@@ -671,13 +694,27 @@ def run_worker(mode: str, db: Db, *extra: str) -> dict[str, Any]:
     return result
 
 
-def run_together(mode: str, db: Db, procs: int) -> list[dict[str, Any]]:
-    """Start ``procs`` workers, wait until each is ready, then say "go" to all at once."""
+def _cpu_s(pid: int) -> float:
+    """A process's CPU so far (user + system, all threads), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_together(mode: str, db: Db, procs: int, tree: Path = ROOT) -> list[dict[str, Any]]:
+    """Start ``procs`` workers, wait until each is ready, then say "go" to all at once.
+
+    ``tree``: whose ``bench/dispatch.py``, ``bot`` and ``storage`` the workers run. With
+    one worker its result gets ``cpu_s``, its CPU from "go" to its exit: what the reaped
+    children used in all (``RUSAGE_CHILDREN``) less what it had used when it was ready
+    (/proc; Linux only, else 0)."""
+    children = _children_cpu_s()
+    env = _env()
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(tree), os.environ.get("PYTHONPATH")]))
     workers = [
         subprocess.Popen(
-            _cmd(mode, db),
-            cwd=ROOT,
-            env=_env(),
+            _cmd(mode, db, tree=tree),
+            cwd=tree,
+            env=env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -685,6 +722,7 @@ def run_together(mode: str, db: Db, procs: int) -> list[dict[str, Any]]:
         )
         for _ in range(procs)
     ]
+    at_go: dict[int, float] = {}
     try:
         for proc in workers:
             assert proc.stdout is not None
@@ -692,6 +730,8 @@ def run_together(mode: str, db: Db, procs: int) -> list[dict[str, Any]]:
             if line.strip() != "ready":
                 raise RuntimeError(f"worker {mode} did not get ready: {line!r}")
         for proc in workers:
+            with contextlib.suppress(OSError):
+                at_go[proc.pid] = _cpu_s(proc.pid)
             assert proc.stdin is not None
             proc.stdin.write("go\n")
             proc.stdin.flush()
@@ -701,12 +741,19 @@ def run_together(mode: str, db: Db, procs: int) -> list[dict[str, Any]]:
             if proc.returncode != 0:
                 raise RuntimeError(f"worker {mode} failed:\n{err[-4000:]}")
             results.append(json.loads(out.strip().splitlines()[-1]))
+        if procs == 1 and at_go:
+            results[0]["cpu_s"] = _children_cpu_s() - children - sum(at_go.values())
         return results
     finally:
         for proc in workers:
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
+
+
+def _children_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def say(message: str) -> None:
@@ -812,6 +859,58 @@ def scenario_peer(scratch: Scratch, backend: str, sizes: Sizes) -> list[PeerRun]
     finally:
         scratch.drop(db)
     return out
+
+
+def source_tree(ref: str, into: Path) -> Path:
+    """``ref``'s ``bot``, ``storage`` and ``bench`` (``git archive``), extracted in ``into``."""
+    tree = into / f"tree-{ref}"
+    tree.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", ref, "bot", "storage", "bench"],
+        capture_output=True,
+        check=False,
+    )
+    if archive.returncode != 0:
+        raise RuntimeError(f"git archive {ref}: {archive.stderr.decode().strip()}")
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(tree, filter="data")
+    return tree
+
+
+def scenario_compare(scratch: Scratch, sizes: Sizes, before: Path, rounds: int) -> list[CompareRun]:
+    """This tree and ``before``, one SQLite process each, in alternating order."""
+    out = []
+    for index in range(rounds):
+        sides = [("before", before), ("after", ROOT)]
+        for side, tree in sides if index % 2 == 0 else sides[::-1]:
+            db = scratch.new("sqlite", f"compare-{side}")
+            try:
+                fill(db, 0, sizes.burst, past_due(datetime.now(UTC), 60, sizes.burst), "burst",
+                     HISTORY)  # fmt: skip
+                (got,) = [RateResult(**r) for r in run_together("rate", db, 1, tree)]
+                sent, left = asyncio.run(_after_rate(db))
+            finally:
+                scratch.drop(db)
+            ids = got.occurrence_ids
+            exact = len(ids) == len(set(ids)) == sent == sizes.burst and not left
+            rate = len(ids) / (got.finished - got.started)
+            out.append(CompareRun(side, rate, got.cpu_s / max(len(ids), 1) * 1e6, exact))
+            say(f"  round {index + 1}, {side}: {rate:,.0f}/s, {out[-1].cpu_us:.0f} µs CPU each")
+    return out
+
+
+def compare_rows(res: Results) -> list[Row]:
+    runs = {side: [r for r in res.compare if r.side == side] for side in ("before", "after")}
+    rate = {side: statistics.median(r.rate for r in got) for side, got in runs.items()}
+    cpu = {side: statistics.median(r.cpu_us for r in got) for side, got in runs.items()}
+    rows: list[Row] = []
+    for side, got in runs.items():
+        name = f"{side} ({res.before})" if side == "before" else "after (this tree)"
+        rows.append((name, " / ".join(f"{r.rate:,.0f}" for r in got), f"{rate[side]:,.0f}",
+                     f"{cpu[side]:.0f}", "yes" if all(r.exact for r in got) else "NO"))  # fmt: skip
+    rows.append(("after / before", "", f"{rate['after'] / rate['before']:.2f}x",
+                 f"{cpu['after'] / cpu['before']:.2f}x", ""))  # fmt: skip
+    return rows
 
 
 def scenario_peer_live(scratch: Scratch, backend: str, sizes: Sizes) -> PeerAdd:
@@ -1000,7 +1099,8 @@ def report(res: Results, sizes: Sizes, postgres: str | None, cmd: str, took: flo
     print()
     header = ("remindbot dispatcher", *BACKENDS, "target", "sqlite", "pg")
     body = [row for row in remindbot_rows(res, sizes) if row[1:3] != ("-", "-")]
-    print_table(header, body)
+    if body:
+        print_table(header, body)
     if res.peer:
         print(f"\nPeer: APScheduler {metadata.version('APScheduler')}, one date job per reminder "
               "in SQLAlchemyJobStore (BackgroundScheduler)\n")  # fmt: skip
@@ -1011,6 +1111,19 @@ def report(res: Results, sizes: Sizes, postgres: str | None, cmd: str, took: flo
         for backend, verdict in zip(BACKENDS, row[4:], strict=True)
         if verdict == "MISS"
     ]
+    if res.compare:
+        after = statistics.median(r.rate for r in res.compare if r.side == "after")
+        exact = all(r.exact for r in res.compare)
+        verdict = mark(after >= TARGET_ONE_PROCESS and exact)
+        rounds = len(res.compare) // 2
+        print(f"\nBefore and after: SQLite, one process, {sizes.burst:,} due, in use; "
+              f"{rounds} round(s), alternating; deliveries/s and CPU per delivery\n")  # fmt: skip
+        print_table(("tree", "deliveries/s per round", "median", "CPU µs/delivery", "each once"),
+                    compare_rows(res))  # fmt: skip
+        print(f"\nafter: {after:,.0f}/s, target >= {TARGET_ONE_PROCESS:,.0f}/s from one "
+              f"process: {verdict}")  # fmt: skip
+        if verdict == "MISS":
+            missed.append("one-process rate (compare)")
     print(f"\nremindbot against the issue's targets: {missed or 'ALL PASS'}")
 
 
@@ -1024,7 +1137,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     full = "lateness over 10 minutes, and the peer with 1,000,000 jobs too (about 1 h)"
     ap.add_argument("--full", action="store_true", help=full)
     ap.add_argument("--quick", action="store_true", help="small sizes, a smoke run (~2.5 min)")
-    ap.add_argument("--only", default=",".join(SCENARIOS), help="scenarios, comma-separated")
+    ap.add_argument("--only", default=",".join(SCENARIOS), help="scenarios, comma-separated "
+                    f"({', '.join(SCENARIOS)}, compare)")  # fmt: skip
+    ap.add_argument(
+        "--before", default=BEFORE, help=f"compare: the older commit (default {BEFORE})"
+    )
+    ap.add_argument("--rounds", type=int, default=5, help="compare: rounds (default 5)")
     ap.add_argument("--backends", default=",".join(BACKENDS), help="comma-separated")
     postgres = os.environ.get("REMINDBOT_TEST_POSTGRES_URL", DEFAULT_POSTGRES)
     ap.add_argument("--postgres", default=postgres, help=f"default {DEFAULT_POSTGRES}")
@@ -1092,6 +1210,11 @@ def main(argv: Sequence[str] | None = None) -> None:
             if "late" in only:
                 say(f"late: {backend}")
                 res.late[backend] = scenario_late(scratch, backend, sizes)
+        if "compare" in only:
+            say(f"compare: this tree and {args.before}, SQLite, one process")
+            res.before = args.before
+            before = source_tree(args.before, scratch.dir)
+            res.compare = scenario_compare(scratch, sizes, before, args.rounds)
         for backend in backends if "peer" in only else []:
             if backend == "postgresql" and importlib.util.find_spec("psycopg") is None:
                 res.skipped["peer on postgresql"] = "needs psycopg: pip install 'psycopg[binary]'"
