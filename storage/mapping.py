@@ -78,11 +78,19 @@ def reminder_from_row(row: Row[Any]) -> Reminder:
     return _reminder(dict(zip(_REMINDER_FIELDS, row, strict=True)))
 
 
+# Enum members by value: a dict lookup, where calling the enum costs a Python call each.
+_STATES = {member.value: member for member in ReminderState}
+_ORIGINS = {member.value: member for member in Origin}
+_TARGET_KINDS = {member.value: member for member in TargetKind}
+_KINDS = {member.value: member for member in ReminderKind}
+_OCCURRENCE_STATES = {member.value: member for member in OccurrenceState}
+
+
 def _reminder(values: dict[str, Any]) -> Reminder:
-    values["state"] = ReminderState(values["state"])
-    values["origin"] = Origin(values["origin"])
-    values["target_kind"] = TargetKind(values["target_kind"])
-    values["kind"] = ReminderKind(values["kind"])
+    values["state"] = _STATES[values["state"]]
+    values["origin"] = _ORIGINS[values["origin"]]
+    values["target_kind"] = _TARGET_KINDS[values["target_kind"]]
+    values["kind"] = _KINDS[values["kind"]]
     values["escalate"] = tuple(
         Escalation(
             after_minutes=after, target=Destination(kind=TargetKind(kind), ref=ref, name=name)
@@ -138,7 +146,7 @@ def to_occurrence(row: OccurrenceRow | Row[Any], completed_by: tuple[str, ...] =
         id=row.id,
         reminder_id=row.reminder_id,
         due_at=row.due_at,
-        state=OccurrenceState(row.state),
+        state=_OCCURRENCE_STATES[row.state],
         attempts=row.attempts,
         claimed_at=row.claimed_at,
         sent_at=row.sent_at,

@@ -38,6 +38,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 def sqlite_text(value: datetime) -> str:
     """``value`` as ``UTCDateTime`` stores it on SQLite (naive UTC, microseconds always):
     for statements that carry their rows as one JSON text (``storage.batches``)."""
-    if value.utcoffset() is None:
-        raise ValueError(f"naive datetime {value.isoformat()} refused: pass an aware one")
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    if value.tzinfo is not UTC:
+        if value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value.isoformat()} refused: pass an aware one")
+        value = value.astimezone(UTC)
+    return value.isoformat(" ", "microseconds")[:26]  # without its "+00:00"
