@@ -63,12 +63,18 @@ def shown_url(url: str) -> str:
 CONNECT_TIMEOUT_S = 10.0
 
 
-async def ready_database(db: AsyncEngine, settings: Settings, *, wait: bool = False) -> None:
+async def ready_database(
+    db: AsyncEngine,
+    settings: Settings,
+    *,
+    wait: bool = False,
+    waiting: Callable[[str], None] | None = None,
+) -> None:
     """Migrate (SQLite by default) or check that someone did; one sentence if not.
 
     ``wait`` (``remindbot run``): a database that does not answer is tried again with
-    backoff for ``REMINDBOT_DB_START_TIMEOUT_SECONDS`` (bot/startup.py); one-off commands
-    say so at once.
+    backoff for ``REMINDBOT_DB_START_TIMEOUT_SECONDS`` (bot/startup.py), and ``waiting``
+    hears why after each attempt; one-off commands say so at once.
 
     Raises:
         StartError: the database cannot be reached, or is not at the newest schema.
@@ -93,7 +99,7 @@ async def ready_database(db: AsyncEngine, settings: Settings, *, wait: bool = Fa
 
     timeout = settings.db_start_timeout_seconds if wait else 0
     try:
-        await with_retries(attempt, where=where, timeout=timeout)
+        await with_retries(attempt, where=where, timeout=timeout, on_retry=waiting)
     except Unreachable as error:
         raise StartError(str(error)) from None
 
@@ -138,10 +144,17 @@ class App:
         await self.db.dispose()
 
 
-async def build(settings: Settings, clock: Clock | None = None, *, wait: bool = False) -> App:
+async def build(
+    settings: Settings,
+    clock: Clock | None = None,
+    *,
+    wait: bool = False,
+    waiting: Callable[[str], None] | None = None,
+) -> App:
     """Build the app; migrates the database first when settings say so (SQLite default).
 
-    ``wait``: a database not there yet is tried again (``ready_database``).
+    ``wait``: a database not there yet is tried again (``ready_database``; ``waiting``
+    hears why after each attempt).
 
     Raises:
         StartError: the database is not reachable or not migrated.
@@ -149,7 +162,7 @@ async def build(settings: Settings, clock: Clock | None = None, *, wait: bool = 
     clock = clock or SystemClock()
     db = make_engine(settings.database_url)
     try:
-        await ready_database(db, settings, wait=wait)
+        await ready_database(db, settings, wait=wait, waiting=waiting)
     except StartError:
         await db.dispose()
         raise

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+from collections.abc import Callable
 from datetime import UTC
 from typing import Any
 
@@ -22,9 +23,15 @@ from bot.terminal import Io, Stop
 from storage import make_engine
 
 
-async def _app(settings: Settings, clock: Clock | None = None, *, wait: bool = False) -> App:
+async def _app(
+    settings: Settings,
+    clock: Clock | None = None,
+    *,
+    wait: bool = False,
+    waiting: Callable[[str], None] | None = None,
+) -> App:
     try:
-        return await build(settings, clock, wait=wait)
+        return await build(settings, clock, wait=wait, waiting=waiting)
     except StartError as problem:
         raise Stop(str(problem)) from None
 
@@ -54,7 +61,7 @@ async def chat(settings: Settings, args: argparse.Namespace, io: Io, here: str) 
 
 
 async def run(settings: Settings, no_platform: str) -> int:
-    app = await _app(settings, wait=True)  # replicas often start before their database
+    app = await _ready_app(settings)
     try:
         try:
             servers = await start_platforms(app)
@@ -68,6 +75,23 @@ async def run(settings: Settings, no_platform: str) -> int:
     finally:
         await app.close()
     return 0
+
+
+async def _ready_app(settings: Settings) -> App:
+    """The app, once its database answers: replicas often start before their database.
+    Meanwhile, if the process will serve HTTP, ``/healthz`` answers 503 with the reason
+    (bot/waiting.py), so that a probe sees "unhealthy" rather than a refused connection."""
+    from bot.waiting import Waiting
+
+    serves = settings.slack_enabled or settings.mattermost_enabled or settings.api_enabled
+    if not (serves or settings.public_url is not None):
+        return await _app(settings, wait=True)
+    waiting = Waiting(settings.http_host, settings.http_port)
+    await waiting.open()
+    try:
+        return await _app(settings, wait=True, waiting=waiting.heard)
+    finally:
+        await waiting.close()
 
 
 def _stop_on_sigterm(app: App) -> None:

@@ -27,7 +27,7 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from bot import healthcheck
+from bot import healthcheck, verbs
 from bot.adapters.mattermost.gateway import OCCURRENCE_PROP
 from bot.app import App, StartError, build, shown_url, start_platforms
 from bot.clock import ManualClock
@@ -36,6 +36,7 @@ from bot.core import texts
 from bot.core.model import TargetKind
 from bot.health import Health
 from bot.http import create_http_app
+from bot.waiting import Waiting
 from storage import make_engine
 from tests.factories import DUE, new_reminder
 from tests.pg_private import PrivatePostgres, free_port, private_pg, silent_server
@@ -196,6 +197,90 @@ async def test_starting_while_the_database_is_down_waits_for_it(
         assert any("reachable after" in r.getMessage() for r in caplog.records)
     finally:
         server.remove()
+
+
+async def test_while_run_waits_for_the_database_healthz_answers_503_with_the_reason(
+    mattermost: FakeMattermost,
+) -> None:
+    """``remindbot run``'s start (verbs._ready_app): its port answers 503 with the last
+    attempt's sentence while the database is not there, then the real server takes it."""
+    server = PrivatePostgres()  # nothing listens at its port yet
+    port = free_port()
+    health = f"http://127.0.0.1:{port}/healthz"
+    settings = _settings(server.url, mattermost, db_start_timeout_seconds=60, http_port=port)
+    try:
+        starting = asyncio.create_task(verbs._ready_app(settings))
+        async with httpx.AsyncClient(timeout=5) as client:
+
+            async def says_why() -> bool:
+                try:
+                    answer = await client.get(health)
+                except httpx.TransportError:
+                    return False  # not listening yet
+                reason = str(answer.json()["checks"]["database"].get("reason", ""))
+                return reason.startswith("I cannot reach the database")
+
+            await _eventually("/healthz says why", says_why, 10)
+            answer = await client.get(health)
+            assert answer.status_code == 503 and answer.headers["retry-after"] == "5"
+            body = answer.json()
+            assert body["status"] == "unhealthy" and body["checks"]["process"] == {"ok": True}
+            assert shown_url(server.url) in body["checks"]["database"]["reason"]
+            event = await client.post(f"http://127.0.0.1:{port}/mattermost/actions", json={})
+            assert event.status_code == 503  # a platform's callback is asked to come back
+            assert await asyncio.to_thread(healthcheck.check, health) == 1
+            assert not starting.done()
+            await asyncio.to_thread(server.start)
+            app = await asyncio.wait_for(starting, 15)
+            tasks: list[Any] = []
+            try:
+                tasks = await start_platforms(app)  # the real server, on the same port
+                await app.start()
+
+                async def healthy() -> bool:
+                    try:
+                        return (await client.get(health)).status_code == 200
+                    except httpx.TransportError:
+                        return False
+
+                await _eventually("the real /healthz answers 200", healthy, 10)
+                assert (await client.get(health)).json()["status"] == "ok"
+            finally:
+                await _stop(app, tasks)
+    finally:
+        server.remove()
+
+
+async def test_a_port_that_is_taken_while_waiting_is_left_to_the_real_server(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    first = Waiting("127.0.0.1", 0)
+    await first.open()
+    port = first.bound_port
+    assert port is not None
+    second = Waiting("127.0.0.1", port)
+    try:
+        await second.open()  # logs, does not raise: the real server will say it in words
+        assert second.bound_port is None
+        assert any("cannot answer /healthz" in r.getMessage() for r in caplog.records)
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_a_request_that_never_ends_its_head_is_closed_without_an_answer() -> None:
+    waiting = Waiting("127.0.0.1", 0)
+    await waiting.open()
+    try:
+        port = waiting.bound_port
+        assert port is not None
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"GET /healthz HTTP/1.1\r\n" + b"X-Long: " + b"a" * 20_000)
+        await writer.drain()
+        assert await asyncio.wait_for(reader.read(), 10) == b""  # closed, nothing said
+        writer.close()
+    finally:
+        await waiting.close()
 
 
 async def test_a_database_that_never_comes_gives_up_with_one_sentence(
