@@ -11,7 +11,7 @@ alone, or as a prompt. Typed commands (``list``, ``delete 3``…) are ``typed.py
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from bot.core import actions, texts, values
@@ -25,7 +25,14 @@ from bot.core.followups import Followups, Skipped
 from bot.core.inbound import Answer, Event, Message, Press
 from bot.core.model import Actor, Origin, Page, Reminder, ReminderState, Reply
 from bot.core.people import People
-from bot.core.ports import NO_METRICS, Clock, Metrics, ReminderRepository, Replies
+from bot.core.ports import (
+    NO_METRICS,
+    ChatGateway,
+    Clock,
+    Metrics,
+    ReminderRepository,
+    Replies,
+)
 from bot.core.preferences import SettingsForm
 from bot.core.setting_actions import change_setting
 from bot.core.stored import Stored
@@ -67,6 +74,7 @@ class ChatFront:
         calendars: Calendars | None = None,
         metrics: Metrics = NO_METRICS,
         unavailable: Callable[[Exception], bool] | None = None,
+        gateways: Mapping[str, ChatGateway] | None = None,
     ) -> None:
         self.repo = repo
         self.metrics = metrics
@@ -79,7 +87,7 @@ class ChatFront:
         self.stored = stored
         self.commands = tuple(c.lower() for c in commands)
         self.typed = TypedCommands(
-            repo, clock, people, drafts, followups, stored, calendars=calendars
+            repo, clock, people, drafts, followups, stored, calendars=calendars, gateways=gateways
         )
         self._zones_seen: dict[str, datetime] = {}
 

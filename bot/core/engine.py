@@ -12,7 +12,7 @@ from bot.core.directory import Directories
 from bot.core.drafts import Drafts
 from bot.core.followups import Followups
 from bot.core.people import People
-from bot.core.ports import NO_METRICS, Clock, Directory, Metrics, ReminderRepository
+from bot.core.ports import NO_METRICS, ChatPlatform, Clock, Metrics, ReminderRepository
 from bot.core.stored import Stored
 
 
@@ -31,7 +31,7 @@ class Engine:
 def build_engine(
     repo: ReminderRepository,
     clock: Clock,
-    directories: Mapping[str, Directory],
+    platforms: Mapping[str, ChatPlatform],
     *,
     wake: Callable[[datetime], None] | None = None,
     default_tz: str = "UTC",
@@ -41,9 +41,11 @@ def build_engine(
     metrics: Metrics = NO_METRICS,
     unavailable: Callable[[Exception], bool] | None = None,
 ) -> Engine:
-    """Wire the use cases; ``directories`` is shared, so adapters may join it later."""
+    """Wire the use cases; ``platforms`` is shared, so adapters may join it later. They are
+    the directories people and channels are found in, and the gateways a typed done or
+    snooze changes the delivered message through."""
     people = People(repo, clock, default_tz=default_tz, min_interval=min_interval)
-    found = Directories(directories, clock)
+    found = Directories(platforms, clock)
     drafts = Drafts(repo, clock, people, found, wake=wake)
     followups = Followups(repo, clock, people, found, wake=wake)
     stored = Stored(repo, clock, wake=wake)
@@ -59,5 +61,6 @@ def build_engine(
         calendars=calendars,
         metrics=metrics,
         unavailable=unavailable,
+        gateways=platforms,
     )
     return Engine(people, found, drafts, followups, front, stored)

@@ -3,7 +3,8 @@ answers; the chat front hands each ``TextCommand`` here."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import logging
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import cast
 
@@ -26,9 +27,11 @@ from bot.core.model import (
     UserPrefs,
 )
 from bot.core.people import People
-from bot.core.ports import Clock, ReminderRepository, Replies
+from bot.core.ports import ChatGateway, Clock, DeliveryError, ReminderRepository, Replies
 from bot.core.stored import PAGE, Stored
 from bot.core.wording import templates_for
+
+log = logging.getLogger(__name__)
 
 _KINDS: dict[str | None, ListKind] = {
     None: "upcoming",
@@ -71,9 +74,13 @@ class TypedCommands:
         stored: Stored,
         *,
         calendars: calendar.Calendars | None = None,
+        gateways: Mapping[str, ChatGateway] | None = None,
     ) -> None:
         self.repo = repo
         self.calendars = calendars
+        # The platforms' gateways (shared: adapters join it later), to put a typed done or
+        # snooze in place of the delivered message's buttons, as pressing one does.
+        self.gateways: Mapping[str, ChatGateway] = gateways if gateways is not None else {}
         self.clock = clock
         self.people = people
         self.drafts = drafts
@@ -212,13 +219,34 @@ class TypedCommands:
             await ask(self.repo, self.clock, t.actor, t.where, prompt, asking, t.out)
             return None
         later = await self.followups.snooze(t.actor, done, phrase)
-        return t.tx.snoozed(later.reminder, later.until, self.clock.now())
+        reply = t.tx.snoozed(later.reminder, later.until, self.clock.now())
+        await self._in_place(done, reply)
+        return reply
 
     async def _done(self, t: Typed) -> Reply:
         done = await self._delivered(t, actions.COMPLETE)
         marked = await self.followups.complete(t.actor, done)
         worded = await templates_for(self.repo, marked.reminder)
-        return t.tx.completed(marked.reminder, marked.occurrence, self.clock.now(), worded)
+        reply = t.tx.completed(marked.reminder, marked.occurrence, self.clock.now(), worded)
+        await self._in_place(done, reply)
+        return reply
+
+    async def _in_place(self, done: Delivered, reply: Reply) -> None:
+        """Put ``reply`` where the delivered message was, so that its buttons do not stay
+        as if nothing happened (a press does the same). The person is answered anyway: a
+        message that cannot be changed (deleted, too old) is logged, not an error."""
+        ref = done.occurrence.message_ref
+        gateway = self.gateways.get(done.reminder.platform)
+        if ref is None or gateway is None:
+            return
+        try:
+            await gateway.update(ref, reply)
+        except DeliveryError as error:
+            log.warning(
+                "could not update the message of occurrence %s: %s",
+                done.occurrence.id,
+                error.reason,
+            )
 
     # -- the calendar feed (answered to the person alone: the URL opens their reminders) ----
 

@@ -34,8 +34,14 @@ async def test_typed_done_after_a_delivery_and_delete_with_undo(bot: MattermostB
     draft = await bot.dm("remind me in 10 minutes to stretch")
     await bot.click(draft, "Confirm")
     assert await bot.tick(timedelta(minutes=10)) == 1
+    dm = bot.mm.dm_with(bot.alice)
+    [delivered] = [p for p in bot.mm.posts_in(dm) if p["message"] == "Reminder: stretch"]
+    assert mp.actions(delivered)
     done = await bot.dm("done")
     assert done["message"] == "Reminder: stretch \u2014 Completed"
+    # The delivered post loses its buttons, as when Complete is pressed on it.
+    changed = bot.mm.post(delivered["id"])
+    assert changed["message"] == done["message"] and not mp.actions(changed)
     draft = await bot.dm("remind me tomorrow at 9 to call Bob")
     await bot.click(draft, "Confirm")
     deleted = await bot.dm("delete 2")

@@ -21,6 +21,21 @@ async def _dm(bot: SlackBot, text: str, count: int) -> Any:
     return (await bot.slack.wait_for_call("chat.postMessage", count=count))[count - 1]
 
 
+def _ts(bot: SlackBot, post: Any) -> str:
+    """The ts the stand-in gave the delivery ``post`` made (found by its occurrence tag)."""
+    [ts] = [
+        m["ts"]
+        for m in bot.slack.web.messages[post.args["channel"]]
+        if m.get("metadata") == post.args["metadata"]
+    ]
+    return str(ts)
+
+
+def _buttons(call: Any) -> list[str]:
+    blocks = call.args.get("blocks") or []
+    return [e["action_id"] for b in blocks for e in b.get("elements", []) if "action_id" in e]
+
+
 async def test_two_people_are_both_in_the_confirmation(bot: SlackBot) -> None:
     blocks = await draft(bot, "<@U2> and <@U3> Friday 9am about case 123")
     shown = words(blocks)
@@ -38,13 +53,21 @@ async def test_two_people_are_both_in_the_confirmation(bot: SlackBot) -> None:
 async def test_typed_snooze_and_done_after_a_delivery_and_a_number_nobody_has(
     bot: SlackBot,
 ) -> None:
-    await deliver(bot, "me in 10 minutes to stretch", timedelta(minutes=10))
+    first = await deliver(bot, "me in 10 minutes to stretch", timedelta(minutes=10))
     snoozed = await _dm(bot, "snooze 20m", 2)
     assert snoozed.args["text"] == "Reminder: stretch \u2014 Snoozed until 01:30"
+    # The delivered message loses its buttons, as when Snooze is pressed on it.
+    [changed] = await bot.slack.wait_for_call("chat.update")
+    assert (changed.args["channel"], changed.args["ts"]) == (first.args["channel"], _ts(bot, first))
+    assert changed.args["text"] == snoozed.args["text"] and not _buttons(changed)
     assert await bot.tick(timedelta(minutes=20)) == 1
-    await bot.slack.wait_for_call("chat.postMessage", count=3)
+    second = (await bot.slack.wait_for_call("chat.postMessage", count=3))[2]
+    assert _buttons(second)
     done = await _dm(bot, "done", 4)
     assert done.args["text"] == "Reminder: stretch \u2014 Completed"
+    changed = (await bot.slack.wait_for_call("chat.update", count=2))[1]
+    assert changed.args["ts"] == _ts(bot, second) and changed.args["ts"] != _ts(bot, first)
+    assert changed.args["text"] == done.args["text"] and not _buttons(changed)
     nobody = await _dm(bot, "delete 99", 5)
     assert nobody.args["text"] == "You have no reminder #99."
     thanks = await _dm(bot, "thanks!", 6)
