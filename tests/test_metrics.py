@@ -19,14 +19,13 @@ from typing import Any
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
-from pydantic import SecretStr
 
 from bot.adapters.mattermost.client import MattermostClient, MattermostError
 from bot.adapters.slack import SlackAdapter
 from bot.adapters.webhook import WebhookChannel
 from bot.app import build, start_platforms
 from bot.clock import ManualClock
-from bot.config import Settings
+from bot.config import Secret, Settings
 from bot.core.dispatch import Dispatcher
 from bot.core.engine import build_engine
 from bot.core.model import ReminderState
@@ -270,8 +269,8 @@ async def test_remindbot_run_serves_metrics_beside_healthz(tmp_path: Path) -> No
     async with FakeSlack() as slack:
         settings = Settings(
             database_url=f"sqlite:///{tmp_path / 'bot.db'}",
-            slack_bot_token=SecretStr("xoxb-test"),
-            slack_app_token=SecretStr("xapp-test"),
+            slack_bot_token=Secret("xoxb-test"),
+            slack_app_token=Secret("xapp-test"),
             slack_api_url=slack.api_url,
             http_port=0,
         )
