@@ -1,7 +1,7 @@
 """Settings: one validated object, built by the CLI from the environment and passed down.
 
 Plain Python on purpose: pydantic and pydantic-settings cost ``remindbot run`` about
-10 MiB of its idle memory for one object read once at start (docs/benchmarks.md, Start-up
+11 MiB of its idle memory for one object read once at start (docs/benchmarks.md, Start-up
 and memory). Each field declares its type, default, bounds and description; values are
 read from text (the environment, a ``.env`` file) or given as Python values (tests), and
 every value that cannot be used is reported, each in one sentence (``InvalidSettings``).
