@@ -25,7 +25,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import httpx
-from pydantic import SecretStr
+
+from bot.config import Secret
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -52,7 +53,7 @@ async def main(outage: float, every: float, lease: int) -> None:
                 database_url=pg.url,
                 auto_migrate=True,
                 mattermost_url=mm.url,
-                mattermost_token=SecretStr(mm.bot_token),
+                mattermost_token=Secret(mm.bot_token),
                 mattermost_actions_url="http://remindbot.test/mattermost/actions",
                 http_port=0,
                 sweep_seconds=1,

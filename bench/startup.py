@@ -16,7 +16,10 @@ and PASS/MISS against the issue's targets (``remindbot parse`` start-up < 0.15 s
   ``/healthz`` answers and the platform is connected, after it has sat idle for
   ``IDLE_S``. The peer is a bare process with APScheduler, SQLAlchemy and aiosqlite
   imported, an ``AsyncIOScheduler`` running and one ``MIN(next_due)`` query made over
-  the same database through an aiosqlite engine.
+  the same database through an aiosqlite engine. Each RSS is also split into anonymous
+  memory (the Python heap: mostly the modules' code and classes) and file-backed pages
+  (the interpreter and shared libraries), from ``/proc/PID/smaps_rollup``, with the
+  process's thread count.
 
 ``--tree DIR`` runs the children on another source tree (``PYTHONPATH``), for a before and
 after on the same machine in the same hour::
@@ -59,6 +62,7 @@ TARGET_PARSE_S = 0.15
 TARGET_RUN_MIB = 60.0
 IDLE_S = 5.0
 YEAR_S = 365 * 24 * 3600
+MIB = 2**20
 PEER = """
 import asyncio, sys
 import aiosqlite, sqlalchemy
@@ -209,6 +213,27 @@ async def _seed(url: str, platform_name: str) -> None:
 # --- remindbot run and its peer ------------------------------------------------------------
 
 
+class Memory:
+    """One process's resident memory (MiB): in all, anonymous, file-backed; its threads."""
+
+    def __init__(self, pid: int) -> None:
+        process = psutil.Process(pid)
+        self.rss = float(process.memory_info().rss) / MIB
+        self.threads = int(process.num_threads())
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]
+        except OSError:  # not Linux
+            self.anon: float | None = None
+            return
+        kib = {line.split()[0].rstrip(":"): int(line.split()[1]) for line in rollup}
+        self.anon = kib["Anonymous"] / 1024
+
+    def parts(self) -> str:
+        if self.anon is None:
+            return f"{self.threads} threads"
+        return f"anon {self.anon:.1f}, file {self.rss - self.anon:.1f}; {self.threads} threads"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -216,7 +241,7 @@ def free_port() -> int:
         return port
 
 
-async def run_rss(where: Path, url: str, platform_name: str) -> float:
+async def run_rss(where: Path, url: str, platform_name: str) -> Memory:
     """The idle RSS (MiB) of one ``remindbot run`` against the platform's stand-in."""
     from tests.servers.mattermost import FakeMattermost
     from tests.servers.slack import FakeSlack
@@ -248,7 +273,7 @@ async def run_rss(where: Path, url: str, platform_name: str) -> float:
         await _healthz(port, bot, platform_name)
         await server.wait_connected(timeout=60)
         await asyncio.sleep(IDLE_S)
-        return float(psutil.Process(bot.pid).memory_info().rss) / 2**20
+        return Memory(bot.pid)
     finally:
         bot.terminate()
         _, err = await asyncio.wait_for(bot.communicate(), 60)
@@ -278,7 +303,7 @@ async def _healthz(port: int, bot: asyncio.subprocess.Process, platform_name: st
             return
 
 
-async def peer_rss(where: Path, url: str) -> float:
+async def peer_rss(where: Path, url: str) -> Memory:
     peer = await asyncio.create_subprocess_exec(
         sys.executable, "-c", PEER, url.removeprefix("sqlite:///"), cwd=where, env=child_env(),
         stdout=asyncio.subprocess.PIPE,
@@ -287,13 +312,18 @@ async def peer_rss(where: Path, url: str) -> float:
         assert peer.stdout is not None
         assert (await asyncio.wait_for(peer.stdout.readline(), 60)).strip() == b"ready"
         await asyncio.sleep(IDLE_S)
-        return float(psutil.Process(peer.pid).memory_info().rss) / 2**20
+        return Memory(peer.pid)
     finally:
         peer.terminate()
         await peer.wait()
 
 
 # --- report ----------------------------------------------------------------------------------
+
+
+def middle(runs: list[Memory]) -> Memory:
+    """The run at the median RSS (the upper one of an even count)."""
+    return sorted(runs, key=lambda r: r.rss)[len(runs) // 2]
 
 
 def mark(ok: bool) -> str:
@@ -349,14 +379,17 @@ def report(args: argparse.Namespace, scratch: Path) -> None:
         print(f"\n{platform_name}: {args.reminders:,} reminders stored in {took:.1f} s")
         runs = [asyncio.run(run_rss(where, url, platform_name)) for _ in range(args.rss_runs)]
         peers = [asyncio.run(peer_rss(where, url)) for _ in range(args.rss_runs)]
-        ours, theirs = statistics.median(runs), statistics.median(peers)
+        ours = statistics.median(r.rss for r in runs)
+        theirs = statistics.median(p.rss for p in peers)
         print(f"  remindbot run ({platform_name}) idle RSS: median {ours:.1f} MiB of {len(runs)}"
-              f" ({', '.join(f'{r:.1f}' for r in runs)})  target < {TARGET_RUN_MIB:.0f} MiB:"
+              f" ({', '.join(f'{r.rss:.1f}' for r in runs)})  target < {TARGET_RUN_MIB:.0f} MiB:"
               f" {mark(ours < TARGET_RUN_MIB)}")  # fmt: skip
+        print(f"    {middle(runs).parts()}")
         print(
             "  peer (APScheduler + SQLAlchemy + aiosqlite, scheduler running): median"
             f" {theirs:.1f} MiB; ratio {ours / theirs:.2f}x, +{ours - theirs:.1f} MiB"
         )
+        print(f"    {middle(peers).parts()}")
 
 
 if __name__ == "__main__":

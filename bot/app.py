@@ -231,6 +231,7 @@ async def start_platforms(app: App) -> list[Awaitable[object]]:
         log_level=app.settings.log_level.lower(),
         log_config=None,  # its lines go through bot/logs.py's handler (JSON, masked)
         lifespan="off",
+        ws="none",  # nothing is served over a websocket: uvicorn loads no websocket protocol
         # After a SIGTERM's deliveries are done, requests still open get this long.
         timeout_graceful_shutdown=max(1, round(app.settings.shutdown_seconds)),
     )

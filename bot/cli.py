@@ -4,8 +4,8 @@ Every problem a person can cause (a bad zone, a database not there or not migrat
 the command with one line on stderr and a non-zero status, never a traceback.
 
 ``remindbot parse`` is a tool people run in a loop and in scripts, so it starts with
-the parser alone: this module imports nothing heavier at the top, and the settings
-(pydantic-settings), storage (SQLAlchemy), templates (Jinja2) and the app are imported
+the parser alone: this module imports nothing heavier at the top, and the settings,
+storage (SQLAlchemy), templates (Jinja2) and the app are imported
 by ``main`` only for the other commands (tests/test_startup.py holds it to that).
 """
 
@@ -287,7 +287,7 @@ def _logging(settings: Settings, command: str) -> None:
     ``db upgrade`` and debugging, not every command."""
     from bot import environment, logs
 
-    quiet_chat = command == "chat" and "log_level" not in settings.model_fields_set
+    quiet_chat = command == "chat" and "log_level" not in settings.given
     level = "WARNING" if quiet_chat else settings.log_level.upper()
     logs.setup(level, settings.log_format, sys.stderr, secrets=environment.secrets_of(settings))
     if level != "DEBUG":

@@ -8,15 +8,10 @@ page and tests/test_config_doc.py fails when the committed page and ``Settings``
 
 from __future__ import annotations
 
-import types
 from pathlib import Path
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Any
 
-from annotated_types import Ge, Gt, Le, Lt
-from pydantic import SecretStr
-from pydantic.fields import FieldInfo
-
-from bot.config import Settings
+from bot.config import Field, Secret, Settings
 from bot.environment import OTHER_NAMES, field_names
 
 PAGE = Path("docs") / "configuration.md"
@@ -25,7 +20,7 @@ _WORDS: dict[Any, str] = {
     int: "integer",
     float: "number",
     bool: "`true` or `false`",
-    SecretStr: "secret (masked in logs and `remindbot config`)",
+    Secret: "secret (masked in logs and `remindbot config`)",
     Path: "file path",
 }
 # Shown for a default that depends on the machine (the user's data directory).
@@ -39,7 +34,7 @@ Every setting of `remindbot`, read from the environment or a `.env` file
 `remindbot config` prints the values in effect and where each came from.
 
 This page is generated from `bot/config.py` by `remindbot config --reference`; a test
-fails when the two differ, so change the field (its `description=`) and run the command
+fails when the two differ, so change the field (its description) and run the command
 again rather than editing the page.
 
 | variable | type | default | what it does |
@@ -49,7 +44,7 @@ again rather than editing the page.
 
 def reference() -> str:
     """The whole page, one table row per ``Settings`` field in declaration order."""
-    rows = [_row(name, info) for name, info in Settings.model_fields.items()]
+    rows = [_row(name, info) for name, info in Settings.fields.items()]
     return HEADER + "".join(rows) + _others()
 
 
@@ -60,50 +55,31 @@ def write(root: Path) -> Path:
     return path
 
 
-def _row(name: str, info: FieldInfo) -> str:
+def _row(name: str, info: Field) -> str:
     if not info.description:
-        raise ValueError(f"Settings.{name} has no description= for docs/configuration.md")
+        raise ValueError(f"Settings.{name} has no description for docs/configuration.md")
     names = " or ".join(f"`{n}`" for n in field_names(name))
     cells = (names, _type(info), _default(name, info), _cell(info.description))
     return "| " + " | ".join(cells) + " |\n"
 
 
-def _type(info: FieldInfo) -> str:
-    annotation, optional = _unwrap(info.annotation)
-    if get_origin(annotation) is Literal:
-        words = ", ".join(f"`{choice}`" for choice in get_args(annotation))
+def _type(info: Field) -> str:
+    if isinstance(info.kind, tuple):  # a Literal's choices
+        words = ", ".join(f"`{choice}`" for choice in info.kind)
         kind = f"one of {words}"
     else:
-        kind = _WORDS.get(annotation, getattr(annotation, "__name__", str(annotation)))
+        kind = _WORDS.get(info.kind, getattr(info.kind, "__name__", str(info.kind)))
     limits = _limits(info)
-    return kind + (f", {limits}" if limits else "") + (", may be unset" if optional else "")
+    return kind + (f", {limits}" if limits else "") + (", may be unset" if info.optional else "")
 
 
-def _unwrap(annotation: Any) -> tuple[Any, bool]:
-    """``X | None`` -> ``(X, True)``."""
-    if get_origin(annotation) in (Union, types.UnionType):
-        rest = [a for a in get_args(annotation) if a is not type(None)]
-        if len(rest) == 1:
-            return rest[0], True
-    return annotation, False
+def _limits(info: Field) -> str:
+    rules = ((">=", info.ge), (">", info.gt), ("<=", info.le))
+    return " and ".join(f"{word} {bound}" for word, bound in rules if bound is not None)
 
 
-def _limits(info: FieldInfo) -> str:
-    words = []
-    for rule in info.metadata:
-        if isinstance(rule, Ge):
-            words.append(f">= {rule.ge}")
-        elif isinstance(rule, Gt):
-            words.append(f"> {rule.gt}")
-        elif isinstance(rule, Le):
-            words.append(f"<= {rule.le}")
-        elif isinstance(rule, Lt):
-            words.append(f"< {rule.lt}")
-    return " and ".join(words)
-
-
-def _default(name: str, info: FieldInfo) -> str:
-    if info.default_factory is not None:
+def _default(name: str, info: Field) -> str:
+    if info.factory is not None:
         return _FACTORY_DEFAULTS[name]
     value = info.default
     if value is None:

@@ -1,27 +1,27 @@
 """Reading the settings for a start: the environment, an optional ``.env`` file, and
 every problem in one list.
 
-``Settings`` alone ignores a ``REMINDBOT_*`` name it does not know, so a typo
-(``REMINDBOT_DATABSE_URL``) would quietly run the bot on the default database. Here an
-unknown name is a problem like an invalid value, and all of them are reported together.
-``remindbot config`` prints what came out, where each value came from, secrets masked.
+Each setting is read from the first of its variables that is set (``REMINDBOT_<NAME>``,
+and Slack's and Mattermost's usual names), in any case, from the environment, else from
+the file. A ``REMINDBOT_*`` name no setting has would otherwise go unnoticed, so a typo
+(``REMINDBOT_DATABSE_URL``) would quietly run the bot on the default database: here an
+unknown name is a problem like an invalid value, and all of them are reported together,
+each naming the variable it is about. ``remindbot config`` prints what came out, where
+each value came from, secrets masked.
 """
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from dotenv import dotenv_values
-from pydantic import AliasChoices, SecretStr, ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from bot.config import Settings
+from bot.config import PREFIX as PREFIX
+from bot.config import InvalidSettings, Secret, Settings
 
-PREFIX = "REMINDBOT_"
 ENV_FILE = "REMINDBOT_ENV_FILE"
 # Names read outside ``Settings``: known, so never reported as typos.
 OTHER_NAMES = frozenset(
@@ -57,15 +57,12 @@ class Loaded:
 
 
 def field_names(name: str) -> tuple[str, ...]:
-    """The variables a field is read from, upper case (aliases first, as pydantic tries them)."""
-    alias = Settings.model_fields[name].validation_alias
-    if isinstance(alias, AliasChoices):
-        return tuple(str(choice).upper() for choice in alias.choices)
-    return (f"{PREFIX}{name}".upper(),)
+    """The variables a field is read from, upper case, in the order they are tried."""
+    return Settings.fields[name].names
 
 
 def known_names() -> frozenset[str]:
-    found = {n for field in Settings.model_fields for n in field_names(field)}
+    found = {n for field in Settings.fields for n in field_names(field)}
     return frozenset(found | OTHER_NAMES)
 
 
@@ -77,6 +74,8 @@ def unknown_names(names: list[str], where: str) -> list[str]:
         upper = name.upper()
         if not upper.startswith(PREFIX) or upper in known:
             continue
+        import difflib
+
         near = difflib.get_close_matches(upper, sorted(known), n=1, cutoff=0.8)
         hint = f" (did you mean {near[0]}?)" if near else ""
         problems.append(f"{name}: not a remindbot setting{where}{hint}")
@@ -105,30 +104,42 @@ def load(environ: Mapping[str, str], cwd: Path) -> Loaded:
     path, problems = env_file_path(environ, cwd)
     file_values: dict[str, str] = {}
     if path is not None:
+        from dotenv import dotenv_values
+
         file_values = {k: v for k, v in dotenv_values(path).items() if v is not None}
     problems += unknown_names(list(environ), "")
     problems += unknown_names(list(file_values), f" (in {path})")
+    values, read_from = _values(environ, file_values)
     settings = None
     try:
-        settings = Settings(_env_file=path)  # type: ignore[call-arg]
-    except ValidationError as invalid:
-        problems += [_invalid(err["loc"], err["msg"]) for err in invalid.errors()]
+        settings = Settings.of(values)
+    except InvalidSettings as invalid:
+        problems += [
+            p.message
+            if p.field is None
+            else f"{read_from.get(p.field, PREFIX + p.field.upper())}: {p.message}"
+            for p in invalid.problems
+        ]
     if problems or settings is None:
         raise ConfigProblems(problems)
     return Loaded(settings, environ, path, file_values)
 
 
-def _invalid(loc: tuple[int | str, ...], message: str) -> str:
-    """``REMINDBOT_HTTP_PORT: <why>``, or just the reason for a problem that spans several."""
-    message = message.removeprefix("Value error, ")
-    where = ".".join(str(part) for part in loc).upper()
-    if not where:
-        return message
-    if where.startswith("REMINDBOT_SLACK_"):
-        where = where.removeprefix(PREFIX)  # Slack's own names are the usual ones
-    elif not where.startswith((PREFIX, "SLACK_")):
-        where = f"{PREFIX}{where}"
-    return f"{where}: {message}"
+def _values(
+    environ: Mapping[str, str], file_values: Mapping[str, str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Each field's text, from the first of its names set in the environment (in any
+    case), else in the file; and the variable each came from, as written there."""
+    values, read_from = {}, {}
+    for source in (environ, file_values):
+        by_name = {k.upper(): k for k in source}
+        for field in Settings.fields.values():
+            if field.name in values:
+                continue  # the environment wins over the file
+            found = next((by_name[n] for n in field.names if n in by_name), None)
+            if found is not None:
+                values[field.name], read_from[field.name] = source[found], found
+    return values, read_from
 
 
 def masked_url(url: str) -> str:
@@ -147,7 +158,7 @@ def describe(loaded: Loaded) -> list[str]:
     env = {k.upper(): k for k in loaded.environ}
     in_file = {k.upper() for k in loaded.file_values}
     lines = []
-    for field in Settings.model_fields:
+    for field in Settings.fields:
         names = field_names(field)
         used_env = next((n for n in names if n in env), None)
         used_file = next((n for n in names if n in in_file), None)
@@ -165,7 +176,7 @@ def describe(loaded: Loaded) -> list[str]:
 def _shown(field: str, value: object) -> str:
     if value is None:
         return ""
-    if isinstance(value, SecretStr):
+    if isinstance(value, Secret):
         return MASK
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -178,8 +189,8 @@ def secrets_of(settings: Settings) -> list[str]:
     """The configured secret values, for the log filter to mask wherever they appear."""
     found = [
         value.get_secret_value()
-        for field in Settings.model_fields
-        if isinstance(value := getattr(settings, field), SecretStr)
+        for field in Settings.fields
+        if isinstance(value := getattr(settings, field), Secret)
     ]
     try:
         password = make_url(settings.database_url).password

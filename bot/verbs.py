@@ -113,7 +113,7 @@ async def db(settings: Settings, args: argparse.Namespace, io: Io) -> int:
         return await dbcopy.run(settings, args, io)
     engine = make_engine(settings.database_url)
     try:
-        await ready_database(engine, settings.model_copy(update={"auto_migrate": True}))
+        await ready_database(engine, settings.replace(auto_migrate=True))
     except StartError as problem:
         raise Stop(str(problem)) from None
     finally:

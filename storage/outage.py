@@ -9,20 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import sys
 
-import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import exc, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 # What a driver lets through unwrapped while connecting (refused, reset, no route), and
 # SQLAlchemy's pool waiting for a connection that never comes back.
 _RAW = (OSError, TimeoutError, exc.TimeoutError)
-# PostgreSQL's own words for "not now": the connection is gone (class 08), the server is
-# shutting down or starting up (class 57: admin_shutdown, cannot_connect_now).
-_POSTGRES = (
-    asyncpg.exceptions.PostgresConnectionError,
-    asyncpg.exceptions.OperatorInterventionError,
-)
 # SQLite calls nearly everything OperationalError, "no such table" too: only these are
 # the file being away or busy.
 _SQLITE = ("database is locked", "unable to open database file", "disk i/o error")
@@ -35,10 +29,11 @@ def unavailable(error: BaseException) -> bool:
     not an outage: those are not counted, and the caller lets them raise.
     """
     seen: BaseException | None = error
+    outage = (*_RAW, *_postgres())
     for _ in range(6):  # the chain: a wrapped driver error carries the original
         if seen is None:
             return False
-        if isinstance(seen, (*_RAW, *_POSTGRES)):
+        if isinstance(seen, outage):
             return True
         if isinstance(seen, exc.DBAPIError) and seen.connection_invalidated:
             return True  # SQLAlchemy saw the connection drop (is_disconnect)
@@ -46,6 +41,21 @@ def unavailable(error: BaseException) -> bool:
             return str(seen).lower().startswith(_SQLITE)
         seen = seen.__cause__ or seen.__context__
     return False
+
+
+def _postgres() -> tuple[type[BaseException], ...]:
+    """PostgreSQL's own words for "not now": the connection is gone (class 08), the server
+    is shutting down or starting up (class 57: admin_shutdown, cannot_connect_now).
+
+    Read from asyncpg only once something imported it (SQLAlchemy does, on the first
+    PostgreSQL connection): a process on SQLite never loads the driver (2.7 MiB), and no
+    asyncpg error can reach here before it is loaded.
+    """
+    asyncpg = sys.modules.get("asyncpg")
+    if asyncpg is None:
+        return ()
+    errors = asyncpg.exceptions
+    return (errors.PostgresConnectionError, errors.OperatorInterventionError)
 
 
 async def ping(db: AsyncEngine, timeout: float) -> str | None:  # noqa: ASYNC109

@@ -28,8 +28,8 @@ def test_the_committed_page_is_the_generated_one() -> None:
 def test_every_field_has_a_row_with_all_its_names_and_its_description() -> None:
     page = config_doc.reference()
     rows = [line for line in page.splitlines() if line.startswith("| `")]
-    assert len(rows) == len(Settings.model_fields)
-    for (name, info), row in zip(Settings.model_fields.items(), rows, strict=True):
+    assert len(rows) == len(Settings.fields)
+    for (name, info), row in zip(Settings.fields.items(), rows, strict=True):
         assert all(f"`{variable}`" in row for variable in field_names(name))
         assert info.description and info.description in row
     slack = next(row for row in rows if "`SLACK_BOT_TOKEN`" in row)
@@ -42,12 +42,12 @@ def test_every_field_has_a_row_with_all_its_names_and_its_description() -> None:
 
 def test_a_changed_description_makes_the_page_differ(monkeypatch: pytest.MonkeyPatch) -> None:
     before = config_doc.reference()
-    monkeypatch.setattr(Settings.model_fields["sweep_seconds"], "description", "changed")
+    monkeypatch.setattr(Settings.fields["sweep_seconds"], "description", "changed")
     assert config_doc.reference() != before
 
 
 def test_a_field_without_description_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(Settings.model_fields["dry_run"], "description", None)
+    monkeypatch.setattr(Settings.fields["dry_run"], "description", None)
     with pytest.raises(ValueError, match="Settings.dry_run has no description"):
         config_doc.reference()
 

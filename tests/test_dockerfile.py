@@ -133,8 +133,8 @@ async def test_the_dockerfile_builds_installs_and_serves_healthz(tmp_path: Path)
     (volume,) = runtime.all("VOLUME")
     assert json.loads(volume) == ["/data"]
     assert image_env["REMINDBOT_DATABASE_URL"].startswith("sqlite:////data/")  # in the volume
-    assert runtime.all("EXPOSE") == [str(Settings.model_fields["http_port"].default)]
-    assert str(Settings.model_fields["http_port"].default) == DEFAULT_PORT
+    assert runtime.all("EXPOSE") == [str(Settings.fields["http_port"].default)]
+    assert str(Settings.fields["http_port"].default) == DEFAULT_PORT
     data, port = tmp_path / "data", free_port()
     env = {
         "PATH": f"{bin_dir}:/usr/bin:/bin",

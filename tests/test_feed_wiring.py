@@ -9,10 +9,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from pydantic import ValidationError
 
 from bot.app import build, calendars, start_platforms
-from bot.config import Settings
+from bot.config import InvalidSettings, Settings
 from bot.core.model import UserRef
 from tests.servers.asgi import listening
 
@@ -62,6 +61,6 @@ async def test_a_public_url_runs_the_http_app_with_the_feeds(tmp_path: Path) -> 
 
 
 def test_a_public_url_that_is_not_a_web_address_is_refused() -> None:
-    with pytest.raises(ValidationError, match="is not a web address"):
+    with pytest.raises(InvalidSettings, match="is not a web address"):
         Settings(public_url="remindbot.example.com")
     assert Settings(public_url="").public_url is None

@@ -1,7 +1,7 @@
 """Settings values of any shape: ``environment.load`` gives a ``Settings`` or
 ``ConfigProblems`` whose problems are one-line sentences naming the variable, never
-another exception; ``Settings(**values)`` gives a ``Settings`` or pydantic's
-``ValidationError``, nothing else."""
+another exception; ``Settings(**values)`` gives a ``Settings`` or its
+``InvalidSettings``, nothing else."""
 
 from __future__ import annotations
 
@@ -12,9 +12,8 @@ from unittest import mock
 
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import ValidationError
 
-from bot.config import Settings
+from bot.config import InvalidSettings, Settings
 from bot.environment import ConfigProblems, known_names, load
 from tests.fuzzing import FUZZ
 
@@ -108,12 +107,12 @@ FIELD_VALUES = st.one_of(
 
 
 @FUZZ
-@given(values=st.dictionaries(st.sampled_from(sorted(Settings.model_fields)), FIELD_VALUES))
+@given(values=st.dictionaries(st.sampled_from(sorted(Settings.fields)), FIELD_VALUES))
 def test_settings_of_any_values_are_settings_or_a_validation_error(values: dict[str, Any]) -> None:
     with mock.patch.dict(os.environ, {}, clear=True):
         try:
             made = Settings(**values)
-        except ValidationError as invalid:
-            assert invalid.errors()
+        except InvalidSettings as invalid:
+            assert invalid.problems
         else:
             assert isinstance(made, Settings)

@@ -19,14 +19,13 @@ from typing import Any
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
-from pydantic import SecretStr
 
 from bot.adapters.mattermost.client import MattermostClient, MattermostError
 from bot.adapters.slack import SlackAdapter
 from bot.adapters.webhook import WebhookChannel
 from bot.app import build, start_platforms
 from bot.clock import ManualClock
-from bot.config import Settings
+from bot.config import Secret, Settings
 from bot.core.dispatch import Dispatcher
 from bot.core.engine import build_engine
 from bot.core.model import ReminderState
@@ -270,8 +269,8 @@ async def test_remindbot_run_serves_metrics_beside_healthz(tmp_path: Path) -> No
     async with FakeSlack() as slack:
         settings = Settings(
             database_url=f"sqlite:///{tmp_path / 'bot.db'}",
-            slack_bot_token=SecretStr("xoxb-test"),
-            slack_app_token=SecretStr("xapp-test"),
+            slack_bot_token=Secret("xoxb-test"),
+            slack_app_token=Secret("xapp-test"),
             slack_api_url=slack.api_url,
             http_port=0,
         )
@@ -376,3 +375,42 @@ async def test_without_a_database_the_gauge_is_left_out_and_the_rest_served(
     assert value(samples, "remindbot_parse_refusals_total", code="past") == 1
     assert not [name for name, _ in samples if name == "remindbot_reminders"]
     assert again == samples and gauge.reads == 2  # each scrape tries the database again
+
+
+def test_the_exposition_is_byte_for_byte_what_prometheus_client_writes() -> None:
+    """Our text format against prometheus-client's ``generate_latest`` over the same
+    samples: label values that need escaping, Go's float spelling, empty families,
+    a counter's ``_created`` gauge after it, the gauge of reminders by state."""
+    from prometheus_client import CollectorRegistry
+    from prometheus_client.exposition import generate_latest
+    from prometheus_client.metrics_core import Metric
+
+    metrics = PromMetrics()
+    metrics.delivered("slack", "chat", "sent")
+    metrics.delivered("slack", "chat", "sent")
+    metrics.delivered('mattermost "x"', "web\\hook", "fail\ned")
+    metrics.lateness(0.25)
+    metrics.lateness(1234567.5)
+    metrics.lateness(10**12)
+    metrics.claimed(200)
+    metrics.waited("slack", 1e-7)
+    metrics.refused("past")
+
+    class Same:
+        def collect(self) -> Any:
+            for family in metrics.registry.collect():
+                metric = Metric(family.name, family.help, family.kind)
+                for s in family.samples:
+                    metric.add_sample(s.name, dict(s.labels), s.value)
+                yield metric
+
+    gauge = ReminderGauge(lambda: asyncio.sleep(0, {"scheduled": 3, "archived": 1}))
+    asyncio.run(gauge.refresh())
+    metrics.registry.register(gauge)
+    theirs = CollectorRegistry(auto_describe=False)
+    theirs.register(Same())
+    ours = metrics.registry.exposition()
+    assert ours == generate_latest(theirs)
+    assert b'remindbot_deliveries_total{channel="web\\\\hook",outcome="fail\\ned",platform=' in ours
+    assert b"remindbot_dispatch_lateness_seconds_sum 1.00000123456775e+12\n" in ours
+    assert b'remindbot_reminders{state="archived"} 1.0\n' in ours

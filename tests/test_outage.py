@@ -25,13 +25,12 @@ from typing import Any
 
 import httpx
 import pytest
-from pydantic import SecretStr
 
 from bot import healthcheck, verbs
 from bot.adapters.mattermost.gateway import OCCURRENCE_PROP
 from bot.app import App, StartError, build, shown_url, start_platforms
 from bot.clock import ManualClock
-from bot.config import Settings
+from bot.config import Secret, Settings
 from bot.core import texts
 from bot.core.model import TargetKind
 from bot.health import Health
@@ -56,7 +55,7 @@ def _settings(url: str, mm: FakeMattermost, **extra: object) -> Settings:
         "database_url": url,
         "auto_migrate": True,
         "mattermost_url": mm.url,
-        "mattermost_token": SecretStr(mm.bot_token),
+        "mattermost_token": Secret(mm.bot_token),
         "mattermost_actions_url": "http://remindbot.test/mattermost/actions",
         "http_port": 0,
         "sweep_seconds": 1,  # the scheduler looks again every second while the db is away
@@ -432,8 +431,8 @@ async def test_a_lost_slack_socket_is_a_503(tmp_path: Path) -> None:
     await slack.start()
     settings = Settings(
         database_url=f"sqlite:///{tmp_path / 'bot.db'}",
-        slack_bot_token=SecretStr("xoxb-test"),
-        slack_app_token=SecretStr("xapp-test"),
+        slack_bot_token=Secret("xoxb-test"),
+        slack_app_token=Secret("xapp-test"),
         slack_api_url=slack.api_url,
         http_port=0,
     )

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from pydantic import SecretStr
 
 from bot.app import App, StartError, build, start_platforms
-from bot.config import Settings
+from bot.config import Secret, Settings
 from tests.servers import slack_payloads as p
 from tests.servers.asgi import listening
 from tests.servers.mattermost import FakeMattermost
@@ -30,11 +29,11 @@ async def _stop(app: App, tasks: list[Awaitable[object]]) -> None:
 def _settings(tmp_path: Path, slack: FakeSlack, mm: FakeMattermost, **extra: object) -> Settings:
     values: dict[str, object] = {
         "database_url": f"sqlite:///{tmp_path / 'bot.db'}",
-        "slack_bot_token": SecretStr("xoxb-test"),
-        "slack_app_token": SecretStr("xapp-test"),
+        "slack_bot_token": Secret("xoxb-test"),
+        "slack_app_token": Secret("xapp-test"),
         "slack_api_url": slack.api_url,
         "mattermost_url": mm.url,
-        "mattermost_token": SecretStr(mm.bot_token),
+        "mattermost_token": Secret(mm.bot_token),
         "mattermost_actions_url": "http://remindbot.test/mattermost/actions",
         "http_port": 0,
     }
@@ -78,9 +77,9 @@ async def test_a_refused_token_stops_the_start_with_a_sentence(
 ) -> None:
     async with FakeSlack() as slack, FakeMattermost() as mm:
         wrong = (
-            {"slack_bot_token": SecretStr("xoxb-wrong")}
+            {"slack_bot_token": Secret("xoxb-wrong")}
             if which == "slack"
-            else {"mattermost_token": SecretStr("not-the-token")}
+            else {"mattermost_token": Secret("not-the-token")}
         )
         slack.web.answers["auth.test"] = lambda args: (
             {"ok": False, "error": "invalid_auth"} if which == "slack" else p.auth_test()

@@ -2,8 +2,9 @@
 
 Each check runs a fresh interpreter, since this one has imported everything long ago:
 ``remindbot parse`` loads the parser alone; importing ``bot.app`` loads no platform SDK,
-no Alembic, no web server; ``remindbot run`` with Mattermost only, on a database already
-at the newest schema, never loads Slack's SDK, Alembic, FastAPI, email or calendars.
+no Alembic, no web server; ``remindbot run`` with Mattermost only, on a SQLite database
+already at the newest schema and no .env file, never loads Slack's SDK, Alembic, FastAPI,
+email, calendars, pydantic, Jinja2, asyncpg or prometheus-client.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from tests.test_dockerfile import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 # Too big, or only for one feature, to load where they are not used.
-HEAVY = {"pydantic_settings", "sqlalchemy", "slack_bolt", "slack_sdk", "alembic", "jinja2"}
+HEAVY = {"pydantic", "sqlalchemy", "slack_bolt", "slack_sdk", "alembic", "jinja2"}
 NOT_FOR_MATTERMOST = {
     "alembic",
     "mako",
@@ -36,6 +37,17 @@ NOT_FOR_MATTERMOST = {
     "bot.api",
     "bot.adapters.slack",
     "bot.adapters.email",
+    # docs/benchmarks.md (Start-up and memory): what remindbot run no longer loads.
+    "pydantic",  # the settings are plain Python (bot/config.py)
+    "pydantic_settings",
+    "dotenv",  # read only when there is a .env file
+    "jinja2",  # only when a workspace's template is saved or rendered (bot/core/sandbox.py)
+    "bot.core.sandbox",
+    "asyncpg",  # only on PostgreSQL
+    "prometheus_client",  # /metrics is written by bot/metrics.py
+    "rich",  # httpx's command line (bot/__init__.py), where rich is installed
+    "pygments",
+    "uvicorn.protocols.websockets",  # nothing is served over a websocket
 }
 
 

@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot import environment
 from bot.app import build
 from bot.clock import ManualClock
 from bot.config import Settings
@@ -323,17 +324,15 @@ async def test_without_a_limit_nothing_is_held(core: Core) -> None:
     assert set(await _states(core, rems)) == {OccurrenceState.SENT}
 
 
-async def test_the_default_of_five_comes_from_the_settings(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_the_default_of_five_comes_from_the_settings(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'limit.db'}"
     app = await build(Settings(database_url=url), ManualClock(DUE))
     try:
         assert app.dispatcher.max_per_hour == 5
     finally:
         await app.close()
-    monkeypatch.setenv("REMINDBOT_MAX_PER_USER_PER_HOUR", "0")
-    app = await build(Settings(database_url=url), ManualClock(DUE))
+    environ = {"REMINDBOT_DATABASE_URL": url, "REMINDBOT_MAX_PER_USER_PER_HOUR": "0"}
+    app = await build(environment.load(environ, tmp_path).settings, ManualClock(DUE))
     try:
         assert app.dispatcher.max_per_hour is None  # 0 turns the limit off
     finally:

@@ -6,13 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
 
 from bot.adapters.email import EmailChannel
 from bot.app import build
 from bot.channels import delivery_channels
 from bot.cli import _loaded
-from bot.config import Settings
+from bot.config import InvalidSettings, Settings
 
 
 def test_no_smtp_host_no_email_channel() -> None:
@@ -22,7 +21,7 @@ def test_no_smtp_host_no_email_channel() -> None:
 def test_a_host_without_a_sender_is_refused_in_one_sentence(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    with pytest.raises(ValidationError, match="REMINDBOT_SMTP_FROM is needed"):
+    with pytest.raises(InvalidSettings, match="REMINDBOT_SMTP_FROM is needed"):
         Settings(smtp_host="mail.example")
     monkeypatch.setenv("REMINDBOT_SMTP_HOST", "mail.example")
     monkeypatch.chdir(tmp_path)  # no .env file of the checkout's
@@ -35,9 +34,9 @@ def test_a_host_without_a_sender_is_refused_in_one_sentence(
 
 
 def test_a_user_needs_its_password_and_the_sender_one_line() -> None:
-    with pytest.raises(ValidationError, match="go together"):
+    with pytest.raises(InvalidSettings, match="go together"):
         Settings(smtp_host="mail.example", smtp_from="bot@example.com", smtp_user="bot")
-    with pytest.raises(ValidationError, match="one email address on one line"):
+    with pytest.raises(InvalidSettings, match="one email address on one line"):
         Settings(smtp_host="mail.example", smtp_from="bot@example.com\nBcc: x@y.z")
 
 

@@ -25,7 +25,7 @@ def test_manifest_has_the_required_sections() -> None:
 
 def test_slash_command_and_shortcut_match_the_code() -> None:
     commands = [c["command"] for c in MANIFEST["features"]["slash_commands"]]
-    assert commands == [Settings.model_fields["slack_command"].default] == ["/reminder"]
+    assert commands == [Settings.fields["slack_command"].default] == ["/reminder"]
     assert MANIFEST["features"]["slash_commands"][0]["should_escape"] is True
     shortcuts = MANIFEST["features"]["shortcuts"]
     assert [(s["type"], s["callback_id"]) for s in shortcuts] == [("message", SHORTCUT)]

@@ -5,10 +5,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from pydantic import SecretStr
-
 from bot.app import build, start_platforms
-from bot.config import Settings
+from bot.config import Secret, Settings
 from tests.servers import slack_payloads as p
 from tests.servers.slack import FakeSlack
 
@@ -17,8 +15,8 @@ async def test_run_connects_socket_mode_and_answers_a_dm(tmp_path: Path) -> None
     async with FakeSlack() as slack:
         settings = Settings(
             database_url=f"sqlite:///{tmp_path / 'bot.db'}",
-            slack_bot_token=SecretStr("xoxb-test"),
-            slack_app_token=SecretStr("xapp-test"),
+            slack_bot_token=Secret("xoxb-test"),
+            slack_app_token=Secret("xapp-test"),
             slack_api_url=slack.api_url,
             http_port=0,
         )

@@ -6,17 +6,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
 
+from bot import environment
 from bot.adapters.webhook import WebhookChannel
 from bot.app import build
 from bot.channels import delivery_channels
 from bot.clock import ManualClock
-from bot.config import Settings
+from bot.config import InvalidSettings, Settings
 
 
 def _settings(**values: object) -> Settings:
-    return Settings.model_validate({"database_url": "sqlite:///x.db", **values})
+    return Settings.of({"database_url": "sqlite:///x.db", **values})
 
 
 def test_a_secret_registers_the_webhook_channel_with_its_settings() -> None:
@@ -37,12 +37,14 @@ def test_a_secret_registers_the_webhook_channel_with_its_settings() -> None:
     assert "webhook" not in delivery_channels(_settings())
 
 
-def test_the_environment_names_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("REMINDBOT_WEBHOOK_SECRET", "s3cret")
-    monkeypatch.setenv("REMINDBOT_WEBHOOK_URL", "http://127.0.0.1:9000/hook")
-    monkeypatch.setenv("REMINDBOT_WEBHOOK_ATTEMPTS", "7")
-    monkeypatch.setenv("REMINDBOT_WEBHOOK_TIMEOUT_SECONDS", "2.5")
-    settings = Settings()
+def test_the_environment_names_are_read(tmp_path: Path) -> None:
+    environ = {
+        "REMINDBOT_WEBHOOK_SECRET": "s3cret",
+        "REMINDBOT_WEBHOOK_URL": "http://127.0.0.1:9000/hook",
+        "REMINDBOT_WEBHOOK_ATTEMPTS": "7",
+        "REMINDBOT_WEBHOOK_TIMEOUT_SECONDS": "2.5",
+    }
+    settings = environment.load(environ, tmp_path).settings
     assert settings.webhook_secret is not None
     assert settings.webhook_secret.get_secret_value() == "s3cret"
     assert (settings.webhook_url, settings.webhook_attempts) == ("http://127.0.0.1:9000/hook", 7)
@@ -57,15 +59,15 @@ def test_the_environment_names_are_read(monkeypatch: pytest.MonkeyPatch) -> None
         ({"webhook_secret": "  "}, "is set but empty"),
         ({"webhook_secret": "s", "webhook_url": "ftp://example.com/x"}, "http or https"),
         ({"webhook_secret": "s", "webhook_url": "https://"}, "http or https"),
-        ({"webhook_secret": "s", "webhook_attempts": 0}, "greater than or equal to 1"),
-        ({"webhook_secret": "s", "webhook_attempts": 9}, "less than or equal to 8"),
+        ({"webhook_secret": "s", "webhook_attempts": 0}, "must be at least 1, not 0"),
+        ({"webhook_secret": "s", "webhook_attempts": 9}, "must be at most 8, not 9"),
         ({"webhook_secret": "s", "webhook_timeout_seconds": 30}, "a quarter of"),
     ],
 )
 def test_incomplete_or_bad_webhook_settings_are_refused(
     values: dict[str, object], said: str
 ) -> None:
-    with pytest.raises(ValidationError, match=said):
+    with pytest.raises(InvalidSettings, match=said):
         _settings(**values)
 
 
