@@ -566,7 +566,7 @@ class ApiRepository(ReminderRepository, Protocol):
         ...
 
 
-# -- metrics (bot/metrics.py implements them as Prometheus series) -----------------------
+# -- metrics (bot/metrics.py implements them with prometheus-client) ----------------------
 
 
 class Metrics(Protocol):
