@@ -68,7 +68,7 @@ async def ready_database(
     settings: Settings,
     *,
     wait: bool = False,
-    waiting: Callable[[str], None] | None = None,
+    waiting: Callable[[str], Awaitable[None]] | None = None,
 ) -> None:
     """Migrate (SQLite by default) or check that someone did; one sentence if not.
 
@@ -149,7 +149,7 @@ async def build(
     clock: Clock | None = None,
     *,
     wait: bool = False,
-    waiting: Callable[[str], None] | None = None,
+    waiting: Callable[[str], Awaitable[None]] | None = None,
 ) -> App:
     """Build the app; migrates the database first when settings say so (SQLite default).
 

@@ -31,7 +31,7 @@ async def with_retries(
     first_delay: float = FIRST_DELAY_S,
     max_delay: float = MAX_DELAY_S,
     monotonic: Callable[[], float] = time.monotonic,
-    on_retry: Callable[[str], None] | None = None,
+    on_retry: Callable[[str], Awaitable[None]] | None = None,
 ) -> None:
     """Run ``attempt`` until it does not raise ``Unreachable`` or ``timeout`` s have gone.
     ``on_retry`` hears each failed attempt's sentence before the wait (``/healthz``
@@ -56,7 +56,7 @@ async def with_retries(
             wait = min(delay, left)
             log.warning("%s Attempt %d; trying again in %.1f s.", error, tries, wait)
             if on_retry is not None:
-                on_retry(str(error))
+                await on_retry(str(error))
             await asyncio.sleep(wait)
             delay = min(delay * 2, max_delay)
             continue

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC
 from typing import Any
 
@@ -28,7 +28,7 @@ async def _app(
     clock: Clock | None = None,
     *,
     wait: bool = False,
-    waiting: Callable[[str], None] | None = None,
+    waiting: Callable[[str], Awaitable[None]] | None = None,
 ) -> App:
     try:
         return await build(settings, clock, wait=wait, waiting=waiting)
@@ -79,15 +79,15 @@ async def run(settings: Settings, no_platform: str) -> int:
 
 async def _ready_app(settings: Settings) -> App:
     """The app, once its database answers: replicas often start before their database.
-    Meanwhile, if the process will serve HTTP, ``/healthz`` answers 503 with the reason
-    (bot/waiting.py), so that a probe sees "unhealthy" rather than a refused connection."""
+    Meanwhile (from the first failed attempt), if the process will serve HTTP, ``/healthz``
+    answers 503 with the reason (bot/waiting.py), so that a probe sees "unhealthy" rather
+    than a refused connection."""
     from bot.waiting import Waiting
 
     serves = settings.slack_enabled or settings.mattermost_enabled or settings.api_enabled
     if not (serves or settings.public_url is not None):
         return await _app(settings, wait=True)
-    waiting = Waiting(settings.http_host, settings.http_port)
-    await waiting.open()
+    waiting = Waiting(settings.http_host, settings.http_port)  # opens at a failed attempt
     try:
         return await _app(settings, wait=True, waiting=waiting.heard)
     finally:

@@ -28,10 +28,16 @@ class Waiting:
         self.host, self.port = host, port
         self.reason = "waiting for the database"
         self._server: asyncio.Server | None = None
+        self._tried = False  # opened once (a port that was taken is not tried again)
 
-    def heard(self, sentence: str) -> None:
-        """A failed start attempt's sentence (``with_retries``'s ``on_retry``)."""
+    async def heard(self, sentence: str) -> None:
+        """A failed start attempt's sentence (``with_retries``'s ``on_retry``): answer with
+        it from now on, listening from the first (a start whose database answers at once
+        never binds the port before the real server)."""
         self.reason = sentence
+        if self._server is None and not self._tried:
+            self._tried = True
+            await self.open()
 
     async def open(self) -> None:
         """Listen; a port that is taken is logged and left alone (the real server will

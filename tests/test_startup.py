@@ -4,7 +4,7 @@ Each check runs a fresh interpreter, since this one has imported everything long
 ``remindbot parse`` loads the parser alone; importing ``bot.app`` loads no platform SDK,
 no Alembic, no web server; ``remindbot run`` with Mattermost only, on a SQLite database
 already at the newest schema and no .env file, never loads Slack's SDK, Alembic, FastAPI,
-email, calendars, pydantic, Jinja2, asyncpg or prometheus-client.
+email, calendars, pydantic, Jinja2 or asyncpg.
 """
 
 from __future__ import annotations
@@ -44,7 +44,6 @@ NOT_FOR_MATTERMOST = {
     "jinja2",  # only when a workspace's template is saved or rendered (bot/core/sandbox.py)
     "bot.core.sandbox",
     "asyncpg",  # only on PostgreSQL
-    "prometheus_client",  # /metrics is written by bot/metrics.py
     "rich",  # httpx's command line (bot/__init__.py), where rich is installed
     "pygments",
     "uvicorn.protocols.websockets",  # nothing is served over a websocket
