@@ -115,6 +115,13 @@ class Field:
 _UNSET: Any = object()  # a field not given: its default
 
 
+# Upper bounds of the durations: each must fit a timedelta (and mean something); a value
+# beyond one is refused with the others' problems, never an OverflowError at start.
+SECONDS_A_DAY = 24 * 3600
+MINUTES_A_YEAR = 366 * 24 * 60
+HOURS_A_YEAR = 366 * 24
+
+
 def setting(description: str | None, default: Any = None, **rules: Any) -> Any:
     """A ``Settings`` field: its description (docs/configuration.md), default and rules."""
     return dataclasses.field(
@@ -301,23 +308,28 @@ class Settings:
         "127.0.0.1",
     )
     http_port: int = setting("The port the HTTP app listens on.", 8080, ge=0, le=65535)
-    min_interval_minutes: int = setting("Recurrences more frequent than this are refused.", 5, ge=1)
+    min_interval_minutes: int = setting(
+        "Recurrences more frequent than this are refused.", 5, ge=1, le=MINUTES_A_YEAR
+    )
     late_limit_hours: float | None = setting(
         "Unset: a reminder that came due while the bot was down is delivered "
         "late and says so. Set: occurrences later than this are skipped instead.",
         None,
         gt=0,
+        le=HOURS_A_YEAR,
     )
     lease_seconds: int = setting(
         "How long a claimed reminder is this process's; a crashed process's "
         "claims come back after it. A delivery may take a quarter of it.",
         120,
         ge=5,
+        le=SECONDS_A_DAY,
     )
     sweep_seconds: int = setting(
         "How often the scheduler looks for due reminders written by other processes.",
         30,
         ge=1,
+        le=SECONDS_A_DAY,
     )
     auto_migrate: bool | None = setting(
         "Migrate the database at start. Unset: yes on SQLite, no otherwise "
@@ -335,6 +347,7 @@ class Settings:
         "and come together in one summary. `0` turns the limit off.",
         5,
         ge=0,
+        le=1_000_000,
     )
     # Where this bot's HTTP app is reached from outside (calendar feeds' URLs start so).
     public_url: str | None = setting(
@@ -364,6 +377,7 @@ class Settings:
         "(replicas often start before it) before it gives up; 0 tries once.",
         300,
         ge=0,
+        le=SECONDS_A_DAY * 7,
     )
 
     slack_bot_token: Secret | None = setting(
@@ -446,7 +460,9 @@ class Settings:
     smtp_from: str | None = setting(
         "The address reminders are sent from; required with `REMINDBOT_SMTP_HOST`."
     )
-    smtp_timeout_seconds: float = setting("How long one SMTP conversation may take.", 20.0, gt=0)
+    smtp_timeout_seconds: float = setting(
+        "How long one SMTP conversation may take.", 20.0, gt=0, le=300
+    )
     smtp_ca_file: Path | None = setting(
         "A PEM file of certificates to trust as well as the system's (a private relay's CA)."
     )

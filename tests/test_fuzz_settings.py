@@ -69,6 +69,14 @@ def _sentences(problems: list[str]) -> None:
         assert any(name in problem for name in MENTIONABLE), problem
 
 
+def _usable(settings: Settings) -> None:
+    """Every derived value (the durations as timedeltas…) can be read: a value accepted
+    but out of a timedelta's range would be a traceback at start."""
+    for name, attribute in vars(Settings).items():
+        if isinstance(attribute, property):
+            getattr(settings, name)
+
+
 def _load(environ: dict[str, str], cwd: Path) -> None:
     with mock.patch.dict(os.environ, environ, clear=True):
         try:
@@ -77,6 +85,38 @@ def _load(environ: dict[str, str], cwd: Path) -> None:
             _sentences(found.problems)
         else:
             assert isinstance(loaded.settings, Settings)
+            _usable(loaded.settings)
+
+
+NUMBERS = sorted(
+    f"REMINDBOT_{name.upper()}"
+    for name, field in Settings.fields.items()
+    if name.endswith(("_seconds", "_minutes", "_hours", "_per_hour", "_port", "_attempts"))
+)
+
+
+def test_numbers_too_big_for_their_meaning_are_refused_in_one_sentence_each(
+    tmp_path: Path,
+) -> None:
+    assert "REMINDBOT_LEASE_SECONDS" in NUMBERS and "REMINDBOT_LATE_LIMIT_HOURS" in NUMBERS
+    environ = dict.fromkeys(NUMBERS, "9" * 30)
+    with mock.patch.dict(os.environ, environ, clear=True):
+        try:
+            load(environ, tmp_path)
+        except ConfigProblems as found:
+            _sentences(found.problems)
+            named = {name for name in NUMBERS if any(name in p for p in found.problems)}
+            assert named == set(NUMBERS)
+        else:
+            raise AssertionError("30 nines were accepted")
+
+
+@FUZZ
+@given(environ=st.dictionaries(st.sampled_from(NUMBERS), st.integers().map(str), max_size=4))
+def test_any_whole_numbers_give_usable_settings_or_sentences(
+    tmp_path: Path, environ: dict[str, str]
+) -> None:
+    _load(environ, tmp_path)
 
 
 @FUZZ
@@ -116,3 +156,4 @@ def test_settings_of_any_values_are_settings_or_a_validation_error(values: dict[
             assert invalid.problems
         else:
             assert isinstance(made, Settings)
+            _usable(made)
