@@ -135,7 +135,9 @@ def setup(level: str, fmt: str, stream: TextIO, *, secrets: Iterable[str] = ()) 
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         # A uvicorn started with its own log config (a library default) gave these
         # loggers handlers of their own and stopped them propagating: ours is the one.
+        # uvicorn's Config also sets their levels (to its log_level): the root's decides.
         own = logging.getLogger(name)
         own.handlers.clear()
         own.propagate = True
         own.disabled = False
+        own.setLevel(logging.NOTSET)
