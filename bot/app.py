@@ -271,6 +271,7 @@ def calendar_route(app: App) -> BaseRoute:
 
 async def _start_slack(app: App) -> list[BaseRoute]:
     from bot.adapters.slack import SlackAdapter
+    from bot.pacing import Pacer, slack_limits
 
     s = app.settings
     assert s.slack_bot_token is not None
@@ -283,6 +284,7 @@ async def _start_slack(app: App) -> list[BaseRoute]:
         command=s.slack_command,
         metrics=app.metrics,
     )
+    slack.gateway.pacer = Pacer(slack_limits(s.slack_app_rate, s.slack_app_burst))
     app.closers.append(slack.close)
     app.listeners.append(slack.stop_listening)
     try:
@@ -299,6 +301,7 @@ async def _start_slack(app: App) -> list[BaseRoute]:
 
 async def _start_mattermost(app: App) -> list[BaseRoute]:
     from bot.adapters.mattermost import MattermostAdapter
+    from bot.pacing import Pacer, mattermost_limits
 
     s = app.settings
     assert s.mattermost_url is not None and s.mattermost_token is not None
@@ -319,6 +322,7 @@ async def _start_mattermost(app: App) -> list[BaseRoute]:
         slash_token=slash,
         metrics=app.metrics,
     )
+    adapter.client.pacer = Pacer(mattermost_limits(s.mattermost_rate, s.mattermost_burst))
     app.closers.append(adapter.close)
     app.listeners.append(adapter.stop_listening)
     try:

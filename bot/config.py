@@ -403,6 +403,17 @@ class Settings:
     slack_command: str = setting(
         "The Slack slash command (must match the app manifest).", "/reminder"
     )
+    slack_app_rate: float = setting(
+        "Messages per second the bot posts to Slack in all (besides 1 a second per "
+        "conversation). Slack publishes no number for its app-wide limit; a 429 "
+        "slows the bot down whatever this says.",
+        10.0,
+        gt=0,
+        le=1000,
+    )
+    slack_app_burst: int = setting(
+        "How many messages may go at once to Slack after a quiet spell.", 30, ge=1, le=10_000
+    )
 
     mattermost_url: str | None = setting(
         "The Mattermost server's URL; with `MATTERMOST_TOKEN` it turns Mattermost on.",
@@ -428,6 +439,16 @@ class Settings:
         check=_not_blank,
     )
     mattermost_command: str = setting("The Mattermost slash command's name.", "/remind")
+    mattermost_rate: float = setting(
+        "Calls per second to the Mattermost server: its `RateLimitSettings.PerSec` "
+        "(per user, so the bot's own budget).",
+        10.0,
+        gt=0,
+        le=10_000,
+    )
+    mattermost_burst: int = setting(
+        "The Mattermost server's `RateLimitSettings.MaxBurst`.", 100, ge=1, le=100_000
+    )
 
     # Webhooks (bot/adapters/webhook): on when a secret is set; every request is signed.
     webhook_url: str | None = setting(

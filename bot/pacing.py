@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -74,11 +75,23 @@ class Limits:
 
 # https://api.slack.com/methods/chat.postMessage#rate_limiting: "1 message per second per
 # channel, short bursts allowed"; the workspace-wide limit is not published as a number,
-# so the app bucket is a cautious guess that a 429 corrects.
+# so the app bucket is a cautious guess that a 429 corrects (REMINDBOT_SLACK_APP_RATE and
+# REMINDBOT_SLACK_APP_BURST set it).
 SLACK_LIMITS = Limits(per_conversation=1.0, conversation_burst=3, app=10.0, app_burst=30)
 # Mattermost's RateLimitSettings defaults: PerSec 10, MaxBurst 100, per user (the bot);
-# the server has no per-channel limit, and its 429 is for the bot as a whole.
+# the server has no per-channel limit, and its 429 is for the bot as a whole (a server
+# configured otherwise: REMINDBOT_MATTERMOST_RATE and REMINDBOT_MATTERMOST_BURST).
 MATTERMOST_LIMITS = Limits(app=10.0, app_burst=100, rate_limited="app")
+
+
+def slack_limits(app_rate: float, app_burst: int) -> Limits:
+    """Slack's limits with the app-wide bucket an operator set."""
+    return dataclasses.replace(SLACK_LIMITS, app=app_rate, app_burst=app_burst)
+
+
+def mattermost_limits(rate: float, burst: int) -> Limits:
+    """Mattermost's limits as the server's RateLimitSettings say."""
+    return dataclasses.replace(MATTERMOST_LIMITS, app=rate, app_burst=burst)
 
 
 class _Bucket:

@@ -10,8 +10,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.adapters.mattermost.gateway import MattermostGateway
+from bot.adapters.slack.gateway import SlackGateway
 from bot.app import App, StartError, build, start_platforms
 from bot.config import Secret, Settings
+from bot.environment import ConfigProblems, load
+from bot.pacing import SLACK_LIMITS, mattermost_limits, slack_limits
 from tests.servers import slack_payloads as p
 from tests.servers.asgi import listening
 from tests.servers.mattermost import FakeMattermost
@@ -113,3 +117,41 @@ async def test_healthz_over_http_names_the_platforms(tmp_path: Path) -> None:
             }
         finally:
             await _stop(app, tasks)
+
+
+async def test_the_platforms_pace_to_the_budgets_set(tmp_path: Path) -> None:
+    """REMINDBOT_SLACK_APP_RATE/_BURST and REMINDBOT_MATTERMOST_RATE/_BURST reach the
+    pacers the gateways post through (per-conversation pacing stays Slack's 1 a second)."""
+    loaded = load(
+        {
+            "REMINDBOT_SLACK_APP_RATE": "50",
+            "REMINDBOT_SLACK_APP_BURST": "7",
+            "REMINDBOT_MATTERMOST_RATE": "2.5",
+            "REMINDBOT_MATTERMOST_BURST": "4",
+        },
+        tmp_path,
+    )
+    async with FakeSlack() as slack, FakeMattermost() as mm:
+        given = {name: getattr(loaded.settings, name) for name in loaded.settings.given}
+        app = await build(_settings(tmp_path, slack, mm, **given))
+        tasks = await start_platforms(app)
+        try:
+            slack_gateway = app.gateways["slack"]
+            assert isinstance(slack_gateway, SlackGateway)
+            assert slack_gateway.pacer.limits == slack_limits(50.0, 7)
+            assert (slack_gateway.pacer.limits.app, slack_gateway.pacer.limits.app_burst) == (50, 7)
+            assert slack_gateway.pacer.limits.per_conversation == SLACK_LIMITS.per_conversation
+            mm_gateway = app.gateways["mattermost"]
+            assert isinstance(mm_gateway, MattermostGateway)
+            assert mm_gateway.client.pacer.limits == mattermost_limits(2.5, 4)
+            assert mm_gateway.client.pacer.limits.rate_limited == "app"
+        finally:
+            await _stop(app, tasks)
+
+
+def test_budgets_out_of_range_are_refused_in_one_sentence(tmp_path: Path) -> None:
+    with pytest.raises(ConfigProblems) as refused:
+        load({"REMINDBOT_SLACK_APP_RATE": "0", "REMINDBOT_MATTERMOST_BURST": "-1"}, tmp_path)
+    problems = refused.value.problems
+    assert any(p.startswith("REMINDBOT_SLACK_APP_RATE") for p in problems), problems
+    assert any(p.startswith("REMINDBOT_MATTERMOST_BURST") for p in problems), problems
