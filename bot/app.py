@@ -222,7 +222,7 @@ async def start_platforms(app: App) -> list[Awaitable[object]]:
     import uvicorn
 
     from bot.http import create_http_app
-    from bot.shutdown import Server
+    from bot.serving import Server
 
     config = uvicorn.Config(
         create_http_app(routes, health=app.health, accepting=lambda: not app.stopping),

@@ -8,9 +8,9 @@ after their lease runs out), then end the HTTP server; ``remindbot run`` then cl
 adapters' clients and the database and exits 0. A second SIGTERM ends the process at
 once with status 143 (128 + SIGTERM), as the default action would.
 
-The signals are ours alone: uvicorn's own handler (``Server.capture_signals``) would set
-``should_exit`` at the first signal, ending HTTP before the deliveries are done, and
-raise the signal again once stopped.
+The signals are ours alone: the HTTP server runs without uvicorn's handlers
+(``bot.serving.Server``), which would end HTTP at the first signal, before the deliveries
+are done.
 """
 
 from __future__ import annotations
@@ -20,24 +20,13 @@ import contextlib
 import logging
 import os
 import signal
-from collections.abc import Generator
 from typing import TYPE_CHECKING
-
-import uvicorn
 
 if TYPE_CHECKING:
     from bot.app import App
 
 log = logging.getLogger(__name__)
 AT_ONCE = 128 + signal.SIGTERM  # the status a process killed by SIGTERM reports
-
-
-class Server(uvicorn.Server):
-    """uvicorn without its signal handlers: ``stop_on_sigterm`` decides when it ends."""
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Generator[None]:
-        yield
 
 
 def stop_on_sigterm(app: App) -> None:

@@ -18,7 +18,7 @@ from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from bot.core.errors import InvalidRequest
-from bot.core.templates import CUT, MAX_OUTPUT
+from bot.core.template_limits import CUT, MAX_OUTPUT
 
 # What a template may use of its values besides their fields: nothing that pads, repeats
 # or formats (``ljust``, ``replace``, ``format``), which could build huge strings.

@@ -30,6 +30,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.core.errors import InvalidRequest
+from bot.core.template_limits import MAX_ITEMS, MAX_SOURCE
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +38,6 @@ NAMES = ("reminder", "late", "summary", "digest")
 FIELDS = ("message", "entity", "due", "late_by", "owner")
 LISTED = frozenset({"summary", "digest"})  # these also get ``items``: one dict per reminder
 MAY_BE_EMPTY = frozenset({"late"})  # an empty late note leaves the lateness unsaid
-MAX_SOURCE = 4000
-MAX_OUTPUT = 3000
-MAX_ITEMS = 50  # items a summary or digest template is given at most
-CUT = "\u2026"
 
 SAMPLE: dict[str, str] = {
     "message": "call the vet",

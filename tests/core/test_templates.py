@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core import templates, texts
+from bot.core import template_limits, templates, texts
 from bot.core.errors import InvalidRequest
 from bot.core.texts import da, en
 
@@ -85,8 +85,8 @@ def test_output_is_bounded_refused_when_saved_and_cut_when_delivered() -> None:
     assert _refusal("digest", loop).code == "template_output"
     items = [templates.SAMPLE] * 5
     cut = templates.render(loop, {**templates.SAMPLE, "items": items})
-    assert len(cut) == templates.MAX_OUTPUT and cut.endswith("\u2026")
-    long_source = "x" * (templates.MAX_SOURCE + 1)
+    assert len(cut) == template_limits.MAX_OUTPUT and cut.endswith("\u2026")
+    long_source = "x" * (template_limits.MAX_SOURCE + 1)
     assert _refusal("reminder", long_source).code == "template_long"
 
 
@@ -148,11 +148,11 @@ def test_every_template_sentence_is_in_english_and_danish() -> None:
 
 def test_listing_gives_every_field_of_a_summary_or_digest() -> None:
     source = "{{ owner }}: {{ items | length }}\n{% for i in items %}{{ i.message }};{% endfor %}"
-    items = [{**templates.SAMPLE, "message": f"m{n}"} for n in range(templates.MAX_ITEMS + 5)]
+    items = [{**templates.SAMPLE, "message": f"m{n}"} for n in range(template_limits.MAX_ITEMS + 5)]
     assert templates.problem("summary", source) is None
     fields = templates.listing(items, owner="U9")
     text = templates.apply("summary", {"summary": source}, fields, "default")
-    assert text.startswith(f"U9: {templates.MAX_ITEMS}\nm0;m1;") and text.endswith("m49;")
+    assert text.startswith(f"U9: {template_limits.MAX_ITEMS}\nm0;m1;") and text.endswith("m49;")
     empty = templates.apply("digest", {"digest": source}, templates.listing([]), "default")
     assert empty == ": 0\n"
 
