@@ -61,9 +61,10 @@ class Call:
 
 @dataclass(frozen=True, slots=True)
 class Fault:
-    status: int
+    status: int  # 0: the connection is dropped, no answer at all
     error: str
     retry_after: int | None
+    stored: bool = False  # the call is carried out (a message stored), then it fails
 
 
 class WebApi:
@@ -319,7 +320,8 @@ def _token(request: web.Request, args: JSON) -> str:
 
 def _fault_response(fault: Fault) -> web.Response:
     headers = {} if fault.retry_after is None else {"Retry-After": str(fault.retry_after)}
-    return web.json_response(_error(fault.error), status=fault.status, headers=headers)
+    status = fault.status or 500  # 0: the connection was closed, so none of it is sent
+    return web.json_response(_error(fault.error), status=status, headers=headers)
 
 
 def _accepts_response_payload(type_: str, payload: JSON) -> bool:
@@ -416,16 +418,19 @@ class FakeSlack:
         status: int = 200,
         retry_after: int | None = None,
         error: str | None = None,
+        stored: bool = False,
     ) -> None:
         """Queue a fault for the next call to ``method``: 429 (``ratelimited`` with
-        ``Retry-After``, default 1 s), 5xx (``internal_error``), or ``ok: false`` with ``error``
-        over HTTP 200. Faults queue up and are used one call at a time, in order."""
+        ``Retry-After``, default 1 s), 5xx (``internal_error``), ``ok: false`` with ``error``
+        over HTTP 200, or 0: the connection dropped without an answer. ``stored``: the
+        call is carried out first (a posted message is kept), as when Slack stores a
+        message and its answer is lost. Faults queue up and are used one call at a time."""
         if status == 200 and error is None:
             raise ValueError("fail_next needs a non-200 status or an error")
         if status == 429 and retry_after is None:
             retry_after = 1
         default = "ratelimited" if status == 429 else "internal_error"
-        self._faults[method].append(Fault(status, error or default, retry_after))
+        self._faults[method].append(Fault(status, error or default, retry_after, stored))
 
     def calls_to(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
@@ -467,6 +472,10 @@ class FakeSlack:
         if pause := self.delays.get(method):
             await asyncio.sleep(pause)
         if fault is not None:
+            if fault.stored:
+                self.web.answer(method, args, _token(request, args))
+            if fault.status == 0 and request.transport is not None:
+                request.transport.close()  # the client sees the connection drop
             return _fault_response(fault)
         body = self.web.answer(method, args, _token(request, args))
         return web.json_response(body, headers={"x-oauth-scopes": _SCOPES})

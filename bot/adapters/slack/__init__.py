@@ -70,7 +70,51 @@ class _CountedRateLimits(AsyncRateLimitErrorRetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> bool:
-        if request.url.rstrip("/").endswith("/chat.postMessage"):
+        if _posts(request):
+            return False
+        return await super()._can_retry_async(
+            state=state, request=request, response=response, error=error
+        )
+
+
+def _posts(request: HttpRequest) -> bool:
+    """Whether ``request`` posts a message: not to be retried blindly by slack_sdk."""
+    return request.url.rstrip("/").endswith("/chat.postMessage")
+
+
+class _ServerErrors(AsyncServerErrorRetryHandler):
+    """slack_sdk's 5xx retries, except for chat.postMessage: Slack may have stored the
+    message before its answer failed, so the gateway looks in the conversation for the
+    post (its occurrence tag) before it posts again; a blind retry posted it twice."""
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if _posts(request):
+            return False
+        return await super()._can_retry_async(
+            state=state, request=request, response=response, error=error
+        )
+
+
+class _ConnectionErrors(AsyncConnectionErrorRetryHandler):
+    """slack_sdk's retries of dropped connections, except for chat.postMessage (as
+    ``_ServerErrors``: the request may have reached Slack)."""
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if _posts(request):
             return False
         return await super()._can_retry_async(
             state=state, request=request, response=response, error=error
@@ -88,7 +132,9 @@ def _seconds(header: object) -> float:
 
 
 def web_client(token: str, api_url: str | None, metrics: Metrics = NO_METRICS) -> AsyncWebClient:
-    """A Web API client that waits out 429s and retries 5xx and connection errors.
+    """A Web API client that waits out 429s and retries 5xx and connection errors,
+    except for chat.postMessage, whose failures go to the gateway: its pacer for 429s,
+    and for the others a look in the conversation before posting again.
 
     slack_sdk only retries connection errors by default; rate-limit and server-error
     retries must be added (``slack_sdk.http_retry.builtin_async_handlers``). Each 429
@@ -99,9 +145,9 @@ def web_client(token: str, api_url: str | None, metrics: Metrics = NO_METRICS) -
         token=token,
         base_url=base if base.endswith("/") else base + "/",
         retry_handlers=[
-            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            _ConnectionErrors(max_retry_count=2),
             _CountedRateLimits(metrics, max_retry_count=2),
-            AsyncServerErrorRetryHandler(max_retry_count=2),
+            _ServerErrors(max_retry_count=2),
         ],
     )
 

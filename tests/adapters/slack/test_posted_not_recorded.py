@@ -33,3 +33,23 @@ async def test_slack_finds_its_post_and_records_it(bot: SlackBot, engine: AsyncE
     [occ] = await bot.repo.occurrences(rid)
     assert (occ.state, occ.attempts) == (OccurrenceState.SENT, 2)
     assert occ.message_ref == f"D1:{bot.slack.web.messages['D1'][0]['ts']}"
+
+
+@pytest.mark.parametrize("status", [500, 503, 0], ids=["500", "503", "dropped"])
+async def test_a_post_slack_stored_before_failing_is_found_not_posted_again(
+    bot: SlackBot, status: int
+) -> None:
+    """Slack stored the message, then answered 5xx or the connection dropped: slack_sdk's
+    own retries must not post it again (they skip chat.postMessage); the gateway looks in
+    the conversation first, finds it by its occurrence tag and records it."""
+    rid = await schedule(bot, "me in 10 minutes to stretch")
+    bot.clock.advance(timedelta(minutes=10))
+    bot.slack.web.first_ts_micros = int(bot.clock.now().timestamp() * 1_000_000)
+    bot.slack.fail_next("chat.postMessage", status=status, stored=True)
+    assert await bot.tick() == 1
+    assert len(bot.slack.web.messages["D1"]) == 1  # one message, whatever was asked
+    assert len(bot.slack.calls_to("chat.postMessage")) == 1
+    assert bot.slack.calls_to("conversations.history")
+    [occ] = await bot.repo.occurrences(rid)
+    assert occ.state is OccurrenceState.SENT
+    assert occ.message_ref == f"D1:{bot.slack.web.messages['D1'][0]['ts']}"
