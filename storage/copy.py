@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Integer, Table, func, insert, select, text
+from sqlalchemy import Integer, Table, func, insert, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -57,6 +57,7 @@ async def copy_database(source: AsyncEngine, target: AsyncEngine) -> list[Counte
         raise CopyRefused(
             "The source database is not at the newest schema: run `remindbot db upgrade` first."
         )
+    await _refuse_a_used_target(target)  # before anything is written into it
     await upgrade_async(target)
     async with source.connect() as src, target.begin() as dst:
         full = [t.name for t in tables() if await _count(dst, t)]
@@ -76,6 +77,29 @@ async def copy_database(source: AsyncEngine, target: AsyncEngine) -> list[Counte
         if wrong:
             raise CopyRefused(f"The copy did not match the source in {', '.join(wrong)}.")
     return counts
+
+
+async def _refuse_a_used_target(target: AsyncEngine) -> None:
+    """A target with tables of another application, or with rows in ours, is refused
+    before the migrations touch it. Ours, empty (a target made by `db upgrade`), is fine.
+
+    Raises:
+        CopyRefused: with the tables that make it so.
+    """
+    async with target.connect() as conn:
+        names = set(await conn.run_sync(lambda sync: inspect(sync).get_table_names()))
+        foreign = sorted(names - {t.name for t in tables()} - {"alembic_version"})
+        if foreign:
+            raise CopyRefused(
+                f"The target database has tables of its own ({', '.join(foreign)}): "
+                "copy into a new, empty database."
+            )
+        full = [t.name for t in tables() if t.name in names and await _count(conn, t)]
+    if full:
+        raise CopyRefused(
+            f"The target database is not empty (rows in {', '.join(full)}): "
+            "copy into a new, empty database."
+        )
 
 
 async def _count(conn: AsyncConnection, table: Table) -> int:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clock import ManualClock
@@ -215,3 +215,22 @@ def test_backup_refuses_an_existing_file_and_postgresql(tmp_path: Path) -> None:
     with pytest.raises(CopyRefused, match="There is no SQLite database at"):
         backup_sqlite(f"sqlite:///{tmp_path / 'none.db'}", tmp_path / "new.db")
     assert not (tmp_path / "new.db").exists()
+
+
+async def test_a_target_of_another_application_is_refused_before_anything_is_written(
+    sqlite_engine: AsyncEngine, postgres_db: str, clock: ManualClock
+) -> None:
+    await fill(sqlite_engine, clock)
+    target = make_engine(postgres_db)
+    try:
+        async with target.begin() as conn:
+            await conn.execute(text("CREATE TABLE invoices (id integer primary key)"))
+        with pytest.raises(
+            CopyRefused, match=r"^The target database has tables of its own \(invoices\)"
+        ):
+            await copy_database(sqlite_engine, target)
+        async with target.connect() as conn:
+            names = await conn.run_sync(lambda sync: inspect(sync).get_table_names())
+        assert names == ["invoices"]  # not migrated: no table of ours, no alembic_version
+    finally:
+        await target.dispose()
