@@ -133,9 +133,10 @@ class App:
         await self.scheduler.start(catch_up_now=catch_up_now)
 
     async def health(self) -> tuple[bool, dict[str, Any]]:
-        """The process, the database (``SELECT 1``, 2 s at most) and each platform
-        connection (bot/health.py): whether all are ok, and ``/healthz``'s body."""
-        return await Health(self.db, self.connections)()
+        """The process (its scheduler running), the database (``SELECT 1``, 2 s at most)
+        and each platform connection (bot/health.py): whether all are ok, and
+        ``/healthz``'s body."""
+        return await Health(self.db, self.connections, process=self.scheduler.problem)()
 
     async def close(self) -> None:
         for closer in reversed(self.closers):

@@ -32,13 +32,15 @@ class Health:
         platforms: dict[str, Problem],
         *,
         timeout: float = DATABASE_TIMEOUT_S,
+        process: Callable[[], str | None] | None = None,
     ) -> None:
         self.db = db
         self.platforms = platforms
         self.timeout = timeout
+        self.process = process  # the process's own problem (its scheduler), if any
 
     async def __call__(self) -> tuple[bool, dict[str, Any]]:
-        checks: dict[str, dict[str, Any]] = {"process": {"ok": True}}
+        checks = {"process": _check(self.process() if self.process is not None else None)}
         checks["database"] = _check(await ping(self.db, self.timeout))
         for name, problem in sorted(self.platforms.items()):
             try:

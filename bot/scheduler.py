@@ -99,6 +99,18 @@ class Scheduler:
         if self._aps.running:
             self._aps.shutdown(wait=False)
 
+    def problem(self) -> str | None:
+        """What ``/healthz`` says of the process: ``None`` while the scheduler runs (and
+        before it starts, or once a graceful stop began), else what stopped. Its runner
+        survives a failed tick, so this is a task that ended or a timer that went away."""
+        if self._runner is None or self._stopping.is_set():
+            return None
+        if self._runner.done():
+            return "the scheduler stopped"
+        if not self._aps.running:
+            return "the scheduler's timer stopped"
+        return None
+
     def arm(self, when: datetime) -> None:
         """Wake at ``when`` unless already waking earlier. Safe to call from any coroutine."""
         if self._armed is not None and self._armed <= when and self._armed > self.clock.now():

@@ -155,3 +155,44 @@ def test_budgets_out_of_range_are_refused_in_one_sentence(tmp_path: Path) -> Non
     problems = refused.value.problems
     assert any(p.startswith("REMINDBOT_SLACK_APP_RATE") for p in problems), problems
     assert any(p.startswith("REMINDBOT_MATTERMOST_BURST") for p in problems), problems
+
+
+async def test_healthz_says_so_when_the_scheduler_has_stopped(tmp_path: Path) -> None:
+    """The process check is the scheduler: a runner task that ended (not by a graceful
+    stop) or a timer that went away makes /healthz 503 with the reason."""
+    async with FakeSlack() as slack, FakeMattermost() as mm:
+        app = await build(_settings(tmp_path, slack, mm))
+        tasks = await start_platforms(app)
+        try:
+            ok, body = await app.health()
+            assert ok and body["checks"]["process"] == {"ok": True}  # not started yet
+            await app.start()
+            ok, body = await app.health()
+            assert ok and body["checks"]["process"] == {"ok": True}
+            runner = app.scheduler._runner
+            assert runner is not None
+            runner.cancel()  # as if it died
+            await asyncio.gather(runner, return_exceptions=True)
+            port = await listening(app.extras["http"])
+            async with httpx.AsyncClient() as http:
+                answer = await http.get(f"http://127.0.0.1:{port}/healthz")
+            assert answer.status_code == 503
+            assert answer.json()["checks"]["process"] == {
+                "ok": False,
+                "reason": "the scheduler stopped",
+            }
+        finally:
+            await _stop(app, tasks)
+
+
+async def test_a_graceful_stop_is_not_a_dead_scheduler(tmp_path: Path) -> None:
+    async with FakeSlack() as slack, FakeMattermost() as mm:
+        app = await build(_settings(tmp_path, slack, mm))
+        tasks = await start_platforms(app)
+        try:
+            await app.start()
+            await app.scheduler.finish(1)
+            ok, body = await app.health()
+            assert body["checks"]["process"] == {"ok": True}
+        finally:
+            await _stop(app, tasks)
