@@ -21,12 +21,19 @@ TIMEOUT_S = 4
 
 
 def port(environ: dict[str, str], cwd: Path) -> str:
-    if found := environ.get("REMINDBOT_HTTP_PORT"):
+    """The port, as the bot reads it: the environment first, then the ``.env`` file;
+    names in any case, as the settings take them."""
+    if found := _named(environ, "REMINDBOT_HTTP_PORT"):
         return found
-    env_file = Path(environ.get("REMINDBOT_ENV_FILE") or cwd / ".env")
+    env_file = Path(_named(environ, "REMINDBOT_ENV_FILE") or cwd / ".env")
     if env_file.is_file():
-        return dotenv_values(env_file).get("REMINDBOT_HTTP_PORT") or DEFAULT_PORT
+        values = {k: v for k, v in dotenv_values(env_file).items() if v is not None}
+        return _named(values, "REMINDBOT_HTTP_PORT") or DEFAULT_PORT
     return DEFAULT_PORT
+
+
+def _named(values: dict[str, str], name: str) -> str | None:
+    return next((v for k, v in values.items() if k.upper() == name and v), None)
 
 
 def check(url: str) -> int:

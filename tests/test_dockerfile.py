@@ -30,6 +30,7 @@ import httpx
 
 from bot import healthcheck
 from bot.config import Settings
+from bot.environment import load
 from bot.healthcheck import DEFAULT_PORT
 from tests.servers.slack import FakeSlack
 
@@ -208,4 +209,11 @@ def test_the_healthcheck_finds_the_port_where_the_bot_does(tmp_path: Path) -> No
     other = tmp_path / "other.env"
     other.write_text("REMINDBOT_HTTP_PORT=9003\n")
     assert healthcheck.port({"REMINDBOT_ENV_FILE": str(other)}, tmp_path) == "9003"
+    # Names in any case, as the settings read them.
+    lower = {"remindbot_http_port": "9004"}
+    assert healthcheck.port(lower, tmp_path) == "9004"
+    assert load(lower, tmp_path).settings.http_port == 9004
+    (tmp_path / ".env").write_text("Remindbot_Http_Port=9005\n")
+    assert healthcheck.port({}, tmp_path) == "9005"
+    assert load({}, tmp_path).settings.http_port == 9005
     assert healthcheck.check(f"http://127.0.0.1:{free_port()}/healthz") == 1  # nobody there
