@@ -6,11 +6,16 @@ every ``--every`` seconds throughout; after a warm-up the server is stopped
 (``pg_ctl stop -m immediate``) for ``--outage`` seconds and started again. Meanwhile a
 person writes to the bot every second and ``/healthz`` is asked every 0.5 s.
 
+``--burst N`` is the issue's attack instead: N reminders due at once to ``--users``
+people, and the server stopped ``--stop-after`` seconds into their delivery (while posts
+are being made and outcomes written), for ``--outage`` seconds.
+
 Printed: ``/healthz`` latency and status during the outage, how long after the restart
 it says 200, how long until every due reminder is posted, posts per occurrence (the
 target is exactly one), and how many messages were answered "try again".
 
     .venv/bin/python bench/outage.py            # --outage 30 --every 0.2 --lease 120
+    .venv/bin/python bench/outage.py --burst 3000 --users 300 --stop-after 1
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import httpx
+from sqlalchemy import update
 
 from bot.config import Secret
 
@@ -36,18 +42,22 @@ from bot.clock import SystemClock
 from bot.config import Settings
 from bot.core import texts
 from bot.core.model import TargetKind
+from storage.models import REMINDERS
 from tests.factories import new_reminder
 from tests.pg_private import PrivatePostgres
 from tests.servers.asgi import listening
 from tests.servers.mattermost import FakeMattermost
 
 
-async def main(outage: float, every: float, lease: int) -> None:
+async def main(
+    outage: float, every: float, lease: int, burst: int = 0, users: int = 1, stop_after: float = 1
+) -> None:
     pg = PrivatePostgres()
     pg.start()
     clock = SystemClock()
     try:
         async with FakeMattermost() as mm:
+            mm.world.wall_clock = True  # the bot's clock is the system's: posts found by it
             alice = mm.add_user("alice")
             settings = Settings(
                 database_url=pg.url,
@@ -60,6 +70,9 @@ async def main(outage: float, every: float, lease: int) -> None:
                 lease_seconds=lease,
                 max_per_user_per_hour=0,
                 log_level="ERROR",
+                # A burst goes as fast as the stand-in takes it (it enforces no limit).
+                mattermost_rate=10_000.0 if burst else 10.0,
+                mattermost_burst=10_000 if burst else 100,
             )
             app = await build(settings, clock, wait=True)
             tasks = [t for t in await start_platforms(app) if isinstance(t, asyncio.Task)]
@@ -67,25 +80,42 @@ async def main(outage: float, every: float, lease: int) -> None:
             port = await listening(app.extras["http"])
             await mm.wait_connected()
             dm = mm.dm_with(alice)
-            # Everything due from 2 s from now until 10 s after the outage, every `every` s.
-            first = clock.now() + timedelta(seconds=2)
-            count = int((5 + outage + 10) / every)
+            people = [alice] + [mm.add_user(f"user{n}") for n in range(1, users)]
+            # Everything due from 2 s from now until 10 s after the outage, every `every`
+            # s; or (--burst) all at once, spread over the people.
+            first = clock.now() + timedelta(seconds=2 if not burst else 5)
+            count = burst or int((5 + outage + 10) / every)
             for i in range(count):
+                who = people[i % len(people)]
                 rem = new_reminder(
-                    owner=f"mattermost::{alice}",
+                    owner=f"mattermost::{who}",
                     platform="mattermost",
                     workspace="",
-                    conversation=dm,
+                    conversation=mm.dm_with(who),
                     target_kind=TargetKind.USER,
-                    target_ref=alice,
-                    target_name="alice",
+                    target_ref=who,
+                    target_name=who,
                     message=f"bench {i:05d}",
-                    created_by=f"mattermost::{alice}",
-                    next_due=first + timedelta(seconds=i * every),
+                    created_by=f"mattermost::{who}",
+                    # A burst is stored first and made due at once below.
+                    next_due=first + timedelta(seconds=3600 if burst else i * every),
                 )
                 await app.repo.add(rem, clock.now())
+            if burst:
+                first = clock.now() + timedelta(seconds=1)
+                async with app.db.begin() as conn:
+                    await conn.execute(
+                        update(REMINDERS)
+                        .where(REMINDERS.c.message.startswith("bench "))
+                        .values(next_due=first, occurrence_due=first)
+                    )
             app.scheduler.arm(first)
-            await asyncio.sleep(5)
+            if burst:  # stop the server while the burst is being delivered
+                await asyncio.sleep((first - clock.now()).total_seconds() + stop_after)
+                delivered_before = len(_posted(mm, people))
+            else:
+                await asyncio.sleep(5)
+                delivered_before = 0
 
             latencies: list[float] = []
             statuses: Counter[int] = Counter()
@@ -109,8 +139,7 @@ async def main(outage: float, every: float, lease: int) -> None:
                 healthy_after = time.monotonic() - restarted
 
             def posted() -> Counter[str]:
-                tags = ((p.get("props") or {}).get(OCCURRENCE_PROP) for p in mm.posts_in(dm))
-                return Counter(tag for tag in tags if tag)
+                return _posted(mm, people)
 
             deadline = restarted + lease + 60
             while len(posted()) < count and time.monotonic() < deadline:  # noqa: ASYNC110
@@ -130,9 +159,16 @@ async def main(outage: float, every: float, lease: int) -> None:
 
     delivered = len(per_occurrence)
     twice = sum(1 for n in per_occurrence.values() if n > 1)
-    print(
-        f"outage {outage:g} s, a reminder due every {every:g} s ({count} in all), lease {lease} s"
-    )
+    if burst:
+        print(
+            f"outage {outage:g} s from {stop_after:g} s into a burst of {count} due at once "
+            f"to {users} people ({delivered_before} posted before the stop), lease {lease} s"
+        )
+    else:
+        print(
+            f"outage {outage:g} s, a reminder due every {every:g} s ({count} in all), "
+            f"lease {lease} s"
+        )
     print(f"process up throughout:                {up}")
     print(f"/healthz during the outage:           {dict(statuses)} (target: all 503)")
     median_ms, max_ms = statistics.median(latencies) * 1000, max(latencies) * 1000
@@ -146,10 +182,23 @@ async def main(outage: float, every: float, lease: int) -> None:
     print(f"occurrences posted more than once:    {twice} (target: 0)")
 
 
+def _posted(mm: FakeMattermost, people: list[str]) -> Counter[str]:
+    """Posts per occurrence tag in the people's DMs (what they see)."""
+    tags = (
+        (post.get("props") or {}).get(OCCURRENCE_PROP)
+        for who in people
+        for post in mm.posts_in(mm.dm_with(who))
+    )
+    return Counter(tag for tag in tags if tag)
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--outage", type=float, default=30.0)
     parser.add_argument("--every", type=float, default=0.2)
     parser.add_argument("--lease", type=int, default=120)
+    parser.add_argument("--burst", type=int, default=0, help="reminders due at once")
+    parser.add_argument("--users", type=int, default=1, help="people the burst goes to")
+    parser.add_argument("--stop-after", type=float, default=1.0, help="s into the burst")
     args = parser.parse_args()
-    asyncio.run(main(args.outage, args.every, args.lease))
+    asyncio.run(main(args.outage, args.every, args.lease, args.burst, args.users, args.stop_after))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -73,6 +74,9 @@ class World:
         self.posts: dict[str, JSON] = {}
         self.ephemerals: list[Ephemeral] = []
         self.now_ms = START_MS
+        # As a real server: each write stamped with the wall clock (runs in real time,
+        # where the bot looks for its posts by the time they were made).
+        self.wall_clock = False
         self._publisher = publisher
         self._counts: dict[str, int] = {}
 
@@ -81,7 +85,8 @@ class World:
         return p.make_id(prefix, self._counts[prefix])
 
     def tick(self) -> int:
-        self.now_ms += 1
+        wall = int(time.time() * 1000) if self.wall_clock else 0
+        self.now_ms = max(self.now_ms + 1, wall)
         return self.now_ms
 
     # --- users and channels ------------------------------------------------------------------
