@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -77,6 +78,11 @@ class Dispatcher:
             leaves the process, and the occurrence counts as handled.
         max_per_hour: notifications per person per rolling hour (``None``: no limit);
             beyond it deliveries are held and go out later as one summary (ratelimit.py).
+        outcome_patience: how long a batch keeps trying to write outcomes the database
+            refuses (an outage), with no new delivery started meanwhile; default half the
+            lease, so a write that succeeds is still made under the batch's own claim.
+            Written once the database is back, they need no lease to run out and no
+            look in the conversations; given up, they do (``_Journal``).
     """
 
     def __init__(
@@ -93,8 +99,10 @@ class Dispatcher:
         dry_run: bool = False,
         max_per_hour: int | None = None,
         metrics: Metrics = NO_METRICS,
+        outcome_patience: timedelta | None = None,
     ) -> None:
         self.repo = repo
+        self.outcome_patience = outcome_patience if outcome_patience is not None else lease / 2
         self.metrics = metrics  # counted as outcomes are recorded (measures.py)
         self.channels: Mapping[str, DeliveryChannel] = channels or {}
         self.dry_run = dry_run
@@ -156,7 +164,13 @@ class Dispatcher:
         items = [(rem.id, due) for rem, due in zip(claimed, dues, strict=True)]
         occurrences = await self.repo.open_occurrences(items, now)
         watched = await escalation.watched(self.repo, claimed)
-        journal = _Journal(self.repo, now, Measured(self.metrics, occurrences, now))
+        journal = _Journal(
+            self.repo,
+            now,
+            Measured(self.metrics, occurrences, now),
+            patience=self.outcome_patience.total_seconds(),
+            stopping=lambda: self.stopping,
+        )
         self._journals.add(journal)
         self._unstarted.update((rem.id, rem.lease_until) for rem in claimed if rem.lease_until)
         try:
@@ -618,12 +632,23 @@ class _Journal:
     is set, and the dispatcher starts no more deliveries of the batch.
     """
 
-    RETRIES = (0.2, 0.5, 1.0, 2.0)  # seconds between attempts of one write
+    RETRIES = (0.2, 0.5, 1.0, 2.0)  # seconds between attempts of one write; then the last
 
     def __init__(
-        self, repo: ReminderRepository, now: datetime, measured: Measured | None = None
+        self,
+        repo: ReminderRepository,
+        now: datetime,
+        measured: Measured | None = None,
+        *,
+        patience: float = 0.0,
+        stopping: Callable[[], bool] = lambda: False,
     ) -> None:
         self._repo = repo
+        # A failing write is tried again after each of RETRIES, then every RETRIES[-1]
+        # seconds while it has been failing for less than ``patience`` seconds (real
+        # time, as the pauses are), and not once the process is stopping.
+        self._patience = patience
+        self._stopping = stopping
         self._measured = measured
         self._now = now
         self._pending: list[Outcome] = []
@@ -707,10 +732,16 @@ class _Journal:
 
     async def _record(self, batch: list[Outcome]) -> Exception | None:
         """Write ``batch``, retrying; the last error if every attempt failed."""
-        for pause in (*self.RETRIES, None):
+        failing_since: float | None = None
+        tries = 0
+        while True:
             try:
                 await self._repo.record_outcomes(batch, self._now)
             except Exception as error:
+                now = time.monotonic()
+                failing_since = now if failing_since is None else failing_since
+                pause = self._pause(tries, now - failing_since)
+                tries += 1
                 if pause is None:
                     log.exception("could not record %d outcome(s)", len(batch))
                     return error
@@ -721,8 +752,18 @@ class _Journal:
                 self._flowing.set()
                 if self._measured is not None:
                     self._measured.recorded(batch)
+                if tries:
+                    log.info("recorded %d outcome(s) after %d failed tries", len(batch), tries)
                 return None
-        raise AssertionError("unreachable")
+
+    def _pause(self, tries: int, failing_for: float) -> float | None:
+        """The wait before the next try, or ``None``: give up."""
+        if tries < len(self.RETRIES):
+            return self.RETRIES[tries]
+        last = self.RETRIES[-1] if self.RETRIES else 1.0
+        if self._stopping() or failing_for + last > self._patience:
+            return None
+        return last
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

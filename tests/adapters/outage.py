@@ -5,7 +5,7 @@ found in its conversation by the occurrence it carries, and not posted twice: on
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy.exc import OperationalError
@@ -32,7 +32,8 @@ async def post_then_lose_it(
     engine: AsyncEngine, clock: ManualClock, gateways: dict[str, ChatPlatform]
 ) -> Outage:
     outage = Outage(engine, clock=clock)
-    await Dispatcher(outage, gateways, clock).drain()  # posted; its outcome not written
+    # Posted, its outcome not written: given up at once, as by a process that died.
+    await Dispatcher(outage, gateways, clock, outcome_patience=timedelta(0)).drain()
     outage.over = True
     return outage
 

@@ -274,7 +274,10 @@ async def test_when_outcomes_cannot_be_written_no_more_deliveries_start(
         return await deliver(delivery)
 
     monkeypatch.setattr(core.platform, "deliver", second_waits_for_the_outage)
-    dispatcher = Dispatcher(flaky, {"console": core.platform}, core.clock, concurrency=1)
+    # No patience beyond RETRIES: the write is given up after its three retries.
+    dispatcher = Dispatcher(
+        flaky, {"console": core.platform}, core.clock, concurrency=1, outcome_patience=timedelta(0)
+    )
     core.clock.advance(timedelta(minutes=1))
     assert await dispatcher.run_due() == 30
     # The outcomes of the first two could not be written: no third delivery started.
@@ -285,6 +288,52 @@ async def test_when_outcomes_cannot_be_written_no_more_deliveries_start(
     delivered = [d.reminder.id for d in core.platform.delivered]
     assert sorted(delivered) == sorted(ids)
     assert core.platform.searched == 30  # every reopened occurrence was looked for first
+
+
+async def test_outcomes_refused_for_a_while_are_written_once_the_database_is_back(
+    core: Core, engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An outage longer than RETRIES but within the patience: the batch waits, starts
+    nothing new, and writes what it delivered when the database answers again; no lease
+    has to run out and no conversation is searched."""
+    ids = [await schedule(core, f"remind me in 1 minute to task {i}") for i in range(30)]
+    flaky = FlakyRepository(engine, clock=core.clock)
+    flaky.failures = 12  # the first write, its three retries and eight more
+    monkeypatch.setattr(_Journal, "RETRIES", (0.01, 0.01, 0.01))
+    dispatcher = Dispatcher(
+        flaky,
+        {"console": core.platform},
+        core.clock,
+        concurrency=1,
+        outcome_patience=timedelta(seconds=30),
+    )
+    core.clock.advance(timedelta(minutes=1))
+    assert await dispatcher.run_due() == 30
+    assert flaky.failures == 0
+    assert sorted(d.reminder.id for d in core.platform.delivered) == sorted(ids)
+    for rid in ids:
+        assert [o.state for o in await core.repo.occurrences(rid)] == [OccurrenceState.SENT]
+    assert core.platform.searched == 0
+    assert await core.tick(timedelta(minutes=5)) == 0  # nothing left, nothing twice
+
+
+async def test_a_stopping_process_does_not_wait_out_the_patience(
+    core: Core, engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await schedule(core, "remind me in 1 minute to stretch")
+    flaky = FlakyRepository(engine, clock=core.clock)
+    flaky.failures = 10_000
+    monkeypatch.setattr(_Journal, "RETRIES", (0.01,))
+    dispatcher = Dispatcher(
+        flaky, {"console": core.platform}, core.clock, outcome_patience=timedelta(minutes=5)
+    )
+    core.clock.advance(timedelta(minutes=1))
+    batch = asyncio.create_task(dispatcher.run_due())
+    await asyncio.sleep(0.2)
+    assert not batch.done()  # still trying to write
+    dispatcher.stop()
+    assert await asyncio.wait_for(batch, 5) == 1  # gave up once stopping
+    assert len(core.platform.delivered) == 1
 
 
 async def test_a_cancelled_batch_still_records_what_it_delivered(core: Core) -> None:
