@@ -174,6 +174,10 @@ class FakeMattermost:
 
     # --- faults ------------------------------------------------------------------------------
 
+    def use_clock(self, monotonic: Callable[[], float]) -> None:
+        """Read ``monotonic`` (a test's fake clock) for ``Call.at`` and ``recorder.outage``."""
+        self.recorder.use_clock(monotonic)
+
     def fail_next(
         self,
         route: str,
