@@ -4,16 +4,21 @@
 message per second per channel, short bursts allowed) and one for the whole app (Slack's
 workspace limit; Mattermost's per-user/IP limiter, which answers 429 with
 ``X-Ratelimit-Limit``, ``X-Ratelimit-Remaining`` and ``X-Ratelimit-Reset``). ``Outage``
-switches a stand-in to answering 500, or to holding requests unanswered, for a period.
-Both use the real monotonic clock: the stand-ins are real servers, and periods are seconds.
+switches a stand-in to answering 500, 429 with ``Retry-After``, or holding requests
+unanswered, for a period or until the test ends it. Both use the real monotonic clock: the
+stand-ins are real servers, and periods are seconds. An outage can read a test's fake
+clock instead (``Outage(monotonic=...)``), so a minute of it passes without a minute's wait.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
+
+Kind = Literal["error", "ratelimit", "hold"]
 
 
 @dataclass
@@ -98,15 +103,29 @@ class RateLimiter:
 
 
 class Outage:
-    """Until ``until`` (monotonic), answer ``kind``: 500, or hold the request."""
+    """Until ``until`` (on ``monotonic``), answer ``kind``: 500, 429 with ``Retry-After:
+    retry_after`` (and, on Mattermost, ``X-Ratelimit-Reset`` alike), or hold the request.
 
-    def __init__(self) -> None:
-        self.kind: Literal["error", "hold"] = "error"
+    ``monotonic`` is the real clock unless a test passes its fake one; ``start`` without
+    ``seconds`` lasts until ``end()``.
+    """
+
+    def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.monotonic = monotonic
+        self.kind: Kind = "error"
         self.until = 0.0
         self.seconds_held = 5.0
+        self.retry_after = 1
 
-    def start(self, kind: Literal["error", "hold"], seconds: float) -> None:
-        self.kind, self.until = kind, time.monotonic() + seconds
+    def start(self, kind: Kind, seconds: float = math.inf, *, retry_after: int = 1) -> None:
+        if retry_after < 1:
+            raise ValueError("Retry-After is whole seconds, at least 1")
+        self.kind, self.until = kind, self.monotonic() + seconds
+        self.retry_after = retry_after
 
-    def now(self) -> Literal["error", "hold"] | None:
-        return self.kind if time.monotonic() < self.until else None
+    def end(self) -> None:
+        """Over now, however long it was meant to last."""
+        self.until = -math.inf
+
+    def now(self) -> Kind | None:
+        return self.kind if self.monotonic() < self.until else None

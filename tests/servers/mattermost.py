@@ -174,6 +174,15 @@ class FakeMattermost:
 
     # --- faults ------------------------------------------------------------------------------
 
+    def send_to_bot(self, frame: JSON | str) -> int:
+        """A websocket frame of any shape to the bot's connections, as it is: a JSON
+        object (an event, or junk), or any text; returns how many connections got it."""
+        return self.hub.send_raw(self.bot_id, frame)
+
+    def use_clock(self, monotonic: Callable[[], float]) -> None:
+        """Read ``monotonic`` (a test's fake clock) for ``Call.at`` and ``recorder.outage``."""
+        self.recorder.use_clock(monotonic)
+
     def fail_next(
         self,
         route: str,

@@ -21,7 +21,7 @@ import aiohttp
 from aiohttp import web
 
 from . import mattermost_payloads as p
-from .mattermost_record import Call, Recorder, now
+from .mattermost_record import Call, Recorder
 from .mattermost_world import ApiError, Ephemeral, World
 
 JSON = dict[str, Any]
@@ -208,7 +208,7 @@ class Integrations:
                 {},
                 body,
                 dict(request.headers),
-                now(),
+                self._recorder.now(),
                 200 if known else 400,
             )
         )

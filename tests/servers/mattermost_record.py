@@ -50,7 +50,17 @@ class Recorder:
         # The server's rate limiter (set one to enforce it on create_post), and outages.
         self.limiter: RateLimiter | None = None
         self.outage = Outage()
+        # The clock of ``Call.at`` (and, with ``use_clock``, of the outage): monotonic.
+        self.monotonic: Callable[[], float] = time.monotonic
         self._changed = asyncio.Event()
+
+    def use_clock(self, monotonic: Callable[[], float]) -> None:
+        """Read ``monotonic`` (a test's fake clock) for ``Call.at`` and the outage."""
+        self.monotonic = monotonic
+        self.outage.monotonic = monotonic
+
+    def now(self) -> float:
+        return self.monotonic()
 
     def changed(self) -> None:
         """Wake every waiter; call after any change a test may wait for."""

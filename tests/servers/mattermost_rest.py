@@ -17,7 +17,7 @@ from typing import Any
 from aiohttp import web
 
 from . import mattermost_payloads as p
-from .mattermost_record import Call, Fault, Recorder, now
+from .mattermost_record import Call, Fault, Recorder
 from .mattermost_world import ApiError, World
 
 JSON = dict[str, Any]
@@ -91,8 +91,9 @@ class RestApi:
         return serve
 
     async def _limited(self, request: web.Request, body: Any) -> web.Response | None:
-        """An outage's answer (500, or a request held, then 503 unstored), or the rate
-        limiter's 429 with its ``X-Ratelimit-*`` headers and ``Retry-After``."""
+        """An outage's answer (500, 429 with ``Retry-After`` and ``X-Ratelimit-Reset``
+        alike, or a request held, then 503 unstored), or the rate limiter's 429 with its
+        ``X-Ratelimit-*`` headers and ``Retry-After``."""
         outage = self._recorder.outage.now()
         if outage == "hold":
             self._record("create_post", request, body, 0)
@@ -101,6 +102,11 @@ class RestApi:
         if outage == "error":
             response = _fault_response(Fault(status=500))
             self._record("create_post", request, body, 500)
+            return response
+        if outage == "ratelimit":
+            wait = self._recorder.outage.retry_after
+            response = _fault_response(Fault(status=429, reset=wait, retry_after=wait))
+            self._record("create_post", request, body, 429)
             return response
         limiter = self._recorder.limiter
         channel = str(body.get("channel_id", "")) if isinstance(body, dict) else ""
@@ -157,7 +163,7 @@ class RestApi:
             dict(request.query),
             recorded,
             headers,
-            now(),
+            self._recorder.now(),
             status,
         )
         self._recorder.record(call)

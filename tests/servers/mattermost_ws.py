@@ -34,9 +34,10 @@ class Connection:
     user_id: str | None = None
     auth: str = ""  # "header" or "challenge" once authenticated
     seq: int = 0
-    outbox: asyncio.Queue[JSON | None] = field(default_factory=asyncio.Queue)
+    outbox: asyncio.Queue[JSON | str | None] = field(default_factory=asyncio.Queue)
 
-    def enqueue(self, message: JSON) -> None:
+    def enqueue(self, message: JSON | str) -> None:
+        """Send ``message``: a JSON object, or a text frame as it is (any text at all)."""
         self.outbox.put_nowait(message)
 
     def next_seq(self) -> int:
@@ -64,7 +65,7 @@ class Hub:
         self.connections = 0  # upgrades accepted
         self.authenticated: list[str] = []  # "header"/"challenge", one per authentication
         self.open: list[Connection] = []
-        self.sent: list[JSON] = []  # every event and response sent, in order
+        self.sent: list[JSON | str] = []  # every event and response sent, in order
         self._recorder = recorder
         self._refusals: int | None = 0  # None: refuse until accept_connections()
         self._drops: deque[DropPlan] = deque()
@@ -104,6 +105,14 @@ class Hub:
             data = data_for(conn.user_id)
             if data is not None:
                 conn.enqueue(p.ws_event(event, data, scope, conn.next_seq()))
+
+    def send_raw(self, user_id: str, frame: JSON | str) -> int:
+        """``frame`` as it is (no ``seq`` added) to every authenticated connection of
+        ``user_id``, after what is queued there; returns how many connections."""
+        found = [conn for conn in self.open if conn.user_id == user_id]
+        for conn in found:
+            conn.enqueue(frame)
+        return len(found)
 
     # --- the handler -------------------------------------------------------------------------
 
@@ -187,7 +196,10 @@ class Hub:
     async def _write(self, conn: Connection) -> None:
         while (message := await conn.outbox.get()) is not None:
             try:
-                await conn.ws.send_json(message)
+                if isinstance(message, str):
+                    await conn.ws.send_str(message)
+                else:
+                    await conn.ws.send_json(message)
                 self.sent.append(message)
             finally:
                 conn.outbox.task_done()

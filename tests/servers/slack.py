@@ -345,6 +345,8 @@ class FakeSlack:
         # chat.postMessage as Slack limits it (set a RateLimiter to enforce), and outages.
         self.limiter: RateLimiter | None = None
         self.outage = Outage()
+        # The clock of ``Call.at`` (and, with ``use_clock``, of the outage): monotonic.
+        self.monotonic: Callable[[], float] = time.monotonic
         self._changed = asyncio.Condition()
         self._ws: web.WebSocketResponse | None = None
         self._sockets: set[web.WebSocketResponse] = set()
@@ -386,6 +388,11 @@ class FakeSlack:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+    def use_clock(self, monotonic: Callable[[], float]) -> None:
+        """Read ``monotonic`` (a test's fake clock) for ``Call.at`` and the outage."""
+        self.monotonic = monotonic
+        self.outage.monotonic = monotonic
 
     @property
     def users(self) -> dict[str, JSON]:
@@ -481,8 +488,9 @@ class FakeSlack:
         return web.json_response(body, headers={"x-oauth-scopes": _SCOPES})
 
     async def _limited(self, args: JSON, request: web.Request) -> web.Response | None:
-        """An outage's answer (500, or a request held unanswered, then dropped unstored),
-        or Slack's 429 (``Retry-After`` in whole seconds) beyond the buckets."""
+        """An outage's answer (500, 429 with its ``Retry-After``, or a request held
+        unanswered, then dropped unstored), or Slack's 429 (``Retry-After`` in whole
+        seconds) beyond the buckets."""
         outage = self.outage.now()
         if outage == "hold":
             await self._record("chat.postMessage", args, request, 0)
@@ -491,6 +499,10 @@ class FakeSlack:
         if outage == "error":
             await self._record("chat.postMessage", args, request, 500)
             return web.json_response(_error("internal_error"), status=500)
+        if outage == "ratelimit":
+            await self._record("chat.postMessage", args, request, 429)
+            headers = {"Retry-After": str(self.outage.retry_after)}
+            return web.json_response(_error("ratelimited"), status=429, headers=headers)
         verdict = None if self.limiter is None else self.limiter.check(str(_channel(args)))
         if verdict is None:
             return None
@@ -507,7 +519,7 @@ class FakeSlack:
     ) -> None:
         headers = {k.lower(): v for k, v in request.headers.items()}
         async with self._changed:
-            self.calls.append(Call(method, args, headers, time.monotonic(), status, time.time()))
+            self.calls.append(Call(method, args, headers, self.monotonic(), status, time.time()))
             self._changed.notify_all()
 
     # --- Socket Mode -------------------------------------------------------------------------

@@ -151,6 +151,10 @@ class MattermostListener:
     async def _safely(self, work: Any) -> None:
         try:
             await work
+        except MattermostError as error:
+            # The server refused or failed our answer (a channel the bot may not post in,
+            # someone it cannot reach, an outage): one line, not a traceback.
+            log.warning("could not answer a Mattermost post: %s", error)
         except Exception:  # a bug or an outage must not end the event stream
             log.exception("a Mattermost event could not be handled")
 
