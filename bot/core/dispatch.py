@@ -120,6 +120,10 @@ class Dispatcher:
         self._unstarted: dict[int, datetime] = {}  # reminder id -> the lease it holds
         self._journals: set[_Journal] = set()
         self._released = 0  # claims given back through the journal since the stop
+        # Per person (or channel): the earliest due occurrence that went back to be
+        # retried, and when. A later one of theirs waits behind it (``_in_order``), so a
+        # platform that recovers gets each person's reminders in order of due time.
+        self._behind: dict[str, tuple[datetime, datetime]] = {}
 
     def stop(self) -> None:
         """Claim nothing more and start no new delivery; those in flight go on."""
@@ -183,17 +187,29 @@ class Dispatcher:
             ready = self._outside_quiet_hours(journal, pending, prefs, now)
             ready, summaries = await self._within_limit(journal, ready, now)
             told = await self._told_on(ready, prefs, defaults, watched)
+            # One person's (or channel's) deliveries one after another, in order of due
+            # time; different people's at once (up to ``concurrency``).
+            lines: dict[str, list[_Item]] = {}
+            for item in sorted(ready, key=lambda each: (each[1].due_at, each[1].id)):
+                lines.setdefault(_line_key(item[0]), []).append(item)
+
+            async def in_turn(line: list[_Item]) -> None:
+                for index, (rem, occ, due) in enumerate(line):
+                    if self._in_order(journal, line[index:]):
+                        return
+                    tx = _language(rem, prefs)
+                    await self._send(journal, rem, occ, due, now, tx, told[occ.id])
+
+            starts = [line[0] for line in lines.values()]
             results = await asyncio.gather(
-                *(
-                    self._send(journal, *item, now, _language(item[0], prefs), told[item[1].id])
-                    for item in ready
-                ),
+                *(in_turn(line) for line in lines.values()),
                 *(
                     self._summarise(journal, held, now, _language(held[0][0], prefs))
                     for held in summaries
                 ),
                 return_exceptions=True,
             )
+            ready = starts  # for the log of what failed, below: one item per line
         finally:
             if not self.stopping:  # stopping, release_unstarted gives up what is left
                 for each in claimed:
@@ -203,6 +219,36 @@ class Dispatcher:
         for rem, result in zip([*ready, *(held[0] for held in summaries)], results, strict=True):
             if isinstance(result, BaseException):
                 log.error("reminder %s", rem[0].id, exc_info=result)
+
+    def _in_order(self, journal: _Journal, rest: list[_Item]) -> bool:
+        """Whether ``rest`` (one person's next deliveries, in due order) waits behind an
+        earlier one of theirs that went back to be retried: each is then deferred to just
+        after that retry, in order, and nothing of ``rest`` is tried now."""
+        rem, occ, _ = rest[0]
+        behind = self._behind.get(_line_key(rem))
+        now = self.clock.now()
+        if behind is None or behind[1] <= now:
+            return False
+        earlier, retry = behind
+        if not earlier < occ.due_at:
+            return False
+        for k, (each, each_occ, _) in enumerate(rest, 1):
+            later = retry + timedelta(microseconds=k)
+            journal.add(
+                _outcome(replace(each, next_due=later), each_occ, OccurrenceState.DEFERRED, _WAIT)
+            )
+        log.info("reminder %s and %d more wait behind an earlier one", rem.id, len(rest) - 1)
+        return True
+
+    def _waits_behind(self, rem: Reminder, occ: Occurrence, retry: datetime) -> None:
+        """``occ`` goes back to be retried at ``retry``: later ones of the same person wait."""
+        key = _line_key(rem)
+        known = self._behind.get(key)
+        if known is None or known[1] <= self.clock.now() or occ.due_at <= known[0]:
+            self._behind[key] = (occ.due_at, retry)
+        if len(self._behind) > 10_000:  # forget the ones whose retry has come
+            now = self.clock.now()
+            self._behind = {k: v for k, v in self._behind.items() if v[1] > now}
 
     def _settle(
         self,
@@ -589,6 +635,7 @@ class Dispatcher:
         due, now = times
         if error.temporary and occ.attempts < MAX_ATTEMPTS:
             retry = self.clock.now() + retry_delay(occ.attempts, error.retry_after)
+            self._waits_behind(rem, occ, retry)
             journal.add(
                 _outcome(replace(rem, next_due=retry), occ, OccurrenceState.DEFERRED, error.reason)
             )
@@ -857,6 +904,16 @@ def _language(rem: Reminder, prefs: Mapping[str, UserPrefs]) -> texts.Texts:
     key = _recipient(rem)
     chosen = prefs[key].language if key is not None and key in prefs else None
     return texts.of(chosen, rem.language)
+
+
+# The reason of a delivery that waits behind an earlier one of the same person's.
+_WAIT = "behind_earlier"
+
+
+def _line_key(rem: Reminder) -> str:
+    """Whose deliveries go one after another: the person's (a DM) or the channel's, as
+    the gateways take their turns."""
+    return _recipient(rem) or f"{rem.platform}:{rem.workspace}:#{rem.target_ref}"
 
 
 def _recipient(rem: Reminder) -> str | None:

@@ -30,19 +30,19 @@ neither fires; the tests check that no delivery was cut off by it. Time-outs (re
 held unanswered) need the client's real timeout, so they stay with the short outages of
 tests/adapters/test_pacing_faults.py.
 
-Order does not hold yet (the second test is a strict xfail). How, on Slack with 429s
+Order holds because of how the dispatcher handles a person's line (bot/core/dispatch.py:
+``Dispatcher.handle``'s ``in_turn`` and ``_in_order``). Without it, on Slack with 429s
 (Retry-After 5; Mattermost and 500s alike, with other numbers): at second 0 the first
 tick claims the reminders due then; U1's first holds U1's turn in the pacer (the FIFO
 ``Pacer.turn`` the gateway takes per recipient), is refused at 0, 5, ..., 20, spends the
 pacer's 20 s of patience and goes back to the dispatcher, which defers it to 25
 (``Dispatcher._failed``: ``retry_delay`` is the Retry-After). The tick ends at 20; the
-next claims U1's other four (due 3 to 12): ``Dispatcher.handle`` starts them all at once,
-and they queue on U1's turn. The second gives up at 40 (deferred to 45), the third has the
-turn when the outage ends at 60 and is posted, the fourth and fifth right behind it; only
-then does a tick claim the first and second again. U1 gets 3rd, 4th, 5th, 1st, 2nd. With
-500s the dispatcher's backoff (30 s, then 60 s) differs between them, and the order is
-wrong in other ways. In real time it is worse: the dispatcher's delivery timeout (30 s)
-would cut off the ones queued on the turn for longer, and defer them 30 s more.
+next claimed U1's other four (due 3 to 12), started them all at once, and they queued on
+U1's turn; the third had the turn when the outage ended at 60 and was posted first: U1
+got 3rd, 4th, 5th, 1st, 2nd (this test was a strict xfail until the fix). Now a person's
+deliveries in a batch go one after another in due order, and one that goes back to be
+retried makes that person's later ones wait just behind it (deferred to its retry time
+plus a microsecond each, reason ``behind_earlier``), in this batch and in the next.
 """
 
 from __future__ import annotations
@@ -92,11 +92,6 @@ HORIZON = 900.0  # fake seconds the run may take; everything is delivered long b
 REAL_LIMIT = 25.0  # real seconds a run may take: under the dispatcher's delivery timeout
 SWEEP = 30.0  # seconds between the scheduler's sweeps (its default)
 Platform = Literal["slack", "mattermost"]
-ORDER_BREAKS = (
-    "bot/core/dispatch.py: a reminder that outlasts the pacer's patience is deferred, and "
-    "the same person's later ones, queued behind it on the pacer's turn in the same batch, "
-    "are posted first when the platform recovers (the module docstring tells how)"
-)
 
 
 class OutOfOrder(AssertionError):
@@ -535,7 +530,6 @@ async def test_a_minute_of_429s_or_500s_delivers_everything_once_after_it(
 
 @PLATFORMS
 @KINDS
-@pytest.mark.xfail(strict=True, raises=OutOfOrder, reason=ORDER_BREAKS)
 async def test_a_minute_of_429s_or_500s_keeps_each_persons_order_of_due_time(
     platform: Platform,
     kind: Kind,
