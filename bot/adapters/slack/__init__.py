@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -43,7 +44,28 @@ class _ClientGiven(logging.Filter):
 logging.getLogger("slack_bolt.AsyncApp").addFilter(_ClientGiven())
 
 
-class _CountedRateLimits(AsyncRateLimitErrorRetryHandler):
+class _LeavesPostsAlone(AsyncRetryHandler):
+    """A slack_sdk retry handler that never retries chat.postMessage: the gateway does,
+    pacing 429s per channel and looking in the conversation after a 5xx or a dropped
+    connection (Slack may have stored the message before its answer failed; a blind
+    retry posted it twice)."""
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if _posts(request):
+            return False
+        return await super()._can_retry_async(
+            state=state, request=request, response=response, error=error
+        )
+
+
+class _CountedRateLimits(_LeavesPostsAlone, AsyncRateLimitErrorRetryHandler):
     """slack_sdk's 429 handler (it sleeps ``Retry-After``, then retries), telling
     ``metrics`` each wait and the seconds Slack asked for; except for chat.postMessage:
     the gateway's pacer handles those, pausing the channel for every post instead of one
@@ -62,63 +84,18 @@ class _CountedRateLimits(AsyncRateLimitErrorRetryHandler):
             self.metrics.waited(PLATFORM, _seconds(asked))
         await super().prepare_for_next_attempt_async(**kwargs)
 
-    async def _can_retry_async(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        if _posts(request):
-            return False
-        return await super()._can_retry_async(
-            state=state, request=request, response=response, error=error
-        )
-
 
 def _posts(request: HttpRequest) -> bool:
     """Whether ``request`` posts a message: not to be retried blindly by slack_sdk."""
     return request.url.rstrip("/").endswith("/chat.postMessage")
 
 
-class _ServerErrors(AsyncServerErrorRetryHandler):
-    """slack_sdk's 5xx retries, except for chat.postMessage: Slack may have stored the
-    message before its answer failed, so the gateway looks in the conversation for the
-    post (its occurrence tag) before it posts again; a blind retry posted it twice."""
-
-    async def _can_retry_async(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        if _posts(request):
-            return False
-        return await super()._can_retry_async(
-            state=state, request=request, response=response, error=error
-        )
+class _ServerErrors(_LeavesPostsAlone, AsyncServerErrorRetryHandler):
+    """slack_sdk's 5xx retries, except for chat.postMessage (``_LeavesPostsAlone``)."""
 
 
-class _ConnectionErrors(AsyncConnectionErrorRetryHandler):
-    """slack_sdk's retries of dropped connections, except for chat.postMessage (as
-    ``_ServerErrors``: the request may have reached Slack)."""
-
-    async def _can_retry_async(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        if _posts(request):
-            return False
-        return await super()._can_retry_async(
-            state=state, request=request, response=response, error=error
-        )
+class _ConnectionErrors(_LeavesPostsAlone, AsyncConnectionErrorRetryHandler):
+    """slack_sdk's retries of dropped connections, except for chat.postMessage."""
 
 
 def _seconds(header: object) -> float:
